@@ -1,0 +1,58 @@
+package org.lazyseg.core.ops;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32S;
+import static org.bytedeco.opencv.global.opencv_imgproc.connectedComponents;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.lazyseg.core.image.LabelImage;
+
+/** Connected-component labelling (OpenCV). */
+public final class Components {
+  private Components() {}
+
+  /**
+   * Labels the connected components of the positive pixels of {@code mask}: background 0,
+   * components 1..n in raster order of their first pixel.
+   */
+  public static LabelImage label(LabelImage mask, Connectivity connectivity) {
+    try (Mat bin = Mats.foregroundMask(mask); Mat lab = new Mat()) {
+      connectedComponents(bin, lab, connectivity.neighbours(), CV_32S);
+      return Mats.toLabels(lab);
+    }
+  }
+
+  /**
+   * Makes instance labels from any label image: a 0/1 or 0/255 mask is split into its
+   * 4-connected components; an image that already holds several ids is kept as it is.
+   */
+  public static LabelImage instances(LabelImage labels) {
+    int distinct = 0;
+    int first = 0;
+    for (int v : labels.data()) {
+      if (v > 0) {
+        if (distinct == 0) {
+          first = v;
+          distinct = 1;
+        } else if (v != first) {
+          distinct = 2;
+          break;
+        }
+      }
+    }
+    return distinct <= 1 ? label(labels, Connectivity.FOUR) : labels;
+  }
+
+  /** Number of distinct positive ids (not assuming they are consecutive). */
+  public static int countIds(LabelImage labels) {
+    int max = Math.max(0, labels.max());
+    boolean[] seen = new boolean[max + 1];
+    int n = 0;
+    for (int v : labels.data()) {
+      if (v > 0 && !seen[v]) {
+        seen[v] = true;
+        n++;
+      }
+    }
+    return n;
+  }
+}
