@@ -1,0 +1,91 @@
+package org.lazyseg.cli;
+
+import java.io.PrintWriter;
+import org.lazyseg.core.data.DatasetException;
+import org.lazyseg.core.image.ImageFiles.ImageFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Option;
+
+/** The {@code lazyseg} command: routes to one class per subcommand. */
+@Command(
+    name = "lazyseg",
+    mixinStandardHelpOptions = true,
+    versionProvider = LazySeg.Version.class,
+    description = "Train segmentation networks from lazy labels, segment images of any size, measure results.",
+    subcommands = {
+      DemoCommand.class,
+      TrainCommand.class,
+      PredictCommand.class,
+      EvaluateCommand.class,
+      HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:internal error (a bug: please report it with --stacktrace output)",
+      "2:wrong command line",
+      "3:bad input: a missing, unreadable or inconsistent file (the message names it)"
+    })
+public final class LazySeg {
+  /** Exit code for user input problems: a file missing, unreadable or inconsistent. */
+  public static final int EXIT_INPUT = 3;
+
+  @Option(names = "--stacktrace", description = "Print the full stack trace of an error.", scope = CommandLine.ScopeType.INHERIT)
+  boolean stacktrace;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line; tests call {@code execute} on it with their own writers. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new LazySeg());
+    cl.setExecutionExceptionHandler(LazySeg::handle);
+    return cl;
+  }
+
+  /** Prints one line naming the problem instead of a stack trace, and maps it to an exit code. */
+  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    boolean trace = parsed.hasMatchedOption("--stacktrace");
+    int code;
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (isInputError(e)) {
+      err.println("lazyseg: error: " + message);
+      code = EXIT_INPUT;
+    } else {
+      err.println("lazyseg: internal error: " + e);
+      code = CommandLine.ExitCode.SOFTWARE;
+    }
+    if (trace) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return code;
+  }
+
+  static boolean isInputError(Throwable e) {
+    return e instanceof DatasetException
+        || e instanceof ImageFileException
+        || e instanceof InputException
+        || e instanceof java.io.UncheckedIOException
+        || e instanceof java.nio.file.NoSuchFileException;
+  }
+
+  /** A problem with what the user gave us; its message is one line naming the file. */
+  public static final class InputException extends RuntimeException {
+    public InputException(String message) {
+      super(message);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = LazySeg.class.getPackage().getImplementationVersion();
+      return new String[] {"lazyseg " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
+  }
+}
