@@ -9,7 +9,6 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.ImageFiles.ImageFileException;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
-import org.lazyseg.core.ops.Connectivity;
 
 /**
  * One image of a {@link Dataset} and whichever labels it carries. Immutable; the loaders read
@@ -99,7 +98,7 @@ public final class Sample {
     if (!masksHoldClassIds) {
       return Components.instances(loadSized(file));
     }
-    return instancesOfClasses(loadClasses(), classCount);
+    return Instances.ofClasses(loadClasses(), classCount);
   }
 
   /**
@@ -151,36 +150,6 @@ public final class Sample {
     if (scribbles != null) {
       loadScribbles();
     }
-  }
-
-  /** Each 4-connected region of one class becomes an instance (ids 1..n). */
-  static LabelImage instancesOfClasses(LabelImage classes, int classCount) {
-    int[] c = classes.data();
-    int[] out = new int[c.length];
-    int next = 0;
-    for (int k = 1; k <= classCount; k++) {
-      LabelImage ofClass = new LabelImage(classes.width(), classes.height());
-      boolean any = false;
-      for (int i = 0; i < c.length; i++) {
-        if (c[i] == k) {
-          ofClass.data()[i] = 1;
-          any = true;
-        }
-      }
-      if (!any) {
-        continue;
-      }
-      int[] comp = Components.label(ofClass, Connectivity.FOUR).data();
-      int most = 0;
-      for (int i = 0; i < comp.length; i++) {
-        if (comp[i] > 0) {
-          out[i] = next + comp[i];
-          most = Math.max(most, comp[i]);
-        }
-      }
-      next += most;
-    }
-    return new LabelImage(classes.width(), classes.height(), out);
   }
 
   private LabelImage loadSized(Path file) {
