@@ -35,6 +35,9 @@ import java.util.stream.Stream;
  * it there is one foreground class and masks/ hold instance ids (any positive value = class 1);
  * its name is taken from a one-class tags.csv header, else {@value #DEFAULT_CLASS}.
  *
+ * <p>Label images are PNGs (8 or 16 bit, one channel); other files in the folders are ignored,
+ * except TIFFs in a label folder, which are an error rather than silently unused.
+ *
  * <p>{@link #open} checks what is cheap (folders, file names, CSV files); the loaders of
  * {@link Sample} check sizes and values when they read; {@link #validate} reads the header of
  * every file without decoding pixels, {@link #validateAll} decodes everything. Every failure is
@@ -203,7 +206,12 @@ public final class Dataset {
       return out;
     }
     for (Path file : list(folder)) {
-      if (!extension(file).equals("png")) {
+      String ext = extension(file);
+      if (ext.equals("tif") || ext.equals("tiff")) {
+        // Silently skipping it would train without labels the user thinks are there.
+        throw new DatasetException(file, "label images must be PNG (" + folder.getFileName() + "/ID.png)");
+      }
+      if (!ext.equals("png")) {
         continue;
       }
       String id = stem(file);

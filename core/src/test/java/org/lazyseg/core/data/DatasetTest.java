@@ -191,6 +191,13 @@ class DatasetTest {
   }
 
   @Test
+  void tiffLabelIsRejected() {
+    image("a.png", 2, 2);
+    ImageFiles.writeLabels(new LabelImage(2, 2), dir.resolve("masks/a.tif"));
+    assertOpenFails("a.tif", "must be PNG");
+  }
+
+  @Test
   void maskSizeDiffersFromImage() {
     image("a.png", 4, 3);
     labels("masks", "a", 3, 3);
