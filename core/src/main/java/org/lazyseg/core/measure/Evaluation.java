@@ -102,6 +102,16 @@ public final class Evaluation {
     return json.append('}').toString();
   }
 
+  /**
+   * The means only, as one JSON object: {@code images} (how many were scored), then the same
+   * keys as the means of {@link #toJson()}.
+   */
+  public String toSummaryJson() {
+    StringBuilder json = new StringBuilder("{\"images\":").append(images.size()).append(',');
+    appendMeasures(json, mean);
+    return json.append('}').toString();
+  }
+
   private static void appendMeasures(StringBuilder json, ImageScores s) {
     json.append("\"dice\":").append(number(s.dice()))
         .append(",\"iou\":").append(number(s.iou()))

@@ -47,6 +47,8 @@ class EvaluationTest {
         .contains("{\"id\":\"b\",\"dice\":0.5,")
         .endsWith("],\"dice\":0.75,\"iou\":0.6666666666666666,\"object_dice\":0.75,\"object_hausdorff\":0.5}")
         .doesNotContain("class_dice");
+    assertThat(e.toSummaryJson())
+        .isEqualTo("{\"images\":2,\"dice\":0.75,\"iou\":0.6666666666666666,\"object_dice\":0.75,\"object_hausdorff\":0.5}");
   }
 
   @Test
