@@ -1,0 +1,98 @@
+package org.lazyseg.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.lazyseg.train.data.Normalization;
+import org.lazyseg.train.nn.UNet;
+
+/**
+ * Everything needed to rebuild a network before loading its parameters (the BlockFactory
+ * idea): input channels, one task per head, U-Net width and depth, and the input
+ * normalisation learned from the training images ({@code null} until training computes it).
+ */
+public record ModelSpec(
+    int channels, List<Task> tasks, int width, int depth, Normalization normalization) {
+
+  public ModelSpec {
+    tasks = List.copyOf(tasks);
+    if (channels <= 0 || tasks.isEmpty() || width <= 0 || depth < 1) {
+      throw new IllegalArgumentException("bad model spec: channels " + channels + ", "
+          + tasks.size() + " tasks, width " + width + ", depth " + depth);
+    }
+    if (normalization != null && normalization.channels() != channels) {
+      throw new IllegalArgumentException("normalisation has " + normalization.channels()
+          + " channels, model " + channels);
+    }
+  }
+
+  /** Classes of each head, in task order. */
+  public int[] heads() {
+    return tasks.stream().mapToInt(Task::classes).toArray();
+  }
+
+  /** Network input sizes must be multiples of this: 2^(depth - 1). */
+  public int sizeMultiple() {
+    return 1 << (depth - 1);
+  }
+
+  public ModelSpec withNormalization(Normalization n) {
+    return new ModelSpec(channels, tasks, width, depth, n);
+  }
+
+  /** A fresh, uninitialised network for this spec. */
+  public UNet newBlock() {
+    return UNet.builder().setInputChannels(channels).setHeads(heads())
+        .optWidth(width).optDepth(depth).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    private int channels;
+    private final List<Task> tasks = new ArrayList<>();
+    private int width = 16;
+    private int depth = 4;
+    private Normalization normalization;
+
+    public Builder setChannels(int channels) {
+      this.channels = channels;
+      return this;
+    }
+
+    public Builder addTask(Task task) {
+      tasks.add(task);
+      return this;
+    }
+
+    /** Base width; default 16. */
+    public Builder optWidth(int width) {
+      this.width = width;
+      return this;
+    }
+
+    /** Resolution levels; default 4 (the reference network). */
+    public Builder optDepth(int depth) {
+      this.depth = depth;
+      return this;
+    }
+
+    /** The width of a {@link TrainConfig#profile} preset: 16 for quick/standard, 32 paper. */
+    public Builder optProfile(String profile) {
+      TrainConfig.profile(profile); // validates the name
+      this.width = "paper".equals(profile) ? 32 : 16;
+      return this;
+    }
+
+    /** Fixed normalisation; by default training computes it from the training images. */
+    public Builder optNormalization(Normalization normalization) {
+      this.normalization = normalization;
+      return this;
+    }
+
+    public ModelSpec build() {
+      return new ModelSpec(channels, tasks, width, depth, normalization);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package org.lazyseg.train;
+
+import org.lazyseg.train.data.Augmentation;
+
+/**
+ * How to train. Total epochs = {@code rounds x epochsPerRound}; a round hook may re-label
+ * the training targets between rounds (recursive approximation). Start from a
+ * {@link #profile} or {@link #builder()} and override what you need.
+ *
+ * @param crop training crop size S (crops are S x S)
+ * @param batch crops per step
+ * @param learningRate Adam learning rate (fixed)
+ * @param rounds number of rounds
+ * @param epochsPerRound epochs in each round
+ * @param stepsPerEpoch optimiser steps per epoch
+ * @param budgetMinutes wall-clock budget for one {@code run} call, 0 = none; when it runs
+ *     out, the current epoch is cut short, validated and checkpointed, then training stops
+ * @param seed seeds network initialisation and batch sampling
+ * @param threads PyTorch intra-op threads
+ * @param workers batch-preparing threads
+ * @param augmentation random transforms of the crops
+ * @param validationTile tile size for validation, 0 = the crop size
+ */
+public record TrainConfig(
+    int crop, int batch, double learningRate, int rounds, int epochsPerRound,
+    int stepsPerEpoch, double budgetMinutes, long seed, int threads, int workers,
+    Augmentation augmentation, int validationTile) {
+
+  public TrainConfig {
+    if (crop <= 0 || batch <= 0 || !(learningRate > 0) || rounds <= 0 || epochsPerRound <= 0
+        || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
+        || validationTile < 0) {
+      throw new IllegalArgumentException("bad training configuration: " + toStringOf(
+          crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch, threads, workers));
+    }
+  }
+
+  private static String toStringOf(Object... values) {
+    return java.util.Arrays.toString(values);
+  }
+
+  public int epochs() {
+    return rounds * epochsPerRound;
+  }
+
+  /**
+   * Presets. quick: a few minutes on 2 cores (crop 128, batch 8, Adam 1e-3, 5 x 100 steps);
+   * standard: tens of minutes (crop 192, batch 8, Adam 1e-3 as torch_train_reference.py,
+   * 30 x 100 steps); paper: the lazy-labels paper (crop 256, batch 16, Adam 2e-4, full
+   * augmentation, 100 x 100 steps). Network widths: {@link ModelSpec.Builder#optProfile}.
+   */
+  public static Builder profile(String name) {
+    Builder b = builder();
+    switch (name) {
+      case "quick" -> b.setCrop(128).setBatch(8).setLearningRate(1e-3).setEpochs(5)
+          .setStepsPerEpoch(100);
+      case "standard" -> b.setCrop(192).setBatch(8).setLearningRate(1e-3).setEpochs(30)
+          .setStepsPerEpoch(100);
+      case "paper" -> b.setCrop(256).setBatch(16).setLearningRate(2e-4).setEpochs(100)
+          .setStepsPerEpoch(100).setAugmentation(Augmentation.full());
+      default -> throw new IllegalArgumentException(
+          "unknown profile '" + name + "' (quick, standard, paper)");
+    }
+    return b;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.crop = crop; b.batch = batch; b.learningRate = learningRate; b.rounds = rounds;
+    b.epochsPerRound = epochsPerRound; b.stepsPerEpoch = stepsPerEpoch;
+    b.budgetMinutes = budgetMinutes; b.seed = seed; b.threads = threads; b.workers = workers;
+    b.augmentation = augmentation; b.validationTile = validationTile;
+    return b;
+  }
+
+  /** Defaults are the quick profile's training values, 1 round, 2 threads, 1 worker. */
+  public static final class Builder {
+    private int crop = 128;
+    private int batch = 8;
+    private double learningRate = 1e-3;
+    private int rounds = 1;
+    private int epochsPerRound = 5;
+    private int stepsPerEpoch = 100;
+    private double budgetMinutes;
+    private long seed;
+    private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private int workers = 1;
+    private Augmentation augmentation = Augmentation.flipsAndRotations();
+    private int validationTile;
+
+    public Builder setCrop(int crop) { this.crop = crop; return this; }
+
+    public Builder setBatch(int batch) { this.batch = batch; return this; }
+
+    public Builder setLearningRate(double lr) { this.learningRate = lr; return this; }
+
+    /** One round of {@code epochs} epochs. */
+    public Builder setEpochs(int epochs) {
+      this.rounds = 1;
+      this.epochsPerRound = epochs;
+      return this;
+    }
+
+    public Builder setRounds(int rounds, int epochsPerRound) {
+      this.rounds = rounds;
+      this.epochsPerRound = epochsPerRound;
+      return this;
+    }
+
+    public Builder setStepsPerEpoch(int steps) { this.stepsPerEpoch = steps; return this; }
+
+    public Builder optBudgetMinutes(double minutes) { this.budgetMinutes = minutes; return this; }
+
+    public Builder optSeed(long seed) { this.seed = seed; return this; }
+
+    public Builder optThreads(int threads) { this.threads = threads; return this; }
+
+    public Builder optWorkers(int workers) { this.workers = workers; return this; }
+
+    public Builder setAugmentation(Augmentation a) { this.augmentation = a; return this; }
+
+    public Builder optValidationTile(int tile) { this.validationTile = tile; return this; }
+
+    public TrainConfig build() {
+      return new TrainConfig(crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch,
+          budgetMinutes, seed, threads, workers, augmentation, validationTile);
+    }
+  }
+}

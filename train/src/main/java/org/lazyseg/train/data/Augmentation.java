@@ -1,0 +1,36 @@
+package org.lazyseg.train.data;
+
+/**
+ * Random transforms applied to each training crop. Free rotation and rescaling resample
+ * (image bilinear, labels nearest neighbour); flips and 90-degree turns are exact.
+ *
+ * @param flips random horizontal flip
+ * @param rotate90 random multiple of 90 degrees
+ * @param maxRotationDegrees free rotation drawn from [-max, max]; 0 = off
+ * @param minScale smallest zoom factor (< 1 zooms out); 1 with maxScale 1 = off
+ * @param maxScale largest zoom factor
+ */
+public record Augmentation(
+    boolean flips, boolean rotate90, double maxRotationDegrees, double minScale,
+    double maxScale) {
+
+  public Augmentation {
+    if (!(minScale > 0) || maxScale < minScale) {
+      throw new IllegalArgumentException("need 0 < minScale <= maxScale");
+    }
+  }
+
+  /** Flips and 90-degree rotations only, like torch_train_reference.py. */
+  public static Augmentation flipsAndRotations() {
+    return new Augmentation(true, true, 0, 1, 1);
+  }
+
+  /** Flips, rotations, free rotation and rescaling as in the lazy-labels paper. */
+  public static Augmentation full() {
+    return new Augmentation(true, true, 180, 0.8, 1.25);
+  }
+
+  public static Augmentation none() {
+    return new Augmentation(false, false, 0, 1, 1);
+  }
+}

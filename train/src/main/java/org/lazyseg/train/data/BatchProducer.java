@@ -1,0 +1,124 @@
+package org.lazyseg.train.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Prepares augmented batches on background threads while the network computes.
+ *
+ * <p>Reproducible despite the threads: batch k is drawn from its own random generator,
+ * seeded from (seed, k), by worker k mod W, and handed out strictly in order k = 0, 1, ...
+ * (each worker has its own small bounded queue). So the batches do not depend on timing or
+ * on the number of workers. Examples are chosen uniformly at random, like
+ * torch_train_reference.py.
+ */
+public final class BatchProducer implements AutoCloseable {
+  private static final int QUEUE_CAPACITY = 2;
+
+  private final List<Example> examples;
+  private final Augmenter augmenter;
+  private final int batchSize;
+  private final int channels;
+  private final int tasks;
+  private final long seed;
+  private final List<BlockingQueue<Batch>> queues = new ArrayList<>();
+  private final List<Thread> workers = new ArrayList<>();
+  private volatile RuntimeException failure;
+  private long next;
+
+  /**
+   * Starts {@code workerCount} threads. {@code examples} must not change until
+   * {@link #close()}.
+   */
+  public BatchProducer(List<Example> examples, Augmenter augmenter, int batchSize, int tasks,
+      long seed, int workerCount) {
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException("no training examples");
+    }
+    this.examples = List.copyOf(examples);
+    this.augmenter = augmenter;
+    this.batchSize = batchSize;
+    this.channels = examples.get(0).image().channels();
+    this.tasks = tasks;
+    this.seed = seed;
+    for (int i = 0; i < workerCount; i++) {
+      BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+      queues.add(queue);
+      int worker = i;
+      Thread thread = new Thread(() -> produce(worker, workerCount, queue), "batch-producer-" + i);
+      thread.setDaemon(true);
+      workers.add(thread);
+      thread.start();
+    }
+  }
+
+  private void produce(int worker, int workerCount, BlockingQueue<Batch> queue) {
+    try {
+      for (long k = worker; !Thread.currentThread().isInterrupted(); k += workerCount) {
+        queue.put(make(k));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+  }
+
+  /** Batch number k, the same every time for the same seed. */
+  public Batch make(long k) {
+    Random rng = new Random(mix(seed, k));
+    int crop = augmenter.size();
+    int plane = crop * crop;
+    float[] images = new float[batchSize * channels * plane];
+    int[][] targets = new int[tasks][batchSize * plane];
+    for (int i = 0; i < batchSize; i++) {
+      Example e = examples.get(rng.nextInt(examples.size()));
+      augmenter.sample(e, rng, images, i * channels * plane, targets, i * plane);
+    }
+    return new Batch(batchSize, channels, crop, images, targets);
+  }
+
+  /** The next batch in order; blocks until it is ready. */
+  public Batch next() {
+    BlockingQueue<Batch> queue = queues.get((int) (next++ % queues.size()));
+    try {
+      while (true) {
+        Batch b = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (b != null) {
+          return b;
+        }
+        if (failure != null) {
+          throw new IllegalStateException("batch preparation failed", failure);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a batch", e);
+    }
+  }
+
+  /** SplitMix64 finaliser over (seed, k): well-spread seeds for neighbouring k. */
+  static long mix(long seed, long k) {
+    long z = seed * 0x9E3779B97F4A7C15L + k + 0x632BE59BD9B4E019L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  @Override
+  public void close() {
+    for (Thread t : workers) {
+      t.interrupt();
+    }
+    for (Thread t : workers) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,326 @@
+package org.lazyseg.train.engine;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.Task;
+import org.lazyseg.train.data.Augmenter;
+import org.lazyseg.train.data.Batch;
+import org.lazyseg.train.data.BatchProducer;
+import org.lazyseg.train.data.Example;
+import org.lazyseg.train.data.Normalization;
+import org.lazyseg.train.loss.MultiTaskLoss;
+import org.lazyseg.train.nn.UNet;
+import org.lazyseg.train.predict.Predictor;
+
+/**
+ * The one training loop: rounds of epochs of Adam steps on augmented random crops, with
+ * validation, checkpoints, metrics and resume.
+ *
+ * <pre>{@code
+ * TrainingResult r = new TrainingRun(runDir, spec, TrainConfig.profile("quick").build())
+ *     .addListener(progress)
+ *     .run(trainExamples, validationExamples);
+ * }</pre>
+ *
+ * <p>Running again on the same folder resumes after the last checkpointed epoch (finished
+ * epochs are not redone); the folder's model.json then wins over the given spec. Batches of
+ * epoch e come from seed (config seed, e), so they are the same with or without a resume.
+ */
+public final class TrainingRun {
+  private final RunFolder folder;
+  private final ModelSpec requestedSpec;
+  private final TrainConfig config;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private RoundHook roundHook;
+
+  public TrainingRun(Path runDir, ModelSpec spec, TrainConfig config) {
+    this.folder = new RunFolder(runDir);
+    this.requestedSpec = spec;
+    this.config = config;
+  }
+
+  public TrainingRun addListener(TrainingListener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  public TrainingRun optRoundHook(RoundHook hook) {
+    this.roundHook = hook;
+    return this;
+  }
+
+  /** Trains (or resumes) and returns where it got to. */
+  public TrainingResult run(List<Example> trainExamples, List<Example> validationExamples)
+      throws IOException {
+    long started = System.nanoTime();
+    long deadline = config.budgetMinutes() > 0
+        ? started + (long) (config.budgetMinutes() * 60e9) : Long.MAX_VALUE;
+    configureThreads(config.threads());
+    Files.createDirectories(folder.checkpoints());
+
+    Path lastCheckpoint = folder.checkpoint(RunFolder.LAST);
+    CheckpointState resumed = lastCheckpoint == null ? null
+        : RunFolder.read(lastCheckpoint.resolve(RunFolder.STATE), CheckpointState.class);
+    ModelSpec spec = resumed != null ? resumed.spec() : withNormalization(trainExamples);
+    List<Example> train = adapt(trainExamples, spec.channels());
+    List<Example> validation = adapt(validationExamples, spec.channels());
+    int tile = roundUp(config.validationTile() > 0 ? config.validationTile() : config.crop(),
+        spec.sizeMultiple());
+    RunFolder.write(folder.modelFile(), new RunFolder.SavedModel(spec, tile));
+
+    Engine.getInstance().setRandomSeed((int) config.seed());
+    try (Model model = Model.newInstance("lazyseg-unet")) {
+      UNet block = spec.newBlock();
+      model.setBlock(block);
+      if (resumed != null) {
+        // Loaded before initialize(): initialisation then skips these parameters.
+        Predictor.loadParameters(block, lastCheckpoint.resolve(RunFolder.PARAMETERS),
+            model.getNDManager());
+      }
+      DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(
+          new MultiTaskLoss(spec.tasks()))
+          .optOptimizer(Optimizer.adam()
+              .optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build());
+      try (Trainer trainer = model.newTrainer(trainingConfig);
+          Predictor predictor = Predictor.of(block, spec, model.getNDManager(), tile)) {
+        trainer.initialize(new Shape(config.batch(), spec.channels(), config.crop(),
+            config.crop()));
+        return loop(trainer, block, spec, predictor, train, validation, resumed, deadline);
+      }
+    }
+  }
+
+  private TrainingResult loop(Trainer trainer, UNet block, ModelSpec spec, Predictor predictor,
+      List<Example> train, List<Example> validation, CheckpointState resumed, long deadline)
+      throws IOException {
+    int doneEpochs = resumed == null ? 0 : resumed.epoch();
+    long steps = resumed == null ? 0 : resumed.steps();
+    double bestScore = resumed == null ? Double.NEGATIVE_INFINITY : resumed.bestScore();
+    int bestEpoch = resumed == null ? 0 : resumed.bestEpoch();
+    MetricsLog metrics = new MetricsLog(folder.metricsFile(), folder.curvesFile(), doneEpochs);
+    Augmenter augmenter = new Augmenter(config.crop(), config.augmentation(),
+        spec.normalization());
+    int tasks = spec.tasks().size();
+
+    int resumeRound = doneEpochs / config.epochsPerRound();
+    if (roundHook != null && doneEpochs > 0 && resumeRound > 0
+        && doneEpochs < config.epochs()) {
+      roundHook.afterRound(resumeRound - 1, predictor, train);
+    }
+    boolean outOfTime = false;
+    for (int epoch = doneEpochs + 1; epoch <= config.epochs() && !outOfTime; epoch++) {
+      long epochStart = System.nanoTime();
+      int round = (epoch - 1) / config.epochsPerRound();
+      double lossSum = 0;
+      int epochSteps = 0;
+      try (BatchProducer producer = new BatchProducer(train, augmenter, config.batch(), tasks,
+          mixSeed(config.seed(), epoch), config.workers())) {
+        while (epochSteps < config.stepsPerEpoch()) {
+          if (System.nanoTime() > deadline) {
+            outOfTime = true;
+            break;
+          }
+          float loss = trainStep(trainer, producer.next());
+          lossSum += loss;
+          epochSteps++;
+          steps++;
+          for (TrainingListener l : listeners) {
+            l.onStep(steps, loss);
+          }
+        }
+      }
+      if (epochSteps == 0) {
+        break;
+      }
+      double[] val = validate(predictor, spec, validation);
+      double score = validation.isEmpty() ? -lossSum / epochSteps : val[1];
+      boolean best = score > bestScore;
+      if (best) {
+        bestScore = score;
+        bestEpoch = epoch;
+      }
+      CheckpointState state = new CheckpointState(epoch, round, bestScore, bestEpoch, steps,
+          config, spec);
+      writeCheckpoint(RunFolder.LAST, block, state);
+      if (best) {
+        writeCheckpoint(RunFolder.BEST, block, state);
+      }
+      EpochStats stats = new EpochStats(epoch, round, lossSum / epochSteps, val[0], val[1],
+          (System.nanoTime() - epochStart) / 1e9, epochSteps);
+      metrics.add(stats);
+      for (TrainingListener l : listeners) {
+        l.onEpochEnd(stats);
+      }
+      doneEpochs = epoch;
+      boolean roundEnds = epoch % config.epochsPerRound() == 0 && epoch < config.epochs();
+      if (roundHook != null && roundEnds && !outOfTime) {
+        roundHook.afterRound(round, predictor, train);
+      }
+    }
+    return new TrainingResult(folder.root(), doneEpochs, steps, bestScore, bestEpoch, outOfTime);
+  }
+
+  /** One Adam step; all arrays of the step live and die in its own scope. */
+  private static float trainStep(Trainer trainer, Batch batch) {
+    try (NDManager step = trainer.getManager().newSubManager()) {
+      int n = batch.size(), s = batch.crop();
+      NDArray x = step.create(batch.images(), new Shape(n, batch.channels(), s, s));
+      NDList labels = new NDList(batch.targets().length);
+      for (int[] target : batch.targets()) {
+        labels.add(step.create(target, new Shape(n, s, s)));
+      }
+      float value;
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDList predictions = trainer.forward(new NDList(x));
+        NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+        collector.backward(loss);
+        value = loss.getFloat();
+      }
+      trainer.step();
+      return value;
+    }
+  }
+
+  /**
+   * {valLoss, valDice}: the multi-task loss pooled over labelled validation pixels, and the
+   * mean per-image Dice of the first head's foreground; NaN without validation images.
+   */
+  static double[] validate(Predictor predictor, ModelSpec spec, List<Example> validation) {
+    if (validation.isEmpty()) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    List<Task> tasks = spec.tasks();
+    int[] heads = new int[tasks.size()];
+    for (int t = 0; t < heads.length; t++) {
+      heads[t] = t;
+    }
+    double[] nll = new double[heads.length];
+    long[] counted = new long[heads.length];
+    double diceSum = 0;
+    int diceCount = 0;
+    for (Example e : validation) {
+      float[][][] p = predictor.probabilities(e.image(), heads);
+      for (int t = 0; t < heads.length; t++) {
+        LabelImage target = t < e.targets().length ? e.targets()[t] : null;
+        if (target == null) {
+          continue;
+        }
+        int[] y = target.data();
+        for (int i = 0; i < y.length; i++) {
+          if (y[i] != LabelImage.IGNORE) {
+            nll[t] -= Math.log(Math.max(1e-12, p[t][y[i]][i]));
+            counted[t]++;
+          }
+        }
+      }
+      LabelImage target = e.targets().length > 0 ? e.targets()[0] : null;
+      if (target != null) {
+        diceSum += dice(Predictor.argmax(p[0], e.image().width(), e.image().height()), target);
+        diceCount++;
+      }
+    }
+    double loss = 0;
+    for (int t = 0; t < heads.length; t++) {
+      loss += counted[t] == 0 ? 0 : tasks.get(t).alpha() * nll[t] / counted[t];
+    }
+    return new double[] {loss, diceCount == 0 ? Double.NaN : diceSum / diceCount};
+  }
+
+  /** Dice of foreground (label > 0) over the pixels the target does not IGNORE. */
+  public static double dice(LabelImage predicted, LabelImage target) {
+    int[] p = predicted.data(), t = target.data();
+    long both = 0, sum = 0;
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] == LabelImage.IGNORE) {
+        continue;
+      }
+      boolean a = p[i] > 0, b = t[i] > 0;
+      both += a && b ? 1 : 0;
+      sum += (a ? 1 : 0) + (b ? 1 : 0);
+    }
+    return sum == 0 ? 1.0 : 2.0 * both / sum;
+  }
+
+  private void writeCheckpoint(String name, UNet block, CheckpointState state)
+      throws IOException {
+    Path tmp = folder.prepareTemporary(name);
+    try (OutputStream out = new BufferedOutputStream(
+        Files.newOutputStream(tmp.resolve(RunFolder.PARAMETERS)));
+        DataOutputStream data = new DataOutputStream(out)) {
+      block.saveParameters(data);
+    }
+    RunFolder.write(tmp.resolve(RunFolder.STATE), state);
+    folder.publish(tmp, name);
+  }
+
+  private ModelSpec withNormalization(List<Example> train) {
+    if (requestedSpec.normalization() != null) {
+      return requestedSpec;
+    }
+    List<FloatImage> images = new ArrayList<>();
+    for (Example e : train) {
+      images.add(Predictor.adaptChannels(e.image(), requestedSpec.channels()));
+    }
+    return requestedSpec.withNormalization(Normalization.fromImages(images));
+  }
+
+  /** Same examples with images of the model's channel count; targets arrays are shared. */
+  private static List<Example> adapt(List<Example> examples, int channels) {
+    List<Example> out = new ArrayList<>(examples.size());
+    for (Example e : examples) {
+      out.add(e.image().channels() == channels ? e
+          : new Example(e.id(), Predictor.adaptChannels(e.image(), channels), e.targets()));
+    }
+    return out;
+  }
+
+  /**
+   * PyTorch reads these properties when the engine starts; if it has already started, set
+   * the intra-op count directly (JniUtils is runtime-only, hence reflection).
+   */
+  static void configureThreads(int threads) {
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    Engine.getInstance(); // starts the engine (loading the native library) if needed
+    try {
+      Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("setNumThreads", int.class)
+          .invoke(null, threads);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      // Not the PyTorch engine: nothing to configure.
+    }
+  }
+
+  static long mixSeed(long seed, long epoch) {
+    long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xD1B54A32D192ED03L;
+    z = (z ^ (z >>> 29)) * 0xBF58476D1CE4E5B9L;
+    return z ^ (z >>> 32);
+  }
+
+  private static int roundUp(int v, int m) {
+    return (v + m - 1) / m * m;
+  }
+}

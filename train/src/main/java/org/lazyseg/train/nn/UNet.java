@@ -1,0 +1,215 @@
+package org.lazyseg.train.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A U-Net with one 1x1 convolution head per task.
+ *
+ * <p>Level i (0 = full resolution) has width {@code w * 2^i}; each level is two times
+ * (3x3 conv, padding 1 -> batch norm -> LeakyReLU 0.01). Going down: 2x2 max pooling.
+ * Going up: exact bilinear x2 upsampling ({@link Upsample2x}), concatenation
+ * [upsampled, skip] in that channel order, then the same two-conv block. With one head of
+ * K classes and depth 4 this is exactly {@code bench/torch_reference.py}'s network.
+ *
+ * <p>Input (N, C, H, W) with H and W divisible by 2^(depth-1). Output: one logits array
+ * (N, K_t, H, W) per head, in head order.
+ *
+ * <pre>{@code
+ * UNet net = UNet.builder().setInputChannels(1).setHeads(2).optWidth(32).build();
+ * }</pre>
+ */
+public final class UNet extends AbstractBlock {
+  private static final byte VERSION = 1;
+  private static final float LEAKY_SLOPE = 0.01f;
+
+  private final int inputChannels;
+  private final int width;
+  private final int depth;
+  private final int[] heads;
+  private final List<Block> down = new ArrayList<>();
+  private final List<Block> up = new ArrayList<>();
+  private final List<Block> headBlocks = new ArrayList<>();
+
+  private UNet(Builder b) {
+    super(VERSION);
+    this.inputChannels = b.inputChannels;
+    this.width = b.width;
+    this.depth = b.depth;
+    this.heads = b.heads.clone();
+    for (int i = 0; i < depth; i++) {
+      down.add(addChildBlock("down" + i, twoConvBlock(width << i)));
+    }
+    for (int i = depth - 2; i >= 0; i--) {
+      up.add(addChildBlock("up" + i, twoConvBlock(width << i)));
+    }
+    for (int t = 0; t < heads.length; t++) {
+      headBlocks.add(addChildBlock("head" + t, Conv2d.builder()
+          .setKernelShape(new Shape(1, 1)).setFilters(heads[t]).build()));
+    }
+  }
+
+  private static Block twoConvBlock(int filters) {
+    SequentialBlock block = new SequentialBlock();
+    for (int k = 0; k < 2; k++) {
+      block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+              .setFilters(filters).build())
+          // DJL momentum 0.9 keeps 90% of the running value: PyTorch's momentum 0.1.
+          .add(BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build())
+          .add(Activation.leakyReluBlock(LEAKY_SLOPE));
+    }
+    return block;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int depth() { return depth; }
+
+  public int[] heads() { return heads.clone(); }
+
+  /** Input sizes must be multiples of this. */
+  public int sizeMultiple() { return 1 << (depth - 1); }
+
+  /** Number of trainable values (batch-norm running statistics are not trainable). */
+  public long trainableParameterCount() {
+    long n = 0;
+    for (Parameter p : getParameters().values()) {
+      if (p.requiresGradient()) {
+        n += p.getArray().size();
+      }
+    }
+    return n;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    NDArray[] skips = new NDArray[depth];
+    for (int i = 0; i < depth; i++) {
+      if (i > 0) {
+        x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+      }
+      x = down.get(i).forward(ps, new NDList(x), training, params).singletonOrThrow();
+      skips[i] = x;
+    }
+    for (int k = 0; k < depth - 1; k++) {
+      int level = depth - 2 - k;
+      NDArray merged = NDArrays.concat(new NDList(Upsample2x.upsample(x), skips[level]), 1);
+      x = up.get(k).forward(ps, new NDList(merged), training, params).singletonOrThrow();
+    }
+    NDList out = new NDList(heads.length);
+    for (Block head : headBlocks) {
+      out.add(head.forward(ps, new NDList(x), training, params).singletonOrThrow());
+    }
+    return out;
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape in = inputShapes[0];
+    long n = in.get(0), h = in.get(2), w = in.get(3);
+    long channels = in.get(1);
+    for (int i = 0; i < depth; i++) {
+      down.get(i).initialize(manager, dataType, new Shape(n, channels, h >> i, w >> i));
+      channels = width << i;
+    }
+    for (int k = 0; k < depth - 1; k++) {
+      int level = depth - 2 - k;
+      long merged = channels + (width << level);
+      up.get(k).initialize(manager, dataType, new Shape(n, merged, h >> level, w >> level));
+      channels = width << level;
+    }
+    for (Block head : headBlocks) {
+      head.initialize(manager, dataType, new Shape(n, channels, h, w));
+    }
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape in = inputShapes[0];
+    Shape[] out = new Shape[heads.length];
+    for (int t = 0; t < heads.length; t++) {
+      out[t] = new Shape(in.get(0), heads[t], in.get(2), in.get(3));
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "UNet[in=" + inputChannels + ", width=" + width + ", depth=" + depth
+        + ", heads=" + Arrays.toString(heads) + "]";
+  }
+
+  /** DJL-style builder: {@code set*} for required values, {@code opt*} for optional ones. */
+  public static final class Builder {
+    private int inputChannels;
+    private int[] heads;
+    private int width = 32;
+    private int depth = 4;
+
+    public Builder setInputChannels(int channels) {
+      this.inputChannels = channels;
+      return this;
+    }
+
+    /** Number of classes of each head, one head per task. */
+    public Builder setHeads(int... classesPerHead) {
+      this.heads = classesPerHead.clone();
+      return this;
+    }
+
+    /** Width of the first level; level i has width * 2^i. Default 32. */
+    public Builder optWidth(int width) {
+      this.width = width;
+      return this;
+    }
+
+    /** Number of resolution levels. Default 4. */
+    public Builder optDepth(int depth) {
+      this.depth = depth;
+      return this;
+    }
+
+    private void validate() {
+      if (inputChannels <= 0) {
+        throw new IllegalArgumentException("input channels must be set and positive");
+      }
+      if (heads == null || heads.length == 0) {
+        throw new IllegalArgumentException("at least one head is needed");
+      }
+      for (int k : heads) {
+        if (k < 2) {
+          throw new IllegalArgumentException("a head needs at least 2 classes: " + k);
+        }
+      }
+      if (width <= 0 || depth < 1 || depth > 8) {
+        throw new IllegalArgumentException("bad width " + width + " or depth " + depth);
+      }
+    }
+
+    public UNet build() {
+      validate();
+      return new UNet(this);
+    }
+  }
+}

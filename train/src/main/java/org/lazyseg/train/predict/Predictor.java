@@ -1,0 +1,302 @@
+package org.lazyseg.train.predict;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.data.Normalization;
+
+/**
+ * Segments images of any size with overlapping tiles.
+ *
+ * <p>Tiles of size T (a multiple of 2^(depth-1)) are placed with stride T/2, the last one
+ * flush with the image border; an image smaller than T gets one tile per axis, filled by
+ * mirroring. Each tile's softmax probabilities are weighted by a Gaussian centred on the
+ * tile (sigma = T/8, floored at {@value #MIN_WEIGHT} so tile borders still count), summed
+ * into one float plane per class, and divided by the summed weights. So seams don't show,
+ * and memory is the image plus K + 1 float planes, whatever the image size. Every batch of
+ * tiles runs in its own NDManager scope.
+ *
+ * <pre>{@code
+ * try (Predictor p = Predictor.open(runDir, RunFolder.BEST)) {
+ *   LabelImage labels = p.segment(image, 0);
+ * }
+ * }</pre>
+ */
+public final class Predictor implements AutoCloseable {
+  static final float MIN_WEIGHT = 1e-3f;
+
+  private final Block block;
+  private final ModelSpec spec;
+  private final NDManager manager;
+  private final boolean ownsManager;
+  private final ParameterStore parameters;
+  private int tileSize;
+  private int tileBatch = 1;
+
+  private Predictor(Block block, ModelSpec spec, NDManager manager, boolean owns, int tile) {
+    if (spec.normalization() == null) {
+      throw new IllegalArgumentException("the model spec has no normalisation");
+    }
+    this.block = block;
+    this.spec = spec;
+    this.manager = manager;
+    this.ownsManager = owns;
+    this.parameters = new ParameterStore(manager, false);
+    setTileSize(tile);
+  }
+
+  /**
+   * A predictor for a live network (e.g. during training); it does not own {@code block}.
+   * {@code tileSize} is rounded up to a multiple of 2^(depth-1).
+   */
+  public static Predictor of(Block block, ModelSpec spec, NDManager manager, int tileSize) {
+    return new Predictor(block, spec, manager.newSubManager(), true, tileSize);
+  }
+
+  /** Rebuilds the network of a run folder and loads checkpoint {@code name} (best/last). */
+  public static Predictor open(Path runDir, String name) throws IOException {
+    RunFolder run = new RunFolder(runDir);
+    RunFolder.SavedModel saved = run.readModel();
+    Path checkpoint = run.checkpoint(name);
+    if (checkpoint == null) {
+      throw new IOException("no checkpoint '" + name + "' in " + run.checkpoints());
+    }
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      Block block = saved.spec().newBlock();
+      loadParameters(block, checkpoint.resolve(RunFolder.PARAMETERS), manager);
+      return new Predictor(block, saved.spec(), manager, true, saved.tileSize());
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Loads parameters written by {@code Block.saveParameters} into a fresh block. */
+  public static void loadParameters(Block block, Path file, NDManager manager)
+      throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
+        DataInputStream data = new DataInputStream(in)) {
+      block.loadParameters(manager, data);
+    } catch (MalformedModelException e) {
+      throw new IOException("bad parameter file " + file, e);
+    }
+  }
+
+  public ModelSpec spec() { return spec; }
+
+  public int tileSize() { return tileSize; }
+
+  /** Tile size, rounded up to a multiple of 2^(depth-1). Larger tiles are faster. */
+  public Predictor setTileSize(int size) {
+    int m = spec.sizeMultiple();
+    this.tileSize = Math.max(m, (size + m - 1) / m * m);
+    return this;
+  }
+
+  /** How many tiles go through the network at once (default 1). */
+  public Predictor setTileBatch(int tiles) {
+    this.tileBatch = Math.max(1, tiles);
+    return this;
+  }
+
+  /** Argmax over the classes of {@code head}. */
+  public LabelImage segment(FloatImage image, int head) {
+    return argmax(probabilities(image, head), image.width(), image.height());
+  }
+
+  public static LabelImage argmax(float[][] probabilities, int width, int height) {
+    int[] labels = new int[width * height];
+    for (int i = 0; i < labels.length; i++) {
+      int best = 0;
+      for (int k = 1; k < probabilities.length; k++) {
+        if (probabilities[k][i] > probabilities[best][i]) {
+          best = k;
+        }
+      }
+      labels[i] = best;
+    }
+    return new LabelImage(width, height, labels);
+  }
+
+  /** Per class of {@code head}, the probability of every pixel, row-major (H x W). */
+  public float[][] probabilities(FloatImage image, int head) {
+    return probabilities(image, new int[] {head})[0];
+  }
+
+  /** The same for several heads in one pass over the tiles: [head][class][pixel]. */
+  public float[][][] probabilities(FloatImage image, int... heads) {
+    FloatImage input = adaptChannels(image, spec.channels());
+    int w = input.width(), h = input.height();
+    int m = spec.sizeMultiple();
+    int tw = Math.min(tileSize, roundUp(w, m)), th = Math.min(tileSize, roundUp(h, m));
+    int[] xs = starts(w, tw), ys = starts(h, th);
+    float[] gx = gaussian(tw), gy = gaussian(th);
+    int[] classes = spec.heads();
+    float[][][] sums = new float[heads.length][][];
+    for (int i = 0; i < heads.length; i++) {
+      sums[i] = new float[classes[heads[i]]][w * h];
+    }
+    float[] weights = new float[w * h];
+    int channels = spec.channels(), tilePixels = tw * th;
+    int tiles = xs.length * ys.length;
+    for (int first = 0; first < tiles; first += tileBatch) {
+      int n = Math.min(tileBatch, tiles - first);
+      float[] batch = new float[n * channels * tilePixels];
+      for (int j = 0; j < n; j++) {
+        int t = first + j;
+        fillTile(input, xs[t % xs.length], ys[t / xs.length], tw, th, batch,
+            j * channels * tilePixels);
+      }
+      try (NDManager scope = manager.newSubManager()) {
+        NDList out = block.forward(parameters,
+            new NDList(scope.create(batch, new Shape(n, channels, th, tw))), false);
+        for (int i = 0; i < heads.length; i++) {
+          float[] p = out.get(heads[i]).softmax(1).toFloatArray();
+          int k = classes[heads[i]];
+          for (int j = 0; j < n; j++) {
+            int t = first + j;
+            accumulate(p, j * k * tilePixels, sums[i], k, xs[t % xs.length], ys[t / xs.length],
+                tw, th, w, h, gx, gy, i == 0 ? weights : null);
+          }
+        }
+      }
+    }
+    for (float[][] head : sums) {
+      for (float[] plane : head) {
+        for (int i = 0; i < plane.length; i++) {
+          plane[i] /= weights[i];
+        }
+      }
+    }
+    return sums;
+  }
+
+  private static void accumulate(float[] p, int offset, float[][] sums, int classes,
+      int x0, int y0, int tw, int th, int w, int h, float[] gx, float[] gy, float[] weights) {
+    int yEnd = Math.min(th, h - y0), xEnd = Math.min(tw, w - x0);
+    for (int y = 0; y < yEnd; y++) {
+      for (int x = 0; x < xEnd; x++) {
+        float g = gy[y] * gx[x];
+        int out = (y0 + y) * w + x0 + x;
+        for (int c = 0; c < classes; c++) {
+          sums[c][out] += g * p[offset + (c * th + y) * tw + x];
+        }
+        if (weights != null) {
+          weights[out] += g;
+        }
+      }
+    }
+  }
+
+  /** Normalised tile at (x0, y0); positions beyond the image are mirrored back into it. */
+  private void fillTile(FloatImage image, int x0, int y0, int tw, int th, float[] out,
+      int offset) {
+    Normalization norm = spec.normalization();
+    int w = image.width(), h = image.height();
+    float[] data = image.data();
+    for (int c = 0; c < image.channels(); c++) {
+      float mean = norm.mean()[c], inv = 1f / norm.std()[c];
+      for (int y = 0; y < th; y++) {
+        int sy = mirror(y0 + y, h);
+        int row = (c * h + sy) * w, dst = offset + (c * th + y) * tw;
+        for (int x = 0; x < tw; x++) {
+          out[dst + x] = (data[row + mirror(x0 + x, w)] - mean) * inv;
+        }
+      }
+    }
+  }
+
+  static int mirror(int i, int n) {
+    if (n == 1) {
+      return 0;
+    }
+    int period = 2 * n - 2;
+    i = Math.floorMod(i, period);
+    return i < n ? i : period - i;
+  }
+
+  /** Tile origins along an axis: stride t/2, the last flush with the end. */
+  static int[] starts(int length, int tile) {
+    if (length <= tile) {
+      return new int[] {0};
+    }
+    int stride = Math.max(1, tile / 2);
+    int count = (length - tile + stride - 1) / stride + 1;
+    int[] s = new int[count];
+    for (int i = 0; i < count; i++) {
+      s[i] = Math.min(i * stride, length - tile);
+    }
+    return s;
+  }
+
+  static float[] gaussian(int size) {
+    double sigma = size / 8.0, centre = size / 2.0;
+    float[] g = new float[size];
+    for (int i = 0; i < size; i++) {
+      double d = i + 0.5 - centre;
+      g[i] = (float) Math.max(MIN_WEIGHT, Math.exp(-d * d / (2 * sigma * sigma)));
+    }
+    return g;
+  }
+
+  private static int roundUp(int v, int m) {
+    return (v + m - 1) / m * m;
+  }
+
+  /**
+   * Gives an image the model's channel count: grey into a colour model is replicated,
+   * colour into a grey model is averaged; other mismatches are errors.
+   */
+  public static FloatImage adaptChannels(FloatImage image, int channels) {
+    int have = image.channels();
+    if (have == channels) {
+      return image;
+    }
+    int plane = image.width() * image.height();
+    float[] src = image.data();
+    float[] out = new float[plane * channels];
+    if (have == 1) {
+      for (int c = 0; c < channels; c++) {
+        System.arraycopy(src, 0, out, c * plane, plane);
+      }
+    } else if (channels == 1) {
+      for (int c = 0; c < have; c++) {
+        for (int i = 0; i < plane; i++) {
+          out[i] += src[c * plane + i] / have;
+        }
+      }
+    } else {
+      throw new IllegalArgumentException(
+          "image has " + have + " channels, the model expects " + channels);
+    }
+    return new FloatImage(image.width(), image.height(), channels, out);
+  }
+
+  @Override
+  public void close() {
+    if (ownsManager) {
+      manager.close();
+    }
+  }
+
+  /** For tests: runs the network once on a whole (already sized) input. */
+  NDArray forwardDirect(NDArray input, int head) {
+    return block.forward(parameters, new NDList(input), false).get(head);
+  }
+
+}

@@ -1,0 +1,79 @@
+package org.lazyseg.train.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.junit.jupiter.api.Test;
+
+class AugmenterTest {
+
+  /** Image value == label value at every pixel, so any exact transform keeps them equal. */
+  private static Example labelledRamp(int w, int h) {
+    FloatImage image = new FloatImage(w, h, 1);
+    LabelImage labels = new LabelImage(w, h);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        image.set(0, x, y, y * w + x);
+        labels.set(x, y, y * w + x);
+      }
+    }
+    return Example.of("ramp", image, labels);
+  }
+
+  @Test
+  void withoutAugmentationAFullSizeCropIsTheImage() {
+    Example e = labelledRamp(8, 8);
+    Augmenter a = new Augmenter(8, Augmentation.none(), Normalization.identity(1));
+    float[] x = new float[64];
+    int[][] y = new int[1][64];
+    a.sample(e, new Random(1), x, 0, y, 0);
+    assertThat(x).containsExactly(e.image().data());
+  }
+
+  @Test
+  void flipsAndRotationsKeepImageAndTargetsAligned() {
+    Example e = labelledRamp(20, 13);
+    Augmenter a = new Augmenter(8, Augmentation.flipsAndRotations(), Normalization.identity(1));
+    Random rng = new Random(3);
+    for (int i = 0; i < 20; i++) {
+      float[] x = new float[64];
+      int[][] y = new int[1][64];
+      a.sample(e, rng, x, 0, y, 0);
+      for (int p = 0; p < 64; p++) {
+        assertThat(y[0][p]).isNotEqualTo(LabelImage.IGNORE);
+        assertThat(x[p]).isEqualTo((float) y[0][p]);
+      }
+    }
+  }
+
+  @Test
+  void smallImagesArePaddedWithIgnoreAndMissingTargetsAreIgnore() {
+    FloatImage image = new FloatImage(5, 3, 1);
+    Example e = new Example("small", image, new LabelImage[] {new LabelImage(5, 3), null});
+    Augmenter a = new Augmenter(8, Augmentation.full(), Normalization.identity(1));
+    float[] x = new float[64];
+    int[][] y = new int[2][64];
+    a.sample(e, new Random(5), x, 0, y, 0);
+    long ignored = java.util.Arrays.stream(y[0]).filter(v -> v == LabelImage.IGNORE).count();
+    assertThat(ignored).isGreaterThanOrEqualTo(64 - 3 * 5 * 2); // at most ~zoomed area
+    assertThat(ignored).isLessThan(64);
+    assertThat(y[1]).containsOnly(LabelImage.IGNORE);
+  }
+
+  @Test
+  void batchesAreReproducibleWhateverTheNumberOfWorkers() {
+    List<Example> examples = List.of(labelledRamp(30, 20), labelledRamp(12, 40));
+    Augmenter a = new Augmenter(16, Augmentation.full(), Normalization.identity(1));
+    try (BatchProducer one = new BatchProducer(examples, a, 3, 1, 42, 1);
+        BatchProducer two = new BatchProducer(examples, a, 3, 1, 42, 2)) {
+      for (int k = 0; k < 5; k++) {
+        Batch b1 = one.next(), b2 = two.next();
+        assertThat(b2.images()).containsExactly(b1.images());
+        assertThat(b2.targets()[0]).containsExactly(b1.targets()[0]);
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package org.lazyseg.train.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.Task;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.data.Augmentation;
+import org.lazyseg.train.data.Example;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.testing.Discs;
+
+class TrainingRunTest {
+  @TempDir Path dir;
+
+  private static ModelSpec tinySpec(Task... tasks) {
+    ModelSpec.Builder b = ModelSpec.builder().setChannels(1).optWidth(4).optDepth(3);
+    for (Task t : tasks) {
+      b.addTask(t);
+    }
+    return b.build();
+  }
+
+  private static TrainConfig.Builder tinyConfig() {
+    return TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(3e-3)
+        .setStepsPerEpoch(3).optThreads(2).optSeed(7);
+  }
+
+  @Test
+  void learnsBrightDiscsOnDarkNoise() throws IOException {
+    List<Example> train = Discs.examples(12, 64, 1);
+    List<Example> heldOut = Discs.examples(4, 64, 2);
+    TrainConfig config = TrainConfig.builder().setCrop(48).setBatch(4).setLearningRate(1e-2)
+        .setEpochs(2).setStepsPerEpoch(50).optThreads(2).optSeed(1).optWorkers(2).build();
+    ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
+        .optWidth(4).build();
+    TrainingResult r = new TrainingRun(dir, spec, config).run(train, heldOut);
+    assertThat(r.steps()).isEqualTo(100);
+    try (Predictor p = Predictor.open(dir, RunFolder.BEST)) {
+      double dice = 0;
+      for (Example e : heldOut) {
+        dice += TrainingRun.dice(p.segment(e.image(), 0), e.targets()[0]) / heldOut.size();
+      }
+      assertThat(dice).isGreaterThan(0.8);
+    }
+  }
+
+  @Test
+  void resumesAfterTheLastCheckpointedEpoch() throws IOException {
+    List<Example> train = Discs.examples(3, 40, 3);
+    List<Example> val = Discs.examples(1, 40, 4);
+    ModelSpec spec = tinySpec(Task.of("fg", 2));
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(2).build()).run(train, val);
+    assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(1 + 2);
+
+    List<Integer> epochsRun = new ArrayList<>();
+    TrainingResult r = new TrainingRun(dir, spec, tinyConfig().setEpochs(3).build())
+        .addListener(new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochStats s) {
+            epochsRun.add(s.epoch());
+          }
+        })
+        .run(train, val);
+    assertThat(epochsRun).containsExactly(3);
+    assertThat(r.epochs()).isEqualTo(3);
+    assertThat(r.steps()).isEqualTo(9);
+    assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(1 + 3);
+    assertThat(dir.resolve("curves.png")).isNotEmptyFile();
+    assertThat(dir.resolve("checkpoints/last/state.json")).isNotEmptyFile();
+    assertThat(dir.resolve("checkpoints/best/parameters.bin")).isNotEmptyFile();
+    assertThat(dir.resolve("checkpoints/last.tmp")).doesNotExist();
+    assertThat(RunFolder.read(dir.resolve("checkpoints/last/state.json"), CheckpointState.class)
+        .epoch()).isEqualTo(3);
+  }
+
+  @Test
+  void memoryStaysFlatOverSteps() throws IOException {
+    List<Example> train = Discs.examples(4, 64, 5);
+    long[] rss = new long[2];
+    TrainConfig config = tinyConfig().setCrop(64).setBatch(4).setEpochs(1).setStepsPerEpoch(30)
+        .build();
+    new TrainingRun(dir, tinySpec(Task.of("fg", 2)), config)
+        .addListener(new TrainingListener() {
+          @Override
+          public void onStep(long step, float loss) {
+            if (step == 10) {
+              rss[0] = residentKb();
+            } else if (step == 30) {
+              rss[1] = residentKb();
+            }
+          }
+        })
+        .run(train, List.of());
+    // A leaked step (activations of 4 x 64 x 64 crops) costs megabytes; 20 of them far more.
+    assertThat(rss[1] - rss[0]).isLessThan(40_000);
+  }
+
+  @Test
+  void trainsSeveralHeadsWithMissingLabelsAndCallsTheRoundHook() throws IOException {
+    List<Example> discs = Discs.examples(4, 40, 6);
+    List<Example> train = new ArrayList<>();
+    for (int i = 0; i < discs.size(); i++) {
+      Example e = discs.get(i);
+      // Task 2 (3 classes) exists only on even images; task 1 is missing on image 3.
+      LabelImage second = i % 2 == 0 ? e.targets()[0].copy() : null;
+      train.add(new Example(e.id(), e.image(), new LabelImage[] {
+          i == 3 ? null : e.targets()[0], second}));
+    }
+    List<Integer> hookRounds = new ArrayList<>();
+    List<Float> losses = new ArrayList<>();
+    TrainingResult r = new TrainingRun(dir,
+        tinySpec(Task.of("fg", 2), new Task("other", 3, 0.5)),
+        tinyConfig().setRounds(2, 1).setAugmentation(Augmentation.full()).build())
+        .optRoundHook((round, predictor, examples) -> {
+          hookRounds.add(round);
+          for (Example e : examples) {
+            LabelImage relabel = predictor.segment(e.image(), 0);
+            e.targets()[0] = relabel;
+          }
+        })
+        .addListener(new TrainingListener() {
+          @Override
+          public void onStep(long step, float loss) {
+            losses.add(loss);
+          }
+        })
+        .run(train, Discs.examples(1, 40, 7));
+    assertThat(hookRounds).containsExactly(0);
+    assertThat(r.epochs()).isEqualTo(2);
+    assertThat(losses).hasSize(6).allMatch(Float::isFinite);
+    assertThat(train.get(3).targets()[0]).isNotNull(); // replaced by the hook
+  }
+
+  @Test
+  void colourImagesTrainAGreyModelAndBudgetStopsEarly() throws IOException {
+    List<Example> train = new ArrayList<>();
+    for (Example e : Discs.examples(2, 32, 8)) {
+      FloatImage grey = e.image();
+      FloatImage rgb = new FloatImage(32, 32, 3);
+      for (int c = 0; c < 3; c++) {
+        System.arraycopy(grey.data(), 0, rgb.data(), c * 32 * 32, 32 * 32);
+      }
+      train.add(new Example(e.id(), rgb, e.targets()));
+    }
+    TrainingResult r = new TrainingRun(dir, tinySpec(Task.of("fg", 2)),
+        tinyConfig().setEpochs(50).setStepsPerEpoch(1000).optBudgetMinutes(0.05).build())
+        .run(train, List.of());
+    assertThat(r.stoppedByBudget()).isTrue();
+    assertThat(r.epochs()).isEqualTo(1);
+  }
+
+  private static long residentKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new IllegalStateException("no VmRSS");
+  }
+}

@@ -1,0 +1,75 @@
+package org.lazyseg.train.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+class UNetTest {
+
+  /** Trainable values of torch_reference.py's block(cin, cout): two convs and two norms. */
+  private static long torchBlock(long cin, long cout) {
+    return 9 * cin * cout + cout + 2 * cout + 9 * cout * cout + cout + 2 * cout;
+  }
+
+  @Test
+  void parameterCountEqualsTorchReference() {
+    long expected = torchBlock(1, 32) + torchBlock(32, 64) + torchBlock(64, 128)
+        + torchBlock(128, 256) + torchBlock(256 + 128, 128) + torchBlock(128 + 64, 64)
+        + torchBlock(64 + 32, 32) + 32 * 2 + 2;
+    assertThat(expected).isEqualTo(1_949_154L); // sum(p.numel()) printed by torch_reference
+    UNet net = UNet.builder().setInputChannels(1).setHeads(2).optWidth(32).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+      assertThat(net.trainableParameterCount()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void outputsOneLogitsArrayPerHead() {
+    UNet net = UNet.builder().setInputChannels(3).setHeads(2, 3).optWidth(4).optDepth(3).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      net.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 24));
+      NDList out = net.forward(new ParameterStore(m, false),
+          new NDList(m.randomNormal(new Shape(2, 3, 16, 24))), false);
+      assertThat(out).hasSize(2);
+      assertThat(out.get(0).getShape()).isEqualTo(new Shape(2, 2, 16, 24));
+      assertThat(out.get(1).getShape()).isEqualTo(new Shape(2, 3, 16, 24));
+    }
+  }
+
+  @Test
+  void bilinearUpsamplingMatchesTorchAlignCornersFalse() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
+      float[] y = Upsample2x.upsample(x).toFloatArray();
+      // torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear")
+      float[] torch = {
+          1.00f, 1.25f, 1.75f, 2.00f,
+          1.50f, 1.75f, 2.25f, 2.50f,
+          2.50f, 2.75f, 3.25f, 3.50f,
+          3.00f, 3.25f, 3.75f, 4.00f};
+      assertThat(y).containsExactly(torch, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+  }
+
+  @Test
+  void bilinearUpsamplingOfNonSquareMultiChannelInput() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // Rows are constant ramps; each channel a different offset: a linear ramp along x
+      // stays linear inside and clamps at the borders.
+      NDArray x = m.arange(3f).reshape(1, 1, 1, 3).repeat(2, 2).concat(
+          m.arange(3f).add(10).reshape(1, 1, 1, 3).repeat(2, 2), 1);
+      NDArray y = Upsample2x.upsample(x);
+      assertThat(y.getShape()).isEqualTo(new Shape(1, 2, 4, 6));
+      float[] row = y.get("0,1,3,:").toFloatArray();
+      assertThat(row).containsExactly(new float[] {10f, 10.25f, 10.75f, 11.25f, 11.75f, 12f},
+          org.assertj.core.data.Offset.offset(1e-6f));
+    }
+  }
+}

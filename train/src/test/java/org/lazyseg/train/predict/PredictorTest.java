@@ -1,0 +1,136 @@
+package org.lazyseg.train.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.Task;
+import org.lazyseg.train.data.Normalization;
+import org.lazyseg.train.nn.UNet;
+
+class PredictorTest {
+  private static final ModelSpec SPEC = ModelSpec.builder().setChannels(1)
+      .addTask(Task.of("fg", 2)).addTask(Task.of("three", 3)).optWidth(4).optDepth(3)
+      .optNormalization(new Normalization(new float[] {0.5f}, new float[] {2f})).build();
+
+  private static FloatImage noise(int w, int h, int channels, long seed) {
+    Random rng = new Random(seed);
+    FloatImage image = new FloatImage(w, h, channels);
+    for (int i = 0; i < image.data().length; i++) {
+      image.data()[i] = rng.nextFloat();
+    }
+    return image;
+  }
+
+  /** DJL prefixes child names with their index, e.g. "11head0_weight". */
+  private static ai.djl.nn.Parameter parameter(UNet net, String suffix) {
+    return net.getParameters().stream().filter(p -> p.getKey().endsWith(suffix))
+        .findFirst().orElseThrow().getValue();
+  }
+
+  private static UNet initialised(NDManager m) {
+    UNet net = SPEC.newBlock();
+    net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+    return net;
+  }
+
+  @Test
+  void constantOutputTilesStitchToTheSameConstantAtAnySize() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      UNet net = initialised(m);
+      // Zero head weights, bias (0, 1): every pixel's logits are (0, 1) whatever the input.
+      parameter(net, "head0_weight").getArray().muli(0);
+      parameter(net, "head0_bias").getArray().set(new float[] {0f, 1f});
+      try (Predictor p = Predictor.of(net, SPEC, m, 16)) {
+        float[][] prob = p.probabilities(noise(53, 37, 1, 1), 0);
+        assertThat(prob).hasNumberOfRows(2);
+        assertThat(prob[0]).hasSize(53 * 37);
+        float expected = (float) (1 / (1 + Math.E));
+        for (float v : prob[0]) {
+          assertThat(v).isCloseTo(expected, within(1e-5f));
+        }
+        LabelImage labels = p.segment(noise(53, 37, 1, 2), 0);
+        assertThat(labels.width()).isEqualTo(53);
+        assertThat(labels.height()).isEqualTo(37);
+        assertThat(labels.data()).containsOnly(1);
+      }
+    }
+  }
+
+  @Test
+  void anImageOfExactlyOneTileEqualsTheDirectForwardPass() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      UNet net = initialised(m);
+      FloatImage image = noise(32, 24, 1, 3);
+      try (Predictor p = Predictor.of(net, SPEC, m, 32)) {
+        float[][] tiled = p.probabilities(image, 1);
+        float[] normalised = image.data().clone();
+        for (int i = 0; i < normalised.length; i++) {
+          normalised[i] = (normalised[i] - 0.5f) / 2f;
+        }
+        NDArray direct = p.forwardDirect(m.create(normalised, new Shape(1, 1, 24, 32)), 1)
+            .softmax(1);
+        for (int k = 0; k < 3; k++) {
+          assertThat(tiled[k]).containsExactly(direct.get("0," + k).toFloatArray(),
+              within(1e-5f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void overlappingTilesGiveProbabilitiesForEveryPixelOfOddSizes() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      UNet net = initialised(m);
+      try (Predictor p = Predictor.of(net, SPEC, m, 16).setTileBatch(3)) {
+        float[][][] prob = p.probabilities(noise(53, 37, 1, 4), 0, 1);
+        for (float[][] head : prob) {
+          for (int i = 0; i < 53 * 37; i++) {
+            float sum = 0;
+            for (float[] plane : head) {
+              sum += plane[i];
+            }
+            assertThat(sum).isCloseTo(1f, within(1e-4f));
+          }
+        }
+        // Batching tiles changes nothing.
+        p.setTileBatch(1);
+        assertThat(p.probabilities(noise(53, 37, 1, 4), 1)[2])
+            .containsExactly(prob[1][2], within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void tilesCoverTheAxisWithHalfOverlap() {
+    assertThat(Predictor.starts(53, 16)).containsExactly(0, 8, 16, 24, 32, 37);
+    assertThat(Predictor.starts(16, 16)).containsExactly(0);
+    assertThat(Predictor.starts(10, 16)).containsExactly(0);
+    assertThat(Predictor.mirror(-1, 5)).isEqualTo(1);
+    assertThat(Predictor.mirror(5, 5)).isEqualTo(3);
+    float[] g = Predictor.gaussian(16);
+    assertThat(g[7]).isEqualTo(g[8]);
+    assertThat(g[0]).isGreaterThanOrEqualTo(Predictor.MIN_WEIGHT);
+  }
+
+  @Test
+  void greyIsReplicatedIntoColourAndColourAveragedIntoGrey() {
+    FloatImage grey = noise(3, 2, 1, 5);
+    FloatImage rgb = Predictor.adaptChannels(grey, 3);
+    assertThat(rgb.channels()).isEqualTo(3);
+    assertThat(rgb.get(2, 1, 1)).isEqualTo(grey.get(0, 1, 1));
+    FloatImage back = Predictor.adaptChannels(rgb, 1);
+    assertThat(back.get(0, 2, 1)).isCloseTo(grey.get(0, 2, 1), within(1e-6f));
+    assertThatThrownBy(() -> Predictor.adaptChannels(noise(3, 2, 2, 6), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
