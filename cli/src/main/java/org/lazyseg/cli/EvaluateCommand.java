@@ -14,12 +14,7 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     header = "Score predicted label images against the truth; prints one JSON object.",
-    description = {
-      "Matches files by name (a.png predicts a.png). Label images: 0 background, other values",
-      "instances; a 0/255 mask is split into 4-connected components. Prints the mean over",
-      "images of foreground Dice, foreground IoU, GlaS object Dice and GlaS object Hausdorff",
-      "(Euclidean, pixels), plus per-class Dice when --classes is above 1."
-    })
+    description = "Matches files by name (a.png predicts a.png). Label images: 0 background, other values instances; a 0/255 mask is split into 4-connected components. Prints the mean over images of foreground Dice, foreground IoU, GlaS object Dice and GlaS object Hausdorff (Euclidean, pixels), plus per-class Dice when --classes is above 1.")
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -34,7 +29,7 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Number of foreground classes; above 1 the images hold class ids and per-class Dice is reported (default: ${DEFAULT-VALUE}).")
   int classes;
 
-  @Option(names = "--per-image", description = "Also list every image's scores (key per_image).")
+  @Option(names = "--per-image", description = "Also list every image's scores (key images).")
   boolean perImage;
 
   @Override

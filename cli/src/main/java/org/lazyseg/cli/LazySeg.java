@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       TrainCommand.class,
       PredictCommand.class,
       EvaluateCommand.class,
+      SimulateCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

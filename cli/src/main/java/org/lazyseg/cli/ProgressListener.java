@@ -1,0 +1,76 @@
+package org.lazyseg.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.lazyseg.train.engine.EpochStats;
+import org.lazyseg.train.engine.TrainingListener;
+
+/**
+ * Shows training progress: a bar per epoch with loss and speed when a person watches a
+ * terminal, and one summary line per finished epoch always (logs and scripts read those).
+ */
+final class ProgressListener implements TrainingListener, AutoCloseable {
+  private final PrintWriter out;
+  private final int epochs;
+  private final int stepsPerEpoch;
+  private final boolean bar;
+  private ProgressBar current;
+  private int epoch;
+  private double lossAverage = Double.NaN;
+
+  ProgressListener(PrintWriter out, int firstEpoch, int epochs, int stepsPerEpoch, boolean bar) {
+    this.out = out;
+    this.epoch = firstEpoch;
+    this.epochs = epochs;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.bar = bar;
+  }
+
+  @Override
+  public void onStep(long step, float loss) {
+    lossAverage = Double.isNaN(lossAverage) ? loss : 0.95 * lossAverage + 0.05 * loss;
+    if (!bar) {
+      return;
+    }
+    if (current == null) {
+      current = new ProgressBarBuilder()
+          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+          .setInitialMax(stepsPerEpoch)
+          .setStyle(ProgressBarStyle.ASCII)
+          .setUnit(" steps", 1)
+          .showSpeed()
+          .build();
+    }
+    current.step();
+    current.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossAverage));
+  }
+
+  @Override
+  public void onEpochEnd(EpochStats s) {
+    closeBar();
+    out.printf(Locale.ROOT, "epoch %d/%d  round %d  train loss %.4f  val loss %s  val Dice %s  %d steps in %.1f s (%.0f ms/step)%n",
+        s.epoch(), epochs, s.round(), s.trainLoss(), fmt(s.valLoss()), fmt(s.valDice()),
+        s.steps(), s.seconds(), 1000 * s.seconds() / Math.max(1, s.steps()));
+    out.flush();
+    epoch = s.epoch() + 1;
+  }
+
+  private static String fmt(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private void closeBar() {
+    if (current != null) {
+      current.close();
+      current = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeBar();
+  }
+}

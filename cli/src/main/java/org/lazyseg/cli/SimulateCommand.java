@@ -1,0 +1,68 @@
+package org.lazyseg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.weak.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lazyseg simulate}: derives lazy labels from a fully labelled dataset. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    header = "Derive lazy labels (partial masks, scribbles, sizes, tags) from full ground truth.",
+    description = "Writes a dataset in which a seeded fraction of the training images keeps its strong masks and the others carry only cheap labels derived from the truth (SPEC section 1). Test images and their masks are copied untouched; OUT/overlays/ shows the cheap labels. Same seed, same output.")
+final class SimulateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--from", required = true, paramLabel = "DATA", description = "Dataset with full ground truth.")
+  Path from;
+
+  @Option(names = "--out", required = true, paramLabel = "DATA2", description = "New dataset folder (must not hold one already).")
+  Path out;
+
+  @Option(names = "--strong", defaultValue = "0.1", paramLabel = "F", description = "Fraction of training images keeping strong masks. Default: ${DEFAULT-VALUE}.")
+  double strong;
+
+  @Option(names = "--partial", defaultValue = "1.0", paramLabel = "F", description = "Fraction of training images given partial masks. Default: ${DEFAULT-VALUE}.")
+  double partial;
+
+  @Option(names = "--scribbles", defaultValue = "1.0", paramLabel = "F", description = "Fraction of training images given separation scribbles. Default: ${DEFAULT-VALUE}.")
+  double scribbles;
+
+  @Option(names = "--sizes", description = "Write sizes.csv (object size of each training image).")
+  boolean sizes;
+
+  @Option(names = "--tags", description = "Write tags.csv (class present / absent per training image).")
+  boolean tags;
+
+  @Option(names = "--no-overlays", negatable = false, description = "Skip the overlay pictures.")
+  boolean noOverlays;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Override
+  public Integer call() {
+    PrintWriter log = spec.commandLine().getErr();
+    Dataset data = Dataset.open(from);
+    Simulator.Summary s;
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("simulate")
+        .setInitialMax(data.samples().size()).setStyle(ProgressBarStyle.ASCII)
+        .continuousUpdate().build()) {
+      s = Simulator.simulate(data, out,
+          new Simulator.Options(strong, partial, scribbles, sizes, tags, !noOverlays, seed),
+          (done, total, id) -> bar.stepTo(done));
+    }
+    log.println("lazyseg: " + out + ": " + s);
+    log.flush();
+    return 0;
+  }
+}

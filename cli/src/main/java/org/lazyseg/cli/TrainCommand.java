@@ -1,0 +1,205 @@
+package org.lazyseg.cli;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.lazyseg.core.data.Dataset;
+import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.data.Augmentation;
+import org.lazyseg.train.engine.TrainingResult;
+import org.lazyseg.train.engine.TrainingRun;
+import org.lazyseg.train.method.Method;
+import org.lazyseg.train.method.Methods;
+import org.lazyseg.train.method.TrainingData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lazyseg train}: trains a network on a dataset folder; resumes a killed run. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    header = "Train a segmentation network on a dataset folder (resumes an interrupted run).",
+    description = "Reads DIR in the dataset layout (see README: images/, masks/, partial/, scribbles/, split.csv, ...), trains with Adam on random augmented crops, validates every epoch and keeps RUN/checkpoints/{last,best}, RUN/metrics.csv and RUN/curves.png. Run the same command again on the same RUN to resume after the last finished epoch.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ThreadOptions threads;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
+  Path data;
+
+  @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder to create or resume.")
+  Path out;
+
+  @Option(names = "--method", defaultValue = "supervised", paramLabel = "NAME",
+      description = "Training method: supervised (strong masks only) or multitask (strong + partial masks + scribbles). Default: ${DEFAULT-VALUE}.")
+  String method;
+
+  @Option(names = "--profile", paramLabel = "NAME",
+      description = "quick (minutes on 2 cores), standard (tens of minutes) or paper (256 crops, batch 16, Adam 2e-4, width 32). Default: paper on a GPU, standard on a CPU.")
+  String profile;
+
+  @Option(names = "--fraction", defaultValue = "1.0", paramLabel = "F",
+      description = "Fraction of training images that keep their strong masks (seeded). Default: ${DEFAULT-VALUE}.")
+  double fraction;
+
+  @Option(names = "--train-split", defaultValue = "train", paramLabel = "NAME",
+      description = "Split to train on. Default: ${DEFAULT-VALUE}.")
+  String trainSplit;
+
+  @Option(names = "--val-fraction", defaultValue = "0.1", paramLabel = "F",
+      description = "Without a 'val' split, hold out this fraction of the strong images for validation (only with 10 or more left). Default: ${DEFAULT-VALUE}.")
+  double valFraction;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed for the strong subset, initialisation and batches. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--minutes", paramLabel = "M", description = "Wall-clock budget of this call; training stops after a checkpoint when it runs out.")
+  Double minutes;
+
+  @Option(names = "--epochs", description = "Epochs (overrides the profile).")
+  Integer epochs;
+
+  @Option(names = "--steps-per-epoch", paramLabel = "N", description = "Optimiser steps per epoch (overrides the profile).")
+  Integer stepsPerEpoch;
+
+  @Option(names = "--crop", paramLabel = "S", description = "Training crop size S x S (overrides the profile).")
+  Integer crop;
+
+  @Option(names = "--batch", paramLabel = "B", description = "Crops per step (overrides the profile).")
+  Integer batch;
+
+  @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate (overrides the profile).")
+  Double lr;
+
+  @Option(names = "--width", paramLabel = "W", description = "U-Net base width (overrides the profile: 16, paper 32).")
+  Integer width;
+
+  @Option(names = "--depth", defaultValue = "4", paramLabel = "L", description = "U-Net resolution levels. Default: ${DEFAULT-VALUE}.")
+  int depth;
+
+  @Option(names = "--augment", paramLabel = "KIND",
+      description = "basic (flips, 90-degree turns) or full (also free rotation and rescaling 0.8-1.25). Default: the profile's.")
+  String augment;
+
+  @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches in parallel with training. Default: ${DEFAULT-VALUE}.")
+  int workers;
+
+  @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Show a progress bar (only on a terminal). Default: ${DEFAULT-VALUE}.")
+  boolean progress;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter log = spec.commandLine().getErr();
+    Method m = method(method);
+    String p = profile != null ? profile : defaultProfile();
+    TrainConfig config = config(p);
+    Dataset dataset = Dataset.open(data);
+    dataset.validate((done, total, id) -> {});
+    log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong fraction %.3f%n",
+        dataset, m.name(), p, fraction);
+    log.flush();
+    TrainingData td = TrainingData.load(dataset, m,
+        new TrainingData.Selection(trainSplit, fraction, valFraction, seed), (d, t, id) -> {});
+    log.printf(Locale.ROOT, "lazyseg: %d training images (%d with strong masks), %d validation images%n",
+        td.train().size(), td.strongIds().size(), td.validation().size());
+    ModelSpec.Builder specBuilder = ModelSpec.builder().setChannels(td.channels())
+        .optWidth(width != null ? width : "paper".equals(p) ? 32 : 16).optDepth(depth);
+    m.tasks(dataset.classNames().size()).forEach(specBuilder::addTask);
+
+    Files.createDirectories(out);
+    RunFolder.write(out.resolve("training-data.json"), new TrainingRecord(
+        data.toAbsolutePath().toString(), m.name(), p, fraction, seed, dataset.classNames(),
+        td.strongIds().stream().sorted().toList(),
+        td.validation().stream().map(e -> e.id()).toList()));
+    int firstEpoch = firstEpoch(out);
+    try (ProgressListener listener = new ProgressListener(log, firstEpoch, config.epochs(),
+        config.stepsPerEpoch(), progress && System.console() != null)) {
+      TrainingResult r = new TrainingRun(out, specBuilder.build(), config)
+          .addListener(listener)
+          .run(td.train(), td.validation());
+      log.printf(Locale.ROOT,
+          "lazyseg: %d epochs, %d steps%s; best epoch %d (score %.4f). Model: %s  curves: %s%n",
+          r.epochs(), r.steps(), r.stoppedByBudget() ? " (time budget reached)" : "",
+          r.bestEpoch(), r.bestScore(), out, new RunFolder(out).curvesFile());
+    }
+    log.flush();
+    return 0;
+  }
+
+  /** What the run was trained on, for a person (and a later experiment) to read back. */
+  record TrainingRecord(String data, String method, String profile, double strongFraction,
+      long seed, java.util.List<String> classes, java.util.List<String> strongIds,
+      java.util.List<String> validationIds) {}
+
+  private static int firstEpoch(Path run) {
+    Path last = new RunFolder(run).checkpoint(RunFolder.LAST);
+    if (last == null) {
+      return 1;
+    }
+    return RunFolder.read(last.resolve(RunFolder.STATE), org.lazyseg.train.engine.CheckpointState.class).epoch() + 1;
+  }
+
+  private Method method(String name) {
+    try {
+      return Methods.byName(name);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  static String defaultProfile() {
+    return Engine.getInstance().getGpuCount() > 0 ? "paper" : "standard";
+  }
+
+  TrainConfig config(String p) {
+    TrainConfig.Builder b;
+    try {
+      b = TrainConfig.profile(p);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    b.optSeed(seed).optThreads(threads.threads()).optWorkers(workers);
+    if (minutes != null) {
+      b.optBudgetMinutes(minutes);
+    }
+    if (epochs != null) {
+      b.setEpochs(epochs);
+    }
+    if (stepsPerEpoch != null) {
+      b.setStepsPerEpoch(stepsPerEpoch);
+    }
+    if (crop != null) {
+      b.setCrop(crop);
+    }
+    if (batch != null) {
+      b.setBatch(batch);
+    }
+    if (lr != null) {
+      b.setLearningRate(lr);
+    }
+    if (augment != null) {
+      switch (augment) {
+        case "basic" -> b.setAugmentation(Augmentation.flipsAndRotations());
+        case "full" -> b.setAugmentation(Augmentation.full());
+        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--augment must be basic or full, not '" + augment + "'");
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package org.lazyseg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.image.LabelImage;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: help, exit codes, one-line errors, JSON output. */
+class CliTest {
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = LazySeg.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryCommandAndTheExitCodes() {
+    Result r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("demo", "train", "predict", "evaluate", "simulate")
+        .contains("Exit codes:").contains("bad input");
+  }
+
+  @Test
+  void everyOptionOfEveryCommandIsExplained() {
+    CommandLine cl = LazySeg.commandLine();
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      for (CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+        assertThat(String.join(" ", o.description()))
+            .as("%s %s", sub.getCommandName(), o.longestName()).isNotBlank();
+      }
+    }
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Result r = run("evaluate", "--pred", "p", "--truth", "t", "--bogus");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--bogus");
+  }
+
+  @Test
+  void missingDatasetIsOneLineNamingTheFolderWithExitCode3() {
+    Path missing = dir.resolve("nowhere");
+    Result r = run("train", "--data", missing.toString(), "--out", dir.resolve("run").toString());
+    assertThat(r.code()).isEqualTo(LazySeg.EXIT_INPUT);
+    assertThat(r.err().strip()).startsWith("lazyseg: error:").contains("nowhere");
+    assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void unknownMethodIsAUsageErrorListingTheKnownOnes() {
+    Result r = run("train", "--data", dir.toString(), "--out", dir.resolve("run").toString(),
+        "--method", "magic");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("magic").contains("supervised").contains("multitask");
+  }
+
+  @Test
+  void evaluatePrintsOneJsonObjectWithTheMeans() {
+    // Truth: a 2x2 square; prediction: the same square shifted one pixel right.
+    // |X ∩ Y| = 2, |X| + |Y| = 8: Dice 0.5, IoU 2 / 6.
+    LabelImage truth = new LabelImage(4, 4);
+    LabelImage pred = new LabelImage(4, 4);
+    for (int y = 1; y <= 2; y++) {
+      truth.set(0, y, 1);
+      truth.set(1, y, 1);
+      pred.set(1, y, 1);
+      pred.set(2, y, 1);
+    }
+    ImageFiles.writeLabels(truth, dir.resolve("truth/a.png"));
+    ImageFiles.writeLabels(pred, dir.resolve("pred/a.png"));
+    Result r = run("evaluate", "--pred", dir.resolve("pred").toString(),
+        "--truth", dir.resolve("truth").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip()).startsWith("{\"images\":1,\"dice\":0.5,\"iou\":0.333")
+        .contains("\"object_dice\":0.5").contains("\"object_hausdorff\":1.0").endsWith("}");
+  }
+
+  @Test
+  void evaluateNamesAMissingPrediction() throws Exception {
+    ImageFiles.writeLabels(new LabelImage(3, 3), dir.resolve("truth/b7.png"));
+    Files.createDirectories(dir.resolve("pred"));
+    Result r = run("evaluate", "--pred", dir.resolve("pred").toString(),
+        "--truth", dir.resolve("truth").toString());
+    assertThat(r.code()).isEqualTo(LazySeg.EXIT_INPUT);
+    assertThat(r.err()).contains("b7");
+  }
+
+  @Test
+  void predictRejectsAFolderThatIsNoRun() throws Exception {
+    ImageFiles.writeImage(new FloatImage(8, 8, 1), dir.resolve("img.png"), false);
+    Result r = run("predict", "--model", dir.toString(), "--input", dir.resolve("img.png").toString(),
+        "--out", dir.resolve("out").toString());
+    assertThat(r.code()).isEqualTo(LazySeg.EXIT_INPUT);
+    assertThat(r.err()).contains("not a run folder");
+  }
+}

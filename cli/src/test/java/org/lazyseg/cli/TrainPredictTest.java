@@ -1,0 +1,87 @@
+package org.lazyseg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.image.LabelImage;
+
+/** train -> (kill) -> resume -> predict -> evaluate through the commands, on a tiny dataset. */
+class TrainPredictTest {
+  @TempDir Path dir;
+
+  /** Bright discs on dark noise, 48 x 48; masks hold instance ids. */
+  private void writeDataset(Path data, int n) throws Exception {
+    Random rnd = new Random(3);
+    StringBuilder split = new StringBuilder("id,split\n");
+    for (int i = 0; i < n; i++) {
+      FloatImage img = new FloatImage(48, 48, 1);
+      LabelImage mask = new LabelImage(48, 48);
+      for (int k = 1; k <= 2; k++) {
+        int cx = 10 + rnd.nextInt(28), cy = 10 + rnd.nextInt(28), r = 5 + rnd.nextInt(4);
+        for (int y = 0; y < 48; y++) {
+          for (int x = 0; x < 48; x++) {
+            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) {
+              mask.set(x, y, k);
+            }
+          }
+        }
+      }
+      for (int y = 0; y < 48; y++) {
+        for (int x = 0; x < 48; x++) {
+          img.set(0, x, y, (mask.get(x, y) > 0 ? 0.7f : 0.2f) + 0.1f * rnd.nextFloat());
+        }
+      }
+      String id = "im" + i;
+      ImageFiles.writeImage(img, data.resolve("images/" + id + ".png"), false);
+      ImageFiles.writeLabels(mask, data.resolve("masks/" + id + ".png"));
+      split.append(id).append(',').append(i < n - 2 ? "train" : "test").append('\n');
+    }
+    Files.writeString(data.resolve("split.csv"), split);
+  }
+
+  @Test
+  void trainResumesAfterAStopThenPredictAndEvaluateWork() throws Exception {
+    Path data = dir.resolve("data");
+    writeDataset(data, 6);
+    Path run = dir.resolve("run");
+    String[] common = {"train", "--data", data.toString(), "--out", run.toString(),
+        "--profile", "quick", "--crop", "32", "--batch", "2", "--width", "4", "--depth", "3",
+        "--steps-per-epoch", "3", "--threads", "1", "--no-progress"};
+    CliTest.Result first = CliTest.run(concat(common, "--epochs", "1"));
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(2);
+    // The same command with more epochs continues after epoch 1 instead of starting over.
+    CliTest.Result second = CliTest.run(concat(common, "--epochs", "2"));
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.err()).contains("epoch 2/2").doesNotContain("epoch 1/2");
+    List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+    assertThat(rows).hasSize(3);
+    assertThat(run.resolve("checkpoints/last/parameters.bin")).exists();
+    assertThat(run.resolve("curves.png")).exists();
+
+    Path pred = dir.resolve("pred");
+    CliTest.Result p = CliTest.run("predict", "--model", run.toString(), "--input", data.toString(),
+        "--out", pred.toString(), "--instances", "--probabilities", "--threads", "1");
+    assertThat(p.code()).as(p.err()).isZero();
+    assertThat(pred.resolve("im4.png")).exists();
+    assertThat(pred.resolve("instances/im5.png")).exists();
+    assertThat(pred.resolve("probabilities/im5.png")).exists();
+    assertThat(pred.resolve("im0.png")).as("training images are not predicted by default").doesNotExist();
+    LabelImage seg = ImageFiles.readLabels(pred.resolve("im4.png"));
+    assertThat(seg.width()).isEqualTo(48);
+    assertThat(seg.height()).isEqualTo(48);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,176 @@
+package org.lazyseg.core.weak;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.DatasetException;
+import org.lazyseg.core.data.ProgressCallback;
+import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.measure.PixelMeasures;
+
+/**
+ * The lazy-label simulator (SPEC section 1): from a dataset with full ground truth, writes a
+ * dataset in which a seeded fraction of the training images keeps its strong masks and the
+ * others carry only cheap labels (partial masks, scribbles, sizes, tags) derived from the
+ * truth. Test images are copied untouched. Same seed, same output.
+ *
+ * <pre>
+ * OUT/images/, split.csv, classes.txt   copied
+ * OUT/masks/ (+ instances/)             strong training images and every non-training image
+ * OUT/partial/, OUT/scribbles/          training images picked for those labels
+ * OUT/sizes.csv, OUT/tags.csv           every training image, when asked for
+ * OUT/overlays/ID.png                   the cheap labels over each training image, to check at a glance
+ * </pre>
+ */
+public final class Simulator {
+  private Simulator() {}
+
+  /**
+   * @param strong fraction of training images keeping their strong masks
+   * @param partial fraction of training images given a partial mask
+   * @param scribbles fraction of training images given separation scribbles
+   * @param sizes write sizes.csv (object size g of each training image's foreground)
+   * @param tags write tags.csv (class present / absent)
+   * @param overlays write overlay pictures of the cheap labels
+   */
+  public record Options(double strong, double partial, double scribbles, boolean sizes,
+      boolean tags, boolean overlays, long seed) {
+    public Options {
+      for (double f : new double[] {strong, partial, scribbles}) {
+        if (!(f >= 0 && f <= 1)) {
+          throw new IllegalArgumentException("fractions must be in [0, 1]: " + f);
+        }
+      }
+    }
+  }
+
+  /** What was written, for a summary line. */
+  public record Summary(int images, int strong, int partial, int scribbled,
+      long scribblePixels, double meanPartialDice) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT,
+          "%d images: %d strong, %d partial (mean Dice vs truth %.3f), %d with scribbles (%d pixels)",
+          images, strong, partial, meanPartialDice, scribbled, scribblePixels);
+    }
+  }
+
+  public static Summary simulate(Dataset from, Path out, Options options, ProgressCallback progress) {
+    if (Files.exists(out.resolve("images"))) {
+      throw new DatasetException(out + ": already holds a dataset (images/); choose an empty folder");
+    }
+    List<Sample> train = from.samples(Dataset.TRAIN);
+    List<String> trainIds = train.stream().map(Sample::id).toList();
+    Set<String> strong = new HashSet<>(LazyLabels.strongSubset(trainIds, options.strong(), options.seed()));
+    Set<String> partial = new HashSet<>(LazyLabels.strongSubset(trainIds, options.partial(), options.seed() + 1));
+    Set<String> scribbled = new HashSet<>(LazyLabels.strongSubset(trainIds, options.scribbles(), options.seed() + 2));
+    int classes = from.classNames().size();
+    try {
+      Files.createDirectories(out);
+      copyIfPresent(from.dir().resolve("split.csv"), out.resolve("split.csv"));
+      copyIfPresent(from.dir().resolve("classes.txt"), out.resolve("classes.txt"));
+      StringBuilder sizes = new StringBuilder("id,size\n");
+      StringBuilder tags = new StringBuilder("id");
+      for (String c : from.classNames()) {
+        tags.append(',').append(c);
+      }
+      tags.append('\n');
+
+      List<Sample> all = from.samples();
+      int done = 0;
+      int partialCount = 0;
+      double diceSum = 0;
+      long scribblePixels = 0;
+      for (Sample s : all) {
+        Path image = out.resolve("images").resolve(s.image().getFileName());
+        Files.createDirectories(image.getParent());
+        Files.copy(s.image(), image);
+        boolean isTrain = Dataset.TRAIN.equals(s.split());
+        if (s.mask().isPresent() && (!isTrain || strong.contains(s.id()))) {
+          copyLabels(s, out);
+        }
+        if (isTrain && s.mask().isPresent()) {
+          Random rnd = new Random(options.seed() * 1_000_003L + s.id().hashCode());
+          LabelImage instances = s.loadInstances();
+          LabelImage cls = s.loadClasses();
+          LabelImage part = null;
+          LabelImage scrib = null;
+          if (partial.contains(s.id())) {
+            part = LazyLabels.partialMask(instances, classes > 1 ? cls : null, rnd);
+            ImageFiles.writeLabels(part, out.resolve("partial").resolve(s.id() + ".png"));
+            diceSum += PixelMeasures.dice(cls, part);
+            partialCount++;
+          }
+          if (scribbled.contains(s.id())) {
+            scrib = LazyLabels.scribbles(instances, 1);
+            for (int v : scrib.data()) {
+              scribblePixels += v > 0 ? 1 : 0;
+            }
+            ImageFiles.writeLabels(scrib, out.resolve("scribbles").resolve(s.id() + ".png"));
+          }
+          if (options.sizes()) {
+            sizes.append(s.id()).append(',').append(LazyLabels.size(cls)).append('\n');
+          }
+          if (options.tags()) {
+            tags.append(s.id());
+            for (boolean t : LazyLabels.tags(cls, classes)) {
+              tags.append(',').append(t ? 1 : 0);
+            }
+            tags.append('\n');
+          }
+          if (options.overlays() && (part != null || scrib != null)) {
+            FloatImage img = s.loadImage();
+            Overlays.writeOverlay(out.resolve("overlays").resolve(s.id() + ".png"), img,
+                part != null ? part : new LabelImage(img.width(), img.height()),
+                Overlays.Colouring.BY_CLASS, scrib);
+          }
+        }
+        progress.progress(++done, all.size(), s.id());
+      }
+      if (options.sizes()) {
+        writeAtomically(out.resolve("sizes.csv"), sizes.toString());
+      }
+      if (options.tags()) {
+        writeAtomically(out.resolve("tags.csv"), tags.toString());
+      }
+      return new Summary(all.size(), strong.size(), partialCount, scribbled.size(), scribblePixels,
+          partialCount == 0 ? Double.NaN : diceSum / partialCount);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void copyLabels(Sample s, Path out) throws IOException {
+    Path mask = out.resolve("masks").resolve(s.mask().get().getFileName());
+    Files.createDirectories(mask.getParent());
+    Files.copy(s.mask().get(), mask);
+    if (s.instances().isPresent()) {
+      Path inst = out.resolve("instances").resolve(s.instances().get().getFileName());
+      Files.createDirectories(inst.getParent());
+      Files.copy(s.instances().get(), inst);
+    }
+  }
+
+  private static void copyIfPresent(Path from, Path to) throws IOException {
+    if (Files.isRegularFile(from)) {
+      Files.copy(from, to);
+    }
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    ImageFiles.moveAtomically(tmp, file);
+  }
+}

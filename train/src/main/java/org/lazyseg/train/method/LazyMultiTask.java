@@ -1,0 +1,49 @@
+package org.lazyseg.train.method;
+
+import java.util.List;
+import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.Task;
+
+/**
+ * The three tasks of the lazy-labels paper (SPEC section 2) on one network: segmentation
+ * from the few strong masks, detection from partial masks (classes plus "rest"), and
+ * separation from scribbles on the interfaces of touching objects. The loss of a task an
+ * image lacks drops out. Heads share one U-Net decoder here; the paper's multi-task decoder
+ * blocks are a network choice on top of the same targets.
+ */
+public final class LazyMultiTask implements Method {
+  public static final String DETECTION = "detection";
+  public static final String SEPARATION = "separation";
+
+  @Override
+  public String name() {
+    return "multitask";
+  }
+
+  @Override
+  public String description() {
+    return "segmentation (strong masks) + detection (partial masks) + separation (scribbles)";
+  }
+
+  @Override
+  public List<Task> tasks(int classes) {
+    return List.of(
+        Task.of(Supervised.SEGMENTATION, classes + 1),
+        Task.of(DETECTION, classes + 1),
+        Task.of(SEPARATION, 2));
+  }
+
+  @Override
+  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
+    LabelImage segmentation = strong && sample.mask().isPresent() ? sample.loadClasses() : null;
+    LabelImage detection = sample.partial().isPresent()
+        ? Method.asClasses(sample.loadPartial(), classes) : null;
+    // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
+    LabelImage separation = sample.scribbles().isPresent() ? sample.loadScribbles() : null;
+    if (segmentation == null && detection == null && separation == null) {
+      return null;
+    }
+    return new LabelImage[] {segmentation, detection, separation};
+  }
+}
