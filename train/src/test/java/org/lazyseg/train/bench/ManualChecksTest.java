@@ -27,7 +27,8 @@ import org.lazyseg.train.testing.Discs;
 /**
  * Slow checks, run by hand:
  * {@code mvn -pl train -am test -Dtest=ManualChecksTest -Dlazyseg.manual=true
- * -Dsurefire.failIfNoSpecifiedTests=false}; the big-image check with {@code -DargLine=-Xmx2g}.
+ * -Dsurefire.failIfNoSpecifiedTests=false}. Surefire's heap is fixed at 4g, so for the
+ * big-image check under 2g run {@link #main} with {@code java -Xmx2g} on the test classpath.
  */
 @EnabledIfSystemProperty(named = "lazyseg.manual", matches = "true")
 class ManualChecksTest {
@@ -54,6 +55,10 @@ class ManualChecksTest {
     Collections.sort(ms);
     System.out.printf("STEP batch 4, 256 x 256, width 32: median %.1f ms (%s)%n",
         ms.get(ms.size() / 2), ms);
+  }
+
+  public static void main(String[] args) {
+    new ManualChecksTest().bigImageInBoundedMemory();
   }
 
   /** A 4000 x 6000 RGB image through a small network; run with -Xmx2g. */
