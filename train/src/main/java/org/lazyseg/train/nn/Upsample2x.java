@@ -14,12 +14,19 @@ import ai.djl.util.PairList;
  * semantics, exactly as PyTorch's {@code F.interpolate(x, scale_factor=2, mode="bilinear")}.
  *
  * <p>Why not DJL's resize: on PyTorch it calls the anti-aliased kernel, which is slower and
- * not what the reference network uses. For a factor of 2 the plain kernel is separable and
- * fixed: output pixel 2i takes 0.25 x[i-1] + 0.75 x[i], output 2i+1 takes 0.75 x[i] +
- * 0.25 x[i+1], with indices clamped at the border (replicate). A few element-wise ops per
- * axis, differentiable, no parameters.
+ * not what the reference network uses; DJL's PyTorch engine has no transposed convolution
+ * either. Per axis, output 2i is 0.25 x[i-1] + 0.75 x[i] and output 2i+1 is
+ * 0.75 x[i] + 0.25 x[i+1], indices clamped at the border. So after replicate-padding by one
+ * pixel, each of the four output phases (row parity, column parity) is a fixed 3x3 filter of
+ * the input: one depthwise convolution with 4 outputs per channel computes all of them, and
+ * a reshape/transpose interleaves them (pixel shuffle). Exact to float rounding, no
+ * parameters. Measured here (2 cores, width 16, batch 8, 192 x 192): a training step takes
+ * about 1.0 s with this, 1.3 s with the same arithmetic as element-wise ops, and 0.9 s with
+ * (inexact) nearest-neighbour upsampling, the floor for any upsampling.
  */
 public final class Upsample2x extends AbstractBlock {
+  /** Per-axis taps of phase 0 (even outputs) and phase 1 (odd outputs) on the padded input. */
+  private static final float[][] TAPS = {{0.25f, 0.75f, 0f}, {0f, 0.75f, 0.25f}};
 
   @Override
   protected NDList forwardInternal(
@@ -30,33 +37,41 @@ public final class Upsample2x extends AbstractBlock {
 
   /** Upsamples an (N, C, H, W) array to (N, C, 2H, 2W). */
   public static NDArray upsample(NDArray x) {
-    return upsampleAxis(upsampleAxis(x, 2), 3);
-  }
-
-  private static NDArray upsampleAxis(NDArray x, int axis) {
     Shape s = x.getShape();
-    long n = s.get(axis);
-    NDArray first = x.get(slice(axis, "0:1"));
-    NDArray last = x.get(slice(axis, (n - 1) + ":" + n));
-    NDArray padded = NDArrays.concat(new NDList(first, x, last), axis);
-    NDArray before = padded.get(slice(axis, "0:" + n));
-    NDArray centre = padded.get(slice(axis, "1:" + (n + 1)));
-    NDArray after = padded.get(slice(axis, "2:" + (n + 2)));
-    NDArray even = before.mul(0.25f).add(centre.mul(0.75f));
-    NDArray odd = centre.mul(0.75f).add(after.mul(0.25f));
-    // Interleave: stack on a new axis right after `axis`, then merge the two.
-    NDArray stacked = NDArrays.stack(new NDList(even, odd), axis + 1);
-    long[] dims = s.getShape().clone();
-    dims[axis] = 2 * n;
-    return stacked.reshape(new Shape(dims));
+    long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+    NDArray padded = replicatePad(replicatePad(x, 2), 3);
+    NDArray phases = x.getNDArrayInternal().convolution(padded, filters(x, (int) c), null,
+        new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), (int) c).singletonOrThrow();
+    // Channel c * 4 + 2a + b holds output pixels (2i + a, 2j + b).
+    return phases.reshape(n, c, 2, 2, h, w).transpose(0, 1, 4, 2, 5, 3)
+        .reshape(n, c, 2 * h, 2 * w);
   }
 
-  private static NDIndex slice(int axis, String range) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < axis; i++) {
-      b.append(":,");
+  /** Depthwise weights (4C, 1, 3, 3): for every channel, the four phase filters. */
+  private static NDArray filters(NDArray like, int channels) {
+    float[] weights = new float[channels * 4 * 9];
+    for (int ch = 0; ch < channels; ch++) {
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          int base = (ch * 4 + a * 2 + b) * 9;
+          for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+              weights[base + i * 3 + j] = TAPS[a][i] * TAPS[b][j];
+            }
+          }
+        }
+      }
     }
-    return new NDIndex(b.append(range).toString());
+    return like.getManager().create(weights, new Shape(4L * channels, 1, 3, 3))
+        .toDevice(like.getDevice(), false);
+  }
+
+  /** Repeats the first and last slice along {@code axis} (2 = rows, 3 = columns). */
+  private static NDArray replicatePad(NDArray x, int axis) {
+    long n = x.getShape().get(axis);
+    String before = axis == 2 ? ":,:," : ":,:,:,";
+    return NDArrays.concat(new NDList(x.get(new NDIndex(before + "0:1")), x,
+        x.get(new NDIndex(before + (n - 1) + ":" + n))), axis);
   }
 
   @Override

@@ -160,6 +160,26 @@ class TrainingRunTest {
     assertThat(r.epochs()).isEqualTo(1);
   }
 
+  @Test
+  void theSameSeedGivesTheSameLosses(@TempDir Path other) throws IOException {
+    assertThat(stepLosses(other)).containsExactlyElementsOf(stepLosses(dir));
+  }
+
+  private static List<Float> stepLosses(Path runDir) throws IOException {
+    List<Float> losses = new ArrayList<>();
+    new TrainingRun(runDir, tinySpec(Task.of("fg", 2)),
+        tinyConfig().setEpochs(1).setStepsPerEpoch(4).optWorkers(2)
+            .setAugmentation(Augmentation.full()).build())
+        .addListener(new TrainingListener() {
+          @Override
+          public void onStep(long step, float loss) {
+            losses.add(loss);
+          }
+        })
+        .run(Discs.examples(3, 40, 9), List.of());
+    return losses;
+  }
+
   private static long residentKb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

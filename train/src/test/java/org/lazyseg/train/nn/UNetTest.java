@@ -72,4 +72,18 @@ class UNetTest {
           org.assertj.core.data.Offset.offset(1e-6f));
     }
   }
+
+  @Test
+  void bilinearUpsamplingPassesGradientsBack() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.randomNormal(new Shape(2, 3, 4, 6));
+      x.setRequiresGradient(true);
+      try (ai.djl.training.GradientCollector c =
+          ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        c.backward(Upsample2x.upsample(x).sum());
+      }
+      // Each input pixel's weights sum to 2 per axis (border pixels via the replicate pad).
+      assertThat(x.getGradient().toFloatArray()).containsOnly(4f);
+    }
+  }
 }
