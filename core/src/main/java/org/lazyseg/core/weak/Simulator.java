@@ -124,8 +124,9 @@ public final class Simulator {
           }
           if (options.tags()) {
             tags.append(s.id());
-            for (boolean t : LazyLabels.tags(cls, classes)) {
-              tags.append(',').append(t ? 1 : 0);
+            boolean[] present = LazyLabels.tags(cls, classes); // indexed by class id, 0 = background
+            for (int k = 1; k <= classes; k++) {
+              tags.append(',').append(present[k] ? 1 : 0);
             }
             tags.append('\n');
           }
