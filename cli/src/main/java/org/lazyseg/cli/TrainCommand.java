@@ -106,8 +106,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig config = config(p);
     Dataset dataset = Dataset.open(data);
     dataset.validate((done, total, id) -> {});
-    log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong fraction %.3f%n",
-        dataset, m.name(), p, fraction);
+    log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
+        dataset, m.name(), p, 100 * fraction);
     log.flush();
     TrainingData td = TrainingData.load(dataset, m,
         new TrainingData.Selection(trainSplit, fraction, valFraction, seed), (d, t, id) -> {});
