@@ -57,6 +57,24 @@ class ManualChecksTest {
         ms.get(ms.size() / 2), ms);
   }
 
+  /** The quick profile on synthetic discs; leaves its run folder in target/manual-quick. */
+  @Test
+  void quickProfileOnDiscs() throws IOException {
+    Path run = Path.of("target/manual-quick");
+    ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
+        .optProfile("quick").build();
+    long t = System.nanoTime();
+    var result = new TrainingRun(run, spec, TrainConfig.profile("quick").optThreads(2).build())
+        .addListener(new TrainingListener() {
+          @Override
+          public void onEpochEnd(org.lazyseg.train.engine.EpochStats s) {
+            System.out.println("QUICK " + s);
+          }
+        })
+        .run(Discs.examples(16, 256, 1), Discs.examples(4, 256, 2));
+    System.out.printf("QUICK %s in %.0f s%n", result, (System.nanoTime() - t) / 1e9);
+  }
+
   public static void main(String[] args) {
     new ManualChecksTest().bigImageInBoundedMemory();
   }

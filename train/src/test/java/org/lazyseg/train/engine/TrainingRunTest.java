@@ -33,7 +33,7 @@ class TrainingRunTest {
 
   private static TrainConfig.Builder tinyConfig() {
     return TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(3e-3)
-        .setStepsPerEpoch(3).optThreads(2).optSeed(7);
+        .setStepsPerEpoch(3).optThreads(1).optSeed(7);
   }
 
   @Test
@@ -41,7 +41,7 @@ class TrainingRunTest {
     List<Example> train = Discs.examples(12, 64, 1);
     List<Example> heldOut = Discs.examples(4, 64, 2);
     TrainConfig config = TrainConfig.builder().setCrop(48).setBatch(4).setLearningRate(1e-2)
-        .setEpochs(2).setStepsPerEpoch(50).optThreads(2).optSeed(1).optWorkers(2).build();
+        .setEpochs(2).setStepsPerEpoch(50).optThreads(1).optSeed(1).build();
     ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
         .optWidth(4).build();
     TrainingResult r = new TrainingRun(dir, spec, config).run(train, heldOut);
