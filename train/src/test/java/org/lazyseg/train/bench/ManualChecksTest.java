@@ -39,7 +39,8 @@ class ManualChecksTest {
   void stepTimeOfTheReferenceNetwork() throws IOException {
     List<Long> stamps = new ArrayList<>();
     TrainConfig config = TrainConfig.builder().setCrop(256).setBatch(4).setLearningRate(2e-4)
-        .setEpochs(1).setStepsPerEpoch(15).optThreads(2).build();
+        .setEpochs(1).setStepsPerEpoch(15)
+        .optThreads(Integer.getInteger("lazyseg.benchThreads", 2)).build();
     ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
         .optWidth(32).build();
     new TrainingRun(dir, spec, config).addListener(new TrainingListener() {

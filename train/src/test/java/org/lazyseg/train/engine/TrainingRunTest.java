@@ -85,6 +85,29 @@ class TrainingRunTest {
   }
 
   @Test
+  void aResumedRunContinuesFromTheCheckpointedWeights() throws Exception {
+    List<Example> train = Discs.examples(2, 32, 10);
+    ModelSpec spec = tinySpec(Task.of("fg", 2));
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(1).build()).run(train, List.of());
+    float[] before = firstConvWeights();
+    // A vanishing learning rate: if resuming re-initialised the network, weights would jump.
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(2).setLearningRate(1e-12).build())
+        .run(train, List.of());
+    assertThat(firstConvWeights()).containsExactly(before,
+        org.assertj.core.data.Offset.offset(1e-6f));
+  }
+
+  private float[] firstConvWeights() throws IOException {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      RunFolder run = new RunFolder(dir);
+      var block = run.readModel().spec().newBlock();
+      Predictor.loadParameters(block,
+          run.checkpoint(RunFolder.LAST).resolve(RunFolder.PARAMETERS), m);
+      return block.getParameters().valueAt(0).getArray().toFloatArray();
+    }
+  }
+
+  @Test
   void memoryStaysFlatOverSteps() throws IOException {
     List<Example> train = Discs.examples(4, 64, 5);
     long[] rss = new long[2];
