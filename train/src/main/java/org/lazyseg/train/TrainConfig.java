@@ -44,17 +44,19 @@ public record TrainConfig(
   }
 
   /**
-   * Presets. quick: a few minutes on 2 cores (crop 128, batch 8, Adam 1e-3, 5 x 100 steps);
-   * standard: tens of minutes (crop 192, batch 8, Adam 1e-3 as torch_train_reference.py,
-   * 30 x 100 steps); paper: the lazy-labels paper (crop 256, batch 16, Adam 2e-4, full
-   * augmentation, 100 x 100 steps). Network widths: {@link ModelSpec.Builder#optProfile}.
+   * Presets. quick: crop 128, batch 8, Adam 1e-3, 5 x 100 steps, capped at 4 minutes (on 2
+   * busy cores a step took 0.5-0.7 s, so the cap may end it after ~350 steps); standard:
+   * crop 192, batch 8, Adam 1e-3 as torch_train_reference.py, 20 x 100 steps (tens of
+   * minutes, about 1 s a step here); paper: the lazy-labels paper (crop 256, batch 16,
+   * Adam 2e-4, full augmentation, 100 x 100 steps). Network widths (16, 16, 32):
+   * {@link ModelSpec.Builder#optProfile}.
    */
   public static Builder profile(String name) {
     Builder b = builder();
     switch (name) {
       case "quick" -> b.setCrop(128).setBatch(8).setLearningRate(1e-3).setEpochs(5)
-          .setStepsPerEpoch(100);
-      case "standard" -> b.setCrop(192).setBatch(8).setLearningRate(1e-3).setEpochs(30)
+          .setStepsPerEpoch(100).optBudgetMinutes(4);
+      case "standard" -> b.setCrop(192).setBatch(8).setLearningRate(1e-3).setEpochs(20)
           .setStepsPerEpoch(100);
       case "paper" -> b.setCrop(256).setBatch(16).setLearningRate(2e-4).setEpochs(100)
           .setStepsPerEpoch(100).setAugmentation(Augmentation.full());

@@ -28,7 +28,8 @@ import org.lazyseg.train.data.Normalization;
  * tile (sigma = T/8, floored at {@value #MIN_WEIGHT} so tile borders still count), summed
  * into one float plane per class, and divided by the summed weights. So seams don't show,
  * and memory is the image plus K + 1 float planes, whatever the image size. Every batch of
- * tiles runs in its own NDManager scope.
+ * tiles runs in its own NDManager scope. Batch-norm layers use their running statistics.
+ * Not thread-safe: use one predictor per thread.
  *
  * <pre>{@code
  * try (Predictor p = Predictor.open(runDir, RunFolder.BEST)) {

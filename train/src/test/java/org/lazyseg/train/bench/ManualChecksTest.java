@@ -39,7 +39,8 @@ class ManualChecksTest {
   void stepTimeOfTheReferenceNetwork() throws IOException {
     List<Long> stamps = new ArrayList<>();
     TrainConfig config = TrainConfig.builder().setCrop(256).setBatch(4).setLearningRate(2e-4)
-        .setEpochs(1).setStepsPerEpoch(15).optThreads(2).build();
+        .setEpochs(1).setStepsPerEpoch(15)
+        .optThreads(Integer.getInteger("lazyseg.benchThreads", 2)).build();
     ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
         .optWidth(32).build();
     new TrainingRun(dir, spec, config).addListener(new TrainingListener() {
@@ -55,6 +56,24 @@ class ManualChecksTest {
     Collections.sort(ms);
     System.out.printf("STEP batch 4, 256 x 256, width 32: median %.1f ms (%s)%n",
         ms.get(ms.size() / 2), ms);
+  }
+
+  /** The quick profile on synthetic discs; leaves its run folder in target/manual-quick. */
+  @Test
+  void quickProfileOnDiscs() throws IOException {
+    Path run = Path.of("target/manual-quick");
+    ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
+        .optProfile("quick").build();
+    long t = System.nanoTime();
+    var result = new TrainingRun(run, spec, TrainConfig.profile("quick").optThreads(2).build())
+        .addListener(new TrainingListener() {
+          @Override
+          public void onEpochEnd(org.lazyseg.train.engine.EpochStats s) {
+            System.out.println("QUICK " + s);
+          }
+        })
+        .run(Discs.examples(16, 256, 1), Discs.examples(4, 256, 2));
+    System.out.printf("QUICK %s in %.0f s%n", result, (System.nanoTime() - t) / 1e9);
   }
 
   public static void main(String[] args) {

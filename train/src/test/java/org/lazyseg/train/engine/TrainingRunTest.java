@@ -33,7 +33,7 @@ class TrainingRunTest {
 
   private static TrainConfig.Builder tinyConfig() {
     return TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(3e-3)
-        .setStepsPerEpoch(3).optThreads(2).optSeed(7);
+        .setStepsPerEpoch(3).optThreads(1).optSeed(7);
   }
 
   @Test
@@ -41,7 +41,7 @@ class TrainingRunTest {
     List<Example> train = Discs.examples(12, 64, 1);
     List<Example> heldOut = Discs.examples(4, 64, 2);
     TrainConfig config = TrainConfig.builder().setCrop(48).setBatch(4).setLearningRate(1e-2)
-        .setEpochs(2).setStepsPerEpoch(50).optThreads(2).optSeed(1).optWorkers(2).build();
+        .setEpochs(2).setStepsPerEpoch(50).optThreads(1).optSeed(1).build();
     ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
         .optWidth(4).build();
     TrainingResult r = new TrainingRun(dir, spec, config).run(train, heldOut);
@@ -82,6 +82,29 @@ class TrainingRunTest {
     assertThat(dir.resolve("checkpoints/last.tmp")).doesNotExist();
     assertThat(RunFolder.read(dir.resolve("checkpoints/last/state.json"), CheckpointState.class)
         .epoch()).isEqualTo(3);
+  }
+
+  @Test
+  void aResumedRunContinuesFromTheCheckpointedWeights() throws Exception {
+    List<Example> train = Discs.examples(2, 32, 10);
+    ModelSpec spec = tinySpec(Task.of("fg", 2));
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(1).build()).run(train, List.of());
+    float[] before = firstConvWeights();
+    // A vanishing learning rate: if resuming re-initialised the network, weights would jump.
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(2).setLearningRate(1e-12).build())
+        .run(train, List.of());
+    assertThat(firstConvWeights()).containsExactly(before,
+        org.assertj.core.data.Offset.offset(1e-6f));
+  }
+
+  private float[] firstConvWeights() throws IOException {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      RunFolder run = new RunFolder(dir);
+      var block = run.readModel().spec().newBlock();
+      Predictor.loadParameters(block,
+          run.checkpoint(RunFolder.LAST).resolve(RunFolder.PARAMETERS), m);
+      return block.getParameters().valueAt(0).getArray().toFloatArray();
+    }
   }
 
   @Test
