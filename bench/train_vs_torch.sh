@@ -13,7 +13,9 @@ minutes=${3:-12}
 name=$(basename "$data")
 work=bench/work/tvt-$name-$frac-$minutes
 rm -rf "$work"; mkdir -p "$work" bench/results
-./lazyseg --version >/dev/null   # build outside the timed part
+./lazyseg --version >/dev/null   # build outside the timed part, then freeze that build
+cp -r cli/target/lib "$work/lib"
+export LAZYSEG_LIB="$PWD/$work/lib"
 
 /usr/bin/python3 ../shared/bench/torch_train_reference.py "$data" "$work/torch" \
   --minutes "$minutes" --fraction "$frac" > "$work/torch.json"
@@ -23,7 +25,7 @@ start=$(date +%s.%N)
   --minutes "$minutes" --epochs 10000 --steps-per-epoch 100 --val-fraction 0 --no-progress \
   --seed 0 2> "$work/train.log"
 end=$(date +%s.%N)
-./lazyseg predict --model "$work/run" --checkpoint last --input "$data" --out "$work/pred" 2> "$work/predict.log"
+./lazyseg predict --model "$work/run" --checkpoint last --input "$data" --out "$work/pred" --tile 384 2> "$work/predict.log"
 ./lazyseg evaluate --pred "$work/pred" --truth "$work/torch/truth" > "$work/lazyseg-eval.json"
 ./lazyseg evaluate --pred "$work/torch/pred" --truth "$work/torch/truth" > "$work/torch-eval.json"
 
