@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       PredictCommand.class,
       EvaluateCommand.class,
       SimulateCommand.class,
+      SpeedCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
