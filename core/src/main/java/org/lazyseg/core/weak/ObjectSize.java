@@ -121,8 +121,15 @@ public final class ObjectSize {
         if (depth[i] == 0) {
           continue;
         }
-        // Largest t in [0, maxDepth] with far_t >= t; t = 0 always qualifies.
-        int lo = 0, hi = maxDepth;
+        // Largest t in [0, maxDepth] with far_t >= t; t = 0 always qualifies. Most pixels
+        // pass at t = maxDepth (some deepest pixel is far enough away): g unchanged.
+        int farAtMax = Math.max(Math.max(maxX[maxDepth] - x, x - minX[maxDepth]),
+            Math.max(maxY[maxDepth] - y, y - minY[maxDepth]));
+        if (farAtMax >= maxDepth) {
+          out[i] = 2 * maxDepth;
+          continue;
+        }
+        int lo = 0, hi = maxDepth - 1;
         while (lo < hi) {
           int t = (lo + hi + 1) >>> 1;
           int far = Math.max(Math.max(maxX[t] - x, x - minX[t]), Math.max(maxY[t] - y, y - minY[t]));
