@@ -104,6 +104,29 @@ public final class LevelSetGrowth {
   }
 
   /**
+   * Like {@link #growInstances} but with the seeds given as ids instead of taken as A's
+   * components: every pixel with id s &gt; 0 belongs to seed s, which need not be connected.
+   * Use it when the objects are known, e.g. the instance ids of an annotator's partial mask,
+   * whose cores often fall apart into many islands (one GlaS gland's core can be a dozen):
+   * as components those islands would split the gland between them. Seeds with different ids
+   * should not be 8-neighbours; where they are, they still touch in the result, as seeds are
+   * always kept.
+   *
+   * @param seedIds 0 = no seed, s &gt; 0 = seed s; ids need not be consecutive
+   * @return instance ids: each grown object keeps its seed's id
+   */
+  public static LabelImage growLabelledSeeds(LabelImage seedIds, LabelImage foreground,
+      double lambda) {
+    checkArguments(seedIds, foreground, lambda);
+    LabelImage ids = seedIds.copy();
+    int[] d = ids.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = Math.max(0, d[i]);   // IGNORE and other negatives are no seed
+    }
+    return growSeeds(ids, foreground, lambda);
+  }
+
+  /**
    * Several classes: grows all classes as one foreground ({@link #growInstances}), then gives
    * each grown object the class of its seed. A seed holding several classes (cores of
    * different classes that touch) gives its grown pixels its most frequent class (the
@@ -160,7 +183,10 @@ public final class LevelSetGrowth {
     return g;
   }
 
-  /** Steps (2) to (4) of the class comment, for seeds already labelled 1..n. */
+  /**
+   * Steps (2) to (4) of the class comment, for seeds labelled with ids up to n (absent ids
+   * are skipped).
+   */
   private static LabelImage growSeeds(LabelImage seedIds, LabelImage foreground, double lambda) {
     int w = seedIds.width(), h = seedIds.height();
     int n = Math.max(0, seedIds.max());
@@ -180,6 +206,9 @@ public final class LevelSetGrowth {
     LabelImage owners = new LabelImage(w, h, owner);
     int[] o = out.data();
     for (int s = 1; s <= n; s++) {
+      if (seedBoxes[s] == null) {
+        continue;
+      }
       Box box = Box.union(seedBoxes[s], partBoxes[s]).expand(1, 1, w, h);
       LabelImage seed = select(seedIds, box, s);
       LabelImage part = select(owners, box, s);

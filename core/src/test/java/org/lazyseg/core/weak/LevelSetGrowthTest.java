@@ -262,4 +262,17 @@ class LevelSetGrowthTest {
     LabelImage binaryGrown = LevelSetGrowth.grow(seeds, s, 1, original);
     assertThat(binaryGrown.get(61, 16)).isEqualTo(1);
   }
+
+  @Test
+  void labelledSeedKeepsItsIslandsTogether() {
+    LabelImage s = rect(new LabelImage(120, 50), 10, 10, 100, 30, 1);
+    LabelImage ids = rect(new LabelImage(120, 50), 20, 22, 5, 5, 7);
+    rect(ids, 50, 22, 5, 5, 7);                        // a second island of the same object
+    rect(ids, 95, 22, 5, 5, 3);
+    LabelImage grown = LevelSetGrowth.growLabelledSeeds(ids, s, HUGE);
+    assertThat(grown.get(37, 24)).isEqualTo(7);         // between the two islands
+    assertThat(grown.get(105, 35)).isEqualTo(3);
+    assertThat(Components.countIds(grown)).isEqualTo(2);
+    assertNoTouching(grown);
+  }
 }
