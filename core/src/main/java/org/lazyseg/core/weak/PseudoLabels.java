@@ -23,8 +23,8 @@ import org.lazyseg.core.ops.Mats;
  * Pseudo labels of the "PL" baseline (SPEC section 2): each partial region is grown into a
  * full object by OpenCV GrabCut, and a single-task network then trains on the result.
  *
- * <p>Per region (8-connected component of the partial mask) GrabCut runs on a crop around a
- * box: the region itself is definite foreground (GC_FGD), the rest of its box probable
+ * <p>Per region (8-connected component of the partial mask, or one id of a given region
+ * image) GrabCut runs on a crop around a box: the region itself is definite foreground (GC_FGD), the rest of its box probable
  * foreground (GC_PR_FGD), other regions' boxes probable background (GC_PR_BGD: they may hold
  * another object, which must not teach this one's background model that it is certain), and
  * every pixel outside all boxes definite background (GC_BGD). GrabCut never changes the
@@ -43,8 +43,10 @@ public final class PseudoLabels {
   public static final int DEFAULT_ITERATIONS = 5;
   /** GrabCut fits 5-component colour mixtures; k-means needs at least that many samples. */
   private static final int MIN_SAMPLES = 5;
+  /** Least width (pixels) of the context ring around a box. */
+  private static final int CONTEXT = 8;
 
-  /** A class-id label and an instance label (one id per partial region, 1..n). */
+  /** A class-id label and an instance label (each grown region carries its region's id). */
   public record Result(LabelImage classes, LabelImage instances) {}
 
   private PseudoLabels() {}
@@ -67,21 +69,47 @@ public final class PseudoLabels {
    */
   public static Result grabCut(FloatImage image, LabelImage partial, double boxMargin,
       int iterations) {
+    requireSize(partial, image, "partial");
+    return grabCutRegions(image, Components.label(partial, Connectivity.EIGHT), partial,
+        boxMargin, iterations);
+  }
+
+  /**
+   * Runs GrabCut from regions given as ids instead of the partial mask's components: every
+   * pixel with id r &gt; 0 is definite foreground of region r, which need not be connected.
+   * Use it when the partial mask holds instance ids (datasets without classes): a core that
+   * falls apart into islands (common on GlaS) then stays one object with one box, instead of
+   * a dozen small GrabCuts that compete for it.
+   *
+   * @param regionIds 0 = no region, r &gt; 0 = region r; ids need not be consecutive, and the
+   *     instances keep them
+   * @param classes class per annotated pixel (a region takes its most frequent one), or null
+   *     for class 1 everywhere
+   */
+  public static Result grabCutRegions(FloatImage image, LabelImage regionIds, LabelImage classes,
+      double boxMargin, int iterations) {
     int w = image.width(), h = image.height();
-    if (!partial.sameSize(w, h)) {
-      throw new IllegalArgumentException("partial " + partial + " does not match " + image);
+    requireSize(regionIds, image, "regionIds");
+    if (classes != null) {
+      requireSize(classes, image, "classes");
     }
     if (!(boxMargin >= 0) || iterations < 1) {
       throw new IllegalArgumentException(
           "need boxMargin >= 0 and iterations >= 1: " + boxMargin + ", " + iterations);
     }
-    LabelImage regions = Components.label(partial, Connectivity.EIGHT);
+    LabelImage regions = regionIds.copy();
+    int[] rd = regions.data();
+    for (int i = 0; i < rd.length; i++) {
+      rd[i] = Math.max(0, rd[i]);   // IGNORE and other negatives are no region
+    }
     int n = Math.max(0, regions.max());
-    Box[] seedBoxes = Box.ofIds(regions.data(), w, h, n);
+    Box[] seedBoxes = Box.ofIds(rd, w, h, n);
     Box[] boxes = new Box[n + 1];
     for (int r = 1; r <= n; r++) {
       Box b = seedBoxes[r];
-      boxes[r] = b.expand(margin(b.width(), boxMargin), margin(b.height(), boxMargin), w, h);
+      if (b != null) {
+        boxes[r] = b.expand(margin(b.width(), boxMargin), margin(b.height(), boxMargin), w, h);
+      }
     }
     byte[] bgr = toBgr(image);
     int[] owner = new int[w * h];
@@ -89,9 +117,13 @@ public final class PseudoLabels {
     Arrays.fill(ownerDistance, Float.POSITIVE_INFINITY);
     for (int r = 1; r <= n; r++) {
       Box box = boxes[r];
-      // Context around the box gives GrabCut definite background to learn from.
-      Box crop = box.expand(Math.max(MIN_SAMPLES, box.width() / 2),
-          Math.max(MIN_SAMPLES, box.height() / 2), w, h);
+      if (box == null) {
+        continue;
+      }
+      // A ring of context around the box gives GrabCut definite background to learn from;
+      // GrabCut's cost grows with the crop's area, so the ring is kept thin.
+      Box crop = box.expand(Math.max(CONTEXT, box.width() / 4),
+          Math.max(CONTEXT, box.height() / 4), w, h);
       byte[] labels = initialMask(regions, r, box, boxes, crop);
       boolean[] foreground = runGrabCut(bgr, w, crop, labels, iterations);
       LabelImage seed = regionCrop(regions, r, crop);
@@ -107,16 +139,19 @@ public final class PseudoLabels {
         }
       }
     }
-    return labelsOf(owner, partial, regions, n);
+    return labelsOf(owner, classes, w, h, n);
   }
 
   /**
    * The label a single-task network trains on for one image: its strong mask when it has one
-   * (returned as it is), else the GrabCut result of its partial mask with the defaults.
+   * (returned as it is), else the GrabCut result of its partial mask with the defaults, in the
+   * convention of the dataset's masks.
    *
    * @param strongMask the strong mask, or null
-   * @param classIds whether to return class ids (datasets with classes) or instance ids (the
-   *     masks of datasets without classes hold instance ids)
+   * @param partial the partial mask, or null when there is a strong mask
+   * @param classIds true for datasets with classes: the partial holds class ids, its regions
+   *     are its components, and class ids come back; false: the partial holds instance ids,
+   *     each id is one region ({@link #grabCutRegions}), and instance ids come back
    */
   public static LabelImage pseudoMask(FloatImage image, LabelImage strongMask,
       LabelImage partial, boolean classIds) {
@@ -126,8 +161,17 @@ public final class PseudoLabels {
     if (partial == null) {
       throw new IllegalArgumentException("an image needs a strong mask or a partial mask");
     }
-    Result r = grabCut(image, partial);
-    return classIds ? r.classes() : r.instances();
+    if (classIds) {
+      return grabCut(image, partial).classes();
+    }
+    return grabCutRegions(image, partial, null, DEFAULT_BOX_MARGIN, DEFAULT_ITERATIONS)
+        .instances();
+  }
+
+  private static void requireSize(LabelImage labels, FloatImage image, String what) {
+    if (!labels.sameSize(image.width(), image.height())) {
+      throw new IllegalArgumentException(what + " " + labels + " does not match " + image);
+    }
   }
 
   private static int margin(int size, double fraction) {
@@ -140,7 +184,7 @@ public final class PseudoLabels {
     byte[] m = new byte[cw * ch];
     Arrays.fill(m, (byte) GC_BGD);
     for (int q = 1; q < boxes.length; q++) {
-      if (q != r) {
+      if (q != r && boxes[q] != null) {
         fill(m, crop, boxes[q], GC_PR_BGD);
       }
     }
@@ -247,18 +291,20 @@ public final class PseudoLabels {
     return out;
   }
 
-  /** Class and instance images from the owner of every pixel. */
-  private static Result labelsOf(int[] owner, LabelImage partial, LabelImage regions, int n) {
-    int w = partial.width(), h = partial.height();
-    int[] p = partial.data(), ids = regions.data();
-    int[] regionClass = majorityValue(ids, p, n, Math.max(1, partial.max()));
-    int[] classes = new int[owner.length];
+  /**
+   * Class and instance images from the owner of every pixel: an annotated pixel keeps its
+   * class, every other pixel takes its region's.
+   */
+  private static Result labelsOf(int[] owner, LabelImage classes, int w, int h, int n) {
+    int[] c = classes == null ? null : classes.data();
+    int[] regionClass = c == null ? null : majorityValue(owner, c, n, Math.max(1, classes.max()));
+    int[] out = new int[owner.length];
     for (int i = 0; i < owner.length; i++) {
       if (owner[i] > 0) {
-        classes[i] = p[i] > 0 ? p[i] : regionClass[owner[i]];
+        out[i] = c == null ? 1 : c[i] > 0 ? c[i] : regionClass[owner[i]];
       }
     }
-    return new Result(new LabelImage(w, h, classes), new LabelImage(w, h, owner));
+    return new Result(new LabelImage(w, h, out), new LabelImage(w, h, owner));
   }
 
   /** Per region 1..n, its most frequent positive value in {@code values} (1 if none). */

@@ -108,4 +108,19 @@ class PseudoLabelsTest {
     PseudoLabels.Result r = PseudoLabels.grabCut(img, partial, 0, 2);
     assertThat(r.classes().get(0, 0)).isEqualTo(1);
   }
+
+  @Test
+  void regionGivenAsIdsStaysOneObject() {
+    // The box (region plus its size on each side) must hold the object: a cut object's
+    // outer part, marked definite background, teaches GrabCut that its colour is background.
+    FloatImage img = discsOnNoise(new double[][] {{60, 60, 14}}, 5);
+    LabelImage ids = disc(new LabelImage(SIZE, SIZE), 52, 60, 5, 9);
+    disc(ids, 68, 60, 5, 9);                            // a second island of the same core
+    PseudoLabels.Result r = PseudoLabels.grabCutRegions(img, ids, null, 1.0, 3);
+    assertThat(r.instances().get(60, 60)).isEqualTo(9);
+    assertThat(r.instances().get(60, 70)).isEqualTo(9);
+    assertThat(r.classes().get(60, 70)).isEqualTo(1);
+    LabelImage pseudo = PseudoLabels.pseudoMask(img, null, ids, false);
+    assertThat(pseudo.get(60, 70)).isEqualTo(9);
+  }
 }
