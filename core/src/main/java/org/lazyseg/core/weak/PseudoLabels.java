@@ -24,13 +24,17 @@ import org.lazyseg.core.ops.Mats;
  * full object by OpenCV GrabCut, and a single-task network then trains on the result.
  *
  * <p>Per region (8-connected component of the partial mask, or one id of a given region
- * image) GrabCut runs on a crop around a box: the region itself is definite foreground (GC_FGD), the rest of its box probable
- * foreground (GC_PR_FGD), other regions' boxes probable background (GC_PR_BGD: they may hold
+ * image) GrabCut runs on a crop around a box: the region itself is definite foreground
+ * (GC_FGD), the rest of its box probable foreground (GC_PR_FGD), other regions' boxes probable background (GC_PR_BGD: they may hold
  * another object, which must not teach this one's background model that it is certain), and
  * every pixel outside all boxes definite background (GC_BGD). GrabCut never changes the
  * definite labels, so the region is always in the result and pixels outside every box never
  * are. Regions whose results overlap give each contested pixel to the region whose seed is
  * nearer (Euclidean; the earlier region on a tie).
+ *
+ * <p>The box must hold the whole object: the part of an object the box cuts off is marked
+ * definite background, and it teaches GrabCut that the object's colour is background. Cost
+ * grows with the crop's area (box plus a thin context ring), so large boxes are slow.
  */
 public final class PseudoLabels {
   /**
