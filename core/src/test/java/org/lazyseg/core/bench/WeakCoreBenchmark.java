@@ -1,5 +1,7 @@
 package org.lazyseg.core.bench;
 
+import org.lazyseg.core.weak.ObjectSizeTest;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +13,6 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.DistanceTransforms;
 import org.lazyseg.core.ops.DistanceTransforms.Border;
-import org.lazyseg.core.weak.LazyLabels;
 import org.lazyseg.core.weak.ObjectSize;
 import org.lazyseg.core.weak.SuperpixelVoting;
 
@@ -58,11 +59,11 @@ public final class WeakCoreBenchmark {
           () -> SuperpixelVoting.superpixels(grey, SCALE, SIGMA, MIN_SIZE));
     }
     if (flips) {
-      LabelImage big = filledEllipse(256, 256);
+      LabelImage big = ObjectSizeTest.filledEllipse(256, 256);
       emit("size_flips_fast", "256x256", Math.max(repeats, 5),
           () -> ObjectSize.sizesAfterSingleFlips(big));
-      LabelImage small = filledEllipse(64, 64);
-      emit("size_flips_bruteforce", "64x64", 1, () -> bruteForceFlips(small));
+      LabelImage small = ObjectSizeTest.filledEllipse(64, 64);
+      emit("size_flips_bruteforce", "64x64", 1, () -> ObjectSizeTest.bruteForceFlips(small));
     }
   }
 
@@ -74,29 +75,6 @@ public final class WeakCoreBenchmark {
       m[i] = Math.round(g[i] * 255f) >= 128 ? 1 : 0;
     }
     return new LabelImage(grey.width(), grey.height(), m);
-  }
-
-  static LabelImage filledEllipse(int w, int h) {
-    LabelImage m = new LabelImage(w, h);
-    double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0, rx = w * 0.4, ry = h * 0.3;
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        double u = (x - cx) / rx, v = (y - cy) / ry;
-        m.set(x, y, u * u + v * v <= 1 ? 1 : 0);
-      }
-    }
-    return m;
-  }
-
-  static int[] bruteForceFlips(LabelImage mask) {
-    LabelImage flipped = mask.copy();
-    int[] d = mask.data(), f = flipped.data(), out = new int[d.length];
-    for (int i = 0; i < d.length; i++) {
-      f[i] = d[i] > 0 ? 0 : 1;
-      out[i] = LazyLabels.size(flipped);
-      f[i] = d[i];
-    }
-    return out;
   }
 
   /** Times {@code work}: one untimed warm-up, then {@code repeats} runs; prints a JSON line. */

@@ -6,10 +6,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lazyseg.core.image.LabelImage;
 
-class ObjectSizeTest {
+public class ObjectSizeTest {
 
   /** Brute force: flip each pixel, recompute the whole transform. */
-  static int[] bruteForceFlips(LabelImage mask) {
+  /** Oracle: one full transform per flipped pixel (also timed by WeakCoreBenchmark). */
+  public static int[] bruteForceFlips(LabelImage mask) {
     int[] d = mask.data();
     int[] out = new int[d.length];
     LabelImage flipped = mask.copy();
@@ -22,7 +23,7 @@ class ObjectSizeTest {
     return out;
   }
 
-  static LabelImage filledEllipse(int w, int h) {
+  public static LabelImage filledEllipse(int w, int h) {
     LabelImage m = new LabelImage(w, h);
     double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0, rx = w * 0.4, ry = h * 0.3;
     for (int y = 0; y < h; y++) {
