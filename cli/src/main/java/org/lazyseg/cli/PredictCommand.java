@@ -13,13 +13,11 @@ import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
-import org.lazyseg.core.image.LabelImage;
-import org.lazyseg.core.ops.Components;
-import org.lazyseg.core.ops.Connectivity;
 import org.lazyseg.train.RunFolder;
-import org.lazyseg.train.Task;
-import org.lazyseg.train.method.LazyMultiTask;
+import org.lazyseg.train.method.Method;
+import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,23 +75,22 @@ final class PredictCommand implements Callable<Integer> {
       if (tile != null) {
         predictor.setTileSize(tile);
       }
-      int separation = headIndex(predictor.spec().tasks(), LazyMultiTask.SEPARATION);
+      Method method = Methods.ofRun(model);
       long start = System.nanoTime();
       for (int n = 0; n < items.size(); n++) {
         Item item = items.get(n);
         long t0 = System.nanoTime();
         FloatImage image = ImageFiles.readImage(item.image());
-        int[] heads = instances && separation >= 0 ? new int[] {0, separation} : new int[] {0};
-        float[][][] p = predictor.probabilities(image, heads);
-        LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
-        ImageFiles.writeLabels(classes, out.resolve(item.id() + ".png"));
-        if (probabilities) {
-          ImageFiles.writeImage(foregroundProbability(p[0], image.width(), image.height()),
-              out.resolve("probabilities").resolve(item.id() + ".png"), true);
+        Segmentation seg = method.segment(predictor, image);
+        ImageFiles.writeLabels(seg.classes(), out.resolve(item.id() + ".png"));
+        if (probabilities && seg.probabilities() != null) {
+          FloatImage fg = new FloatImage(image.width(), image.height(), 1);
+          System.arraycopy(seg.foregroundProbability(), 0, fg.data(), 0, fg.data().length);
+          ImageFiles.writeImage(fg, out.resolve("probabilities").resolve(item.id() + ".png"), true);
         }
         if (instances) {
-          LabelImage objects = instances(classes, heads.length > 1 ? p[1] : null);
-          ImageFiles.writeLabels(objects, out.resolve("instances").resolve(item.id() + ".png"));
+          ImageFiles.writeLabels(seg.instances(),
+              out.resolve("instances").resolve(item.id() + ".png"));
         }
         log.printf(Locale.ROOT, "[%d/%d] %s  %d x %d  %.1f s%n", n + 1, items.size(), item.id(),
             image.width(), image.height(), (System.nanoTime() - t0) / 1e9);
@@ -104,41 +101,6 @@ final class PredictCommand implements Callable<Integer> {
     }
     log.flush();
     return 0;
-  }
-
-  /**
-   * Instances: the foreground minus the predicted interfaces, split into 4-connected
-   * components (SPEC section 2).
-   */
-  static LabelImage instances(LabelImage classes, float[][] separation) {
-    LabelImage fg = classes.foreground();
-    if (separation != null) {
-      int[] d = fg.data();
-      for (int i = 0; i < d.length; i++) {
-        if (separation[1][i] > 0.5f) {
-          d[i] = 0;
-        }
-      }
-    }
-    return Components.label(fg, Connectivity.FOUR);
-  }
-
-  private static FloatImage foregroundProbability(float[][] p, int w, int h) {
-    FloatImage img = new FloatImage(w, h, 1);
-    float[] d = img.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = 1f - p[0][i];
-    }
-    return img;
-  }
-
-  static int headIndex(List<Task> tasks, String name) {
-    for (int i = 0; i < tasks.size(); i++) {
-      if (tasks.get(i).name().equals(name)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private record Item(String id, Path image) {}

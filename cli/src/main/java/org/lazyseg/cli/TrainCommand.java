@@ -3,20 +3,19 @@ package org.lazyseg.cli;
 import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.lazyseg.core.data.Dataset;
-import org.lazyseg.train.ModelSpec;
+import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.engine.TrainingResult;
-import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.method.Method;
 import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.TrainingData;
+import org.lazyseg.train.method.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +42,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--method", defaultValue = "supervised", paramLabel = "NAME",
       description = "Training method: supervised (strong masks only) or multitask (strong + partial masks + scribbles). Default: ${DEFAULT-VALUE}.")
   String method;
+
+  @Option(names = {"-O", "--method-option"}, paramLabel = "KEY=VALUE",
+      description = "A setting of the method, e.g. -O lambda=0.1 (repeatable; see README for each method's).")
+  java.util.Map<String, String> methodOptions = new java.util.LinkedHashMap<>();
 
   @Option(names = "--profile", paramLabel = "NAME",
       description = "quick (minutes on 2 cores), standard (tens of minutes) or paper (256 crops, batch 16, Adam 2e-4, width 32). Default: paper on a GPU, standard on a CPU.")
@@ -109,25 +112,18 @@ final class TrainCommand implements Callable<Integer> {
     log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
         dataset, m.name(), p, 100 * fraction);
     log.flush();
-    TrainingData td = TrainingData.load(dataset, m,
-        new TrainingData.Selection(trainSplit, fraction, valFraction, seed), (d, t, id) -> {});
+    TrainingJob job = new TrainingJob(dataset, m,
+        new TrainingData.Selection(trainSplit, fraction, valFraction, seed), config)
+        .optWidth(width != null ? width : "paper".equals(p) ? 32 : 16).optDepth(depth)
+        .optProfileName(p);
+    TrainingData td = job.load(ProgressCallback.NONE);
     log.printf(Locale.ROOT, "lazyseg: %d training images (%d with strong masks), %d validation images%n",
         td.train().size(), td.strongIds().size(), td.validation().size());
-    ModelSpec.Builder specBuilder = ModelSpec.builder().setChannels(td.channels())
-        .optWidth(width != null ? width : "paper".equals(p) ? 32 : 16).optDepth(depth);
-    m.tasks(dataset.classNames().size()).forEach(specBuilder::addTask);
-
-    Files.createDirectories(out);
-    RunFolder.write(out.resolve("training-data.json"), new TrainingRecord(
-        data.toAbsolutePath().toString(), m.name(), p, fraction, seed, dataset.classNames(),
-        td.strongIds().stream().sorted().toList(),
-        td.validation().stream().map(e -> e.id()).toList()));
     int firstEpoch = firstEpoch(out);
-    try (ProgressListener listener = new ProgressListener(log, firstEpoch, config.epochs(),
-        config.stepsPerEpoch(), progress && System.console() != null)) {
-      TrainingResult r = new TrainingRun(out, specBuilder.build(), config)
-          .addListener(listener)
-          .run(td.train(), td.validation());
+    try (ProgressListener listener = new ProgressListener(log, firstEpoch,
+        job.config().epochs(), job.config().stepsPerEpoch(),
+        progress && System.console() != null)) {
+      TrainingResult r = job.addListener(listener).run(out, td);
       log.printf(Locale.ROOT,
           "lazyseg: %d epochs, %d steps%s; best epoch %d (score %.4f). Model: %s  curves: %s%n",
           r.epochs(), r.steps(), r.stoppedByBudget() ? " (time budget reached)" : "",
@@ -136,11 +132,6 @@ final class TrainCommand implements Callable<Integer> {
     log.flush();
     return 0;
   }
-
-  /** What the run was trained on, for a person (and a later experiment) to read back. */
-  record TrainingRecord(String data, String method, String profile, double strongFraction,
-      long seed, java.util.List<String> classes, java.util.List<String> strongIds,
-      java.util.List<String> validationIds) {}
 
   private static int firstEpoch(Path run) {
     Path last = new RunFolder(run).checkpoint(RunFolder.LAST);
@@ -152,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private Method method(String name) {
     try {
-      return Methods.byName(name);
+      return Methods.create(name, methodOptions);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

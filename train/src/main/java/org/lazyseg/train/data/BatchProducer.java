@@ -24,6 +24,7 @@ public final class BatchProducer implements AutoCloseable {
   private final int channels;
   private final int tasks;
   private final long seed;
+  private final int imageLabelCount;
   private final List<BlockingQueue<Batch>> queues = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
   private volatile RuntimeException failure;
@@ -44,6 +45,11 @@ public final class BatchProducer implements AutoCloseable {
     this.channels = examples.get(0).image().channels();
     this.tasks = tasks;
     this.seed = seed;
+    int labels = 0;
+    for (Example e : examples) {
+      labels = Math.max(labels, e.imageLabels() == null ? 0 : e.imageLabels().length);
+    }
+    this.imageLabelCount = labels;
     for (int i = 0; i < workerCount; i++) {
       BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
       queues.add(queue);
@@ -74,11 +80,19 @@ public final class BatchProducer implements AutoCloseable {
     int plane = crop * crop;
     float[] images = new float[batchSize * channels * plane];
     int[][] targets = new int[tasks][batchSize * plane];
+    float[] imageLabels = imageLabelCount == 0 ? null : new float[batchSize * imageLabelCount];
     for (int i = 0; i < batchSize; i++) {
       Example e = examples.get(rng.nextInt(examples.size()));
       augmenter.sample(e, rng, images, i * channels * plane, targets, i * plane);
+      if (imageLabels != null) {
+        float[] own = e.imageLabels();
+        for (int j = 0; j < imageLabelCount; j++) {
+          imageLabels[i * imageLabelCount + j] =
+              own != null && j < own.length ? own[j] : Float.NaN;
+        }
+      }
     }
-    return new Batch(batchSize, channels, crop, images, targets);
+    return new Batch(batchSize, channels, crop, images, targets, imageLabels);
   }
 
   /** The next batch in order; blocks until it is ready. */

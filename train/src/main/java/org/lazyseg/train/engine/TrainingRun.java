@@ -54,6 +54,7 @@ public final class TrainingRun {
   private final TrainConfig config;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private RoundHook roundHook;
+  private Objective objective;
 
   public TrainingRun(Path runDir, ModelSpec spec, TrainConfig config) {
     this.folder = new RunFolder(runDir);
@@ -68,6 +69,12 @@ public final class TrainingRun {
 
   public TrainingRun optRoundHook(RoundHook hook) {
     this.roundHook = hook;
+    return this;
+  }
+
+  /** What each step minimises; without one, the multi-task cross-entropy of the tasks. */
+  public TrainingRun optObjective(Objective objective) {
+    this.objective = objective;
     return this;
   }
 
@@ -123,6 +130,8 @@ public final class TrainingRun {
     Augmenter augmenter = new Augmenter(config.crop(), config.augmentation(),
         spec.normalization());
     int tasks = spec.tasks().size();
+    Objective goal = objective != null ? objective
+        : Objective.pixelTargets(trainer.getLoss());
 
     int resumeRound = doneEpochs / config.epochsPerRound();
     if (roundHook != null && doneEpochs > 0 && resumeRound > 0
@@ -142,7 +151,7 @@ public final class TrainingRun {
             outOfTime = true;
             break;
           }
-          float loss = trainStep(trainer, producer.next());
+          float loss = trainStep(trainer, producer.next(), goal, round);
           lossSum += loss;
           epochSteps++;
           steps++;
@@ -186,24 +195,25 @@ public final class TrainingRun {
    * One Adam step; all arrays of the step live and die in its own scope. Public so that
    * speed benchmarks time exactly the step training runs.
    */
-  public static float trainStep(Trainer trainer, Batch batch) {
+  public static float trainStep(Trainer trainer, Batch batch, Objective objective, int round) {
     try (NDManager step = trainer.getManager().newSubManager()) {
       int n = batch.size(), s = batch.crop();
       NDArray x = step.create(batch.images(), new Shape(n, batch.channels(), s, s));
-      NDList labels = new NDList(batch.targets().length);
-      for (int[] target : batch.targets()) {
-        labels.add(step.create(target, new Shape(n, s, s)));
-      }
       float value;
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDList predictions = trainer.forward(new NDList(x));
-        NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+        NDArray loss = objective.loss(predictions, batch, round);
         collector.backward(loss);
         value = loss.getFloat();
       }
       trainer.step();
       return value;
     }
+  }
+
+  /** One step on the trainer's own loss over the batch's pixel targets. */
+  public static float trainStep(Trainer trainer, Batch batch) {
+    return trainStep(trainer, batch, Objective.pixelTargets(trainer.getLoss()), 0);
   }
 
   /**

@@ -1,9 +1,17 @@
 package org.lazyseg.train.method;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.Task;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.engine.RoundHook;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
 
 /**
  * A training method: which tasks the network learns and how a sample's labels become
@@ -28,6 +36,59 @@ public interface Method {
    * @param strong whether this sample keeps its strong mask (the seeded strong fraction)
    */
   LabelImage[] targets(Sample sample, boolean strong, int classes);
+
+  /**
+   * Per-image labels that are not pixels (an object size, one tag per class), or null.
+   * A sample with image labels is trained on even when {@link #targets} gives nothing.
+   */
+  default float[] imageLabels(Sample sample, boolean strong, int classes) {
+    return null;
+  }
+
+  /** What each step minimises; null means the masked cross-entropy of {@link #tasks}. */
+  default Objective objective(List<Task> tasks) {
+    return null;
+  }
+
+  /** Called between rounds (e.g. to re-label the training images), or null. */
+  default RoundHook roundHook(TrainingData data, Path runDir) {
+    return null;
+  }
+
+  /**
+   * The method's own constraints on a profile's settings (e.g. whole images instead of
+   * crops when labels describe the whole image); the default keeps the config.
+   */
+  default TrainConfig adjust(TrainConfig config) {
+    return config;
+  }
+
+  /**
+   * The method's settings as text (e.g. {@code lambda=0.1}), recorded with each run so
+   * that prediction rebuilds the same method; see {@link Methods#create}.
+   */
+  default Map<String, String> options() {
+    return Map.of();
+  }
+
+  /**
+   * Segments one image with a network this method trained. The default takes the argmax of
+   * head 0 and cuts instances apart along a "separation" head if the network has one.
+   */
+  default Segmentation segment(Predictor predictor, FloatImage image) {
+    int separation = -1;
+    List<Task> tasks = predictor.spec().tasks();
+    for (int t = 0; t < tasks.size(); t++) {
+      if (tasks.get(t).name().equals(LazyMultiTask.SEPARATION)) {
+        separation = t;
+      }
+    }
+    int[] heads = separation >= 0 ? new int[] {0, separation} : new int[] {0};
+    float[][][] p = predictor.probabilities(image, heads);
+    LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
+    return new Segmentation(classes,
+        Segmentation.instances(classes, separation >= 0 ? p[1] : null), p[0]);
+  }
 
   /** A class-id image: positive values of a single-class label become class 1. */
   static LabelImage asClasses(LabelImage labels, int classes) {

@@ -81,9 +81,14 @@ public record TrainingData(
     int channels = 1;
     List<Example> train = new ArrayList<>();
     for (Sample s : trainSamples) {
-      LabelImage[] targets = method.targets(s, strong.contains(s.id()), classes);
-      if (targets != null) {
-        Example e = new Example(s.id(), s.loadImage(), targets);
+      boolean isStrong = strong.contains(s.id());
+      LabelImage[] targets = method.targets(s, isStrong, classes);
+      float[] imageLabels = method.imageLabels(s, isStrong, classes);
+      if (targets != null || imageLabels != null) {
+        if (targets == null) {
+          targets = new LabelImage[method.tasks(classes).size()];
+        }
+        Example e = new Example(s.id(), s.loadImage(), targets, imageLabels);
         channels = Math.max(channels, e.image().channels());
         train.add(e);
       }
@@ -93,7 +98,8 @@ public record TrainingData(
     for (Sample s : validationSamples) {
       LabelImage[] targets = method.targets(s, true, classes);
       if (targets != null && targets[0] != null) {
-        validation.add(new Example(s.id(), s.loadImage(), targets));
+        validation.add(new Example(s.id(), s.loadImage(), targets,
+            method.imageLabels(s, true, classes)));
       }
       progress.progress(++done, total, s.id());
     }

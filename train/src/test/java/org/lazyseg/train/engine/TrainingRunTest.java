@@ -166,6 +166,47 @@ class TrainingRunTest {
   }
 
   @Test
+  void aCustomObjectiveSeesImageLabelsAndRoundsAndItsValueIsTheLoss() throws IOException {
+    List<Example> discs = Discs.examples(3, 40, 8);
+    List<Example> train = new ArrayList<>();
+    for (int i = 0; i < discs.size(); i++) {
+      Example e = discs.get(i);
+      // Image 2 has no image label: its entry must arrive as NaN.
+      float[] labels = i == 2 ? null : new float[] {10f * (i + 1)};
+      train.add(new Example(e.id(), e.image(), new LabelImage[] {null}, labels));
+    }
+    List<Integer> rounds = new ArrayList<>();
+    List<Float> expected = new ArrayList<>();
+    List<Float> reported = new ArrayList<>();
+    new TrainingRun(dir, tinySpec(Task.of("fg", 2)), tinyConfig().setRounds(2, 1).build())
+        .optObjective((outputs, batch, round) -> {
+          rounds.add(round);
+          assertThat(batch.imageLabelCount()).isEqualTo(1);
+          float sum = 0;
+          for (float v : batch.imageLabels()) {
+            assertThat(v).satisfiesAnyOf(x -> assertThat(x).isNaN(),
+                x -> assertThat(x).isIn(10f, 20f));
+            sum += Float.isNaN(v) ? 0 : v;
+          }
+          expected.add(sum);
+          // Differentiable in the outputs (a tiny multiple), valued at the labels' sum.
+          return outputs.head().mean().mul(1e-6f).add(sum);
+        })
+        .addListener(new TrainingListener() {
+          @Override
+          public void onStep(long step, float loss) {
+            reported.add(loss);
+          }
+        })
+        .run(train, List.of());
+    assertThat(rounds).containsExactly(0, 0, 0, 1, 1, 1);
+    assertThat(reported).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(reported.get(i)).isCloseTo(expected.get(i), org.assertj.core.data.Offset.offset(1e-3f));
+    }
+  }
+
+  @Test
   void colourImagesTrainAGreyModelAndBudgetStopsEarly() throws IOException {
     List<Example> train = new ArrayList<>();
     for (Example e : Discs.examples(2, 32, 8)) {

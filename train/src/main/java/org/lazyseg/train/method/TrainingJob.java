@@ -1,0 +1,106 @@
+package org.lazyseg.train.method;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.ProgressCallback;
+import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.engine.TrainingListener;
+import org.lazyseg.train.engine.TrainingResult;
+import org.lazyseg.train.engine.TrainingRun;
+
+/**
+ * One method trained on one dataset folder into one run folder: the strong subset, the
+ * examples, a network with the method's heads, its objective and round hook, and the shared
+ * loop (which resumes an interrupted run). {@code lazyseg train} and experiments both train
+ * through here, so a run means the same thing from either.
+ *
+ * <pre>{@code
+ * TrainingJob job = new TrainingJob(Dataset.open(dir), Methods.byName("multitask"),
+ *     new TrainingData.Selection("train", 0.094, 0.1, 0), TrainConfig.profile("quick").build());
+ * TrainingResult r = job.run(runDir, job.load(ProgressCallback.NONE));
+ * }</pre>
+ */
+public final class TrainingJob {
+  /** What a run was trained on, written to RUN/training-data.json for people and tools. */
+  public record Record(String data, String method, Map<String, String> methodOptions,
+      String profile, double strongFraction, long seed, List<String> classes,
+      List<String> strongIds, List<String> validationIds) {}
+
+  public static final String RECORD_FILE = "training-data.json";
+
+  private final Dataset data;
+  private final Method method;
+  private final TrainingData.Selection selection;
+  private final TrainConfig config;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private int width = 16;
+  private int depth = 4;
+  private String profileName = "custom";
+
+  public TrainingJob(Dataset data, Method method, TrainingData.Selection selection,
+      TrainConfig config) {
+    this.data = data;
+    this.method = method;
+    this.selection = selection;
+    this.config = method.adjust(config);
+  }
+
+  public TrainingJob optWidth(int width) {
+    this.width = width;
+    return this;
+  }
+
+  public TrainingJob optDepth(int depth) {
+    this.depth = depth;
+    return this;
+  }
+
+  /** The profile's name, recorded with the run. */
+  public TrainingJob optProfileName(String name) {
+    this.profileName = name;
+    return this;
+  }
+
+  public TrainingJob addListener(TrainingListener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  /** The settings the run uses: the given config after the method's adjustments. */
+  public TrainConfig config() {
+    return config;
+  }
+
+  /** Loads the examples (the slow part before training; reports per image). */
+  public TrainingData load(ProgressCallback progress) {
+    return TrainingData.load(data, method, selection, progress);
+  }
+
+  /** Trains into {@code runDir}, or resumes the run there. */
+  public TrainingResult run(Path runDir, TrainingData td) throws IOException {
+    int classes = data.classNames().size();
+    ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
+        .optWidth(width).optDepth(depth);
+    method.tasks(classes).forEach(spec::addTask);
+    ModelSpec built = spec.build();
+
+    Files.createDirectories(runDir);
+    RunFolder.write(runDir.resolve(RECORD_FILE), new Record(
+        data.dir().toAbsolutePath().toString(), method.name(), method.options(), profileName,
+        selection.strongFraction(), selection.seed(), data.classNames(),
+        td.strongIds().stream().sorted().toList(),
+        td.validation().stream().map(e -> e.id()).toList()));
+    TrainingRun run = new TrainingRun(runDir, built, config)
+        .optObjective(method.objective(built.tasks()))
+        .optRoundHook(method.roundHook(td, runDir));
+    listeners.forEach(run::addListener);
+    return run.run(td.train(), td.validation());
+  }
+}

@@ -1,0 +1,38 @@
+package org.lazyseg.train.method;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.train.RunFolder;
+
+class MethodsTest {
+
+  @Test
+  void unknownNamesAndOptionsAreRejectedWithTheKnownOnes() {
+    assertThatThrownBy(() -> Methods.byName("magic"))
+        .hasMessageContaining("unknown method 'magic'").hasMessageContaining("multitask");
+    assertThatThrownBy(() -> Methods.create("supervised", Map.of("lambda", "1")))
+        .hasMessageContaining("takes no options").hasMessageContaining("lambda");
+  }
+
+  @Test
+  void aRunRemembersItsMethodAndOptions(@TempDir Path run) throws IOException {
+    assertThat(Methods.ofRun(run).name()).isEqualTo("supervised");
+    RunFolder.write(run.resolve(TrainingJob.RECORD_FILE), new TrainingJob.Record("d",
+        "multitask", Map.of(), "quick", 0.1, 0, List.of("cell"), List.of(), List.of()));
+    assertThat(Methods.ofRun(run).name()).isEqualTo("multitask");
+  }
+
+  @Test
+  void everyMethodIsFoundByItsOwnName() {
+    for (Method m : Methods.all()) {
+      assertThat(Methods.create(m.name(), m.options()).name()).isEqualTo(m.name());
+    }
+  }
+}
