@@ -22,8 +22,11 @@ Operations, matching the Java side exactly:
 with mask = grey >= 128 for the blob images. Timing, the same on both sides: warm-up calls
 until WARMUP_S seconds or WARMUP_CALLS calls (Java's JIT needs a few calls of the many small
 methods of the level-set growth; Python's timings do not change), then --repeats timed calls;
-a first call that takes longer than LONG_S seconds is timed itself and is the only sample
-(repeating a minutes-long call buys nothing, and the machine is shared).
+a first call that takes more than LONG_S seconds of CPU is timed itself and is the only sample
+(repeating a minutes-long call buys nothing, and the machine is shared). Each call is timed in
+wall time and in CPU time of the calling thread (both sides compute on one thread: OpenCV's
+threads are off on the Java side), which hardly depends on the other processes of a shared
+machine.
 """
 import argparse
 import json
@@ -180,27 +183,32 @@ def size_flips(mask):
 # ---- timing ---------------------------------------------------------------------------------
 
 def timed(op, size, repeats, work, save):
+    """Wall and CPU time (this thread's: SciPy and scikit-image compute in the calling thread)
+    per call, in ms. CPU time hardly depends on what else runs on the (shared) machine."""
     log(f"{op} {size} ...")
-    t0 = time.perf_counter()
-    result = work()
-    first = (time.perf_counter() - t0) * 1e3
-    if first > LONG_S * 1e3:
-        ms = [first]
+
+    def call():
+        t0, c0 = time.perf_counter(), time.thread_time()
+        out = work()
+        return out, (time.perf_counter() - t0) * 1e3, (time.thread_time() - c0) * 1e3
+
+    result, first, first_cpu = call()
+    if first_cpu > LONG_S * 1e3:
+        ms, cpu = [first], [first_cpu]
     else:
         warm, calls = first, 1
         while warm < WARMUP_S * 1e3 and calls < WARMUP_CALLS:
-            t0 = time.perf_counter()
-            work()
-            warm += (time.perf_counter() - t0) * 1e3
+            warm += call()[1]
             calls += 1
-        ms = []
+        ms, cpu = [], []
         for _ in range(repeats):
-            t0 = time.perf_counter()
-            result = work()
-            ms.append((time.perf_counter() - t0) * 1e3)
+            result, wall, c = call()
+            ms.append(wall)
+            cpu.append(c)
     line = {"impl": "python", "op": op, "size": size, "repeats": len(ms),
             "median_ms": round(float(np.median(ms)), 3), "min_ms": round(min(ms), 3),
-            "ms": [round(v, 3) for v in ms]}
+            "median_cpu_ms": round(float(np.median(cpu)), 3),
+            "ms": [round(v, 3) for v in ms], "cpu_ms": [round(v, 3) for v in cpu]}
     if op == "felzenszwalb":
         line["segments"] = int(result.max()) + 1
     print(json.dumps(line), flush=True)

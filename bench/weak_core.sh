@@ -4,9 +4,11 @@
 #   levelset                            one GlaS training image, all its objects (GLAS_ID)
 #   size_flips                          g after each single-pixel flip, 256 x 256 mask
 # Python (Debian's /usr/bin/python3) and Java alternate ROUNDS times, the side that goes first
-# alternating too, so drift on the (shared) machine hits both. Appends one JSON line per
-# (op, size) with both medians and the java/python ratio to bench/results/weak_core.jsonl and
-# prints it, then one line per (op, size) saying whether the outputs agree.
+# alternating too, so drift on the (shared) machine hits both. Both sides compute on one
+# thread; each call is timed in wall time and in CPU time of that thread (robust to the other
+# processes of a shared machine). Appends one JSON line per (op, size) with both sides'
+# medians, the java/python ratios and whether the outputs agree (where the reference is exact)
+# to bench/results/weak_core.jsonl and prints it.
 #
 # usage: [ROUNDS=3] [REPEATS=3] [SIZES="1024 4096"] [SLOW_ROUNDS=1] [GLAS=../shared/data/glas]
 #        [GLAS_ID=train_33] [LAMBDA=0.5] bench/weak_core.sh
@@ -74,11 +76,13 @@ $py - "$work" "$rounds" "$repeats" <<'PY' | tee -a bench/results/weak_core.jsonl
 import collections, datetime, json, os, statistics, subprocess, sys
 work, rounds, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 runs = collections.defaultdict(lambda: collections.defaultdict(list))
+cpu_runs = collections.defaultdict(lambda: collections.defaultdict(list))
 segments = {}
 for impl in ("python", "java"):
     for line in open(f"{work}/{impl}.jsonl"):
         rec = json.loads(line)
         runs[(rec["op"], rec["size"])][impl].append(rec["median_ms"])
+        cpu_runs[(rec["op"], rec["size"])][impl].append(rec["median_cpu_ms"])
         if "segments" in rec:
             segments[(rec["op"], rec["size"], impl)] = rec["segments"]
 exact = {}
@@ -97,15 +101,18 @@ for (op, size), by_impl in runs.items():
             "machine": f"{os.cpu_count()} cores, shared", "op": op, "size": size,
             "rounds": rounds, "repeats": repeats}
     for impl in ("python", "java"):
-        ms = by_impl.get(impl)
-        # Median over rounds of each round's median.
-        line[f"{impl}_ms"] = round(statistics.median(ms), 3) if ms else None
-        line[f"{impl}_round_ms"] = ms
+        # Median over rounds of each round's median; wall time and CPU time of the thread.
+        for key, source in (("ms", by_impl), ("cpu_ms", cpu_runs[(op, size)])):
+            ms = source.get(impl)
+            line[f"{impl}_{key}"] = round(statistics.median(ms), 3) if ms else None
+            line[f"{impl}_round_{key}"] = ms
         if (op, size, impl) in segments:
             line[f"{impl}_segments"] = segments[(op, size, impl)]
+    # < 1: Java is faster.
     if line["python_ms"] and line["java_ms"]:
-        # < 1: Java is faster.
         line["java_over_python"] = round(line["java_ms"] / line["python_ms"], 4)
+    if line["python_cpu_ms"] and line["java_cpu_ms"]:
+        line["java_over_python_cpu"] = round(line["java_cpu_ms"] / line["python_cpu_ms"], 4)
     if (op, size) in exact:
         e = exact[(op, size)]
         line["outputs_equal"] = e.get("equal")

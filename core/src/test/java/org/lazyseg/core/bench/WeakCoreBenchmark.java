@@ -1,6 +1,10 @@
 package org.lazyseg.core.bench;
 
+import static org.bytedeco.opencv.global.opencv_core.setNumThreads;
+
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,8 +55,9 @@ import org.lazyseg.core.weak.SuperpixelVoting;
  * scikit-image's); {@code levelset}, {@link LevelSetGrowth#growInstances} of the seeds towards
  * the foreground; {@code size_flips}, {@link ObjectSize#sizesAfterSingleFlips}. Warm-up calls
  * until 2 s or 30 calls (the JIT needs a few calls of the level-set growth's many small
- * methods), then {@code repeats} timed calls; a first call longer than 5 s is timed itself
- * and is the only sample. {@code --save DIR} writes each result (after timing) as
+ * methods), then {@code repeats} timed calls; a first call with more than 5 s of CPU is timed
+ * itself and is the only sample. Wall time and this thread's CPU time are both reported; OpenCV
+ * runs on this one thread ({@code setNumThreads(0)}), as SciPy and scikit-image do. {@code --save DIR} writes each result (after timing) as
  * little-endian float32 or int32 to {@code DIR/java-OP-SIZE.raw} for {@code weak_core.py
  * compare}.
  */
@@ -60,7 +65,9 @@ public final class WeakCoreBenchmark {
   /** Same as weak_core.py: skimage felzenszwalb(scale=100, sigma=0.5, min_size=20). */
   static final double SCALE = 100, SIGMA = 0.5;
   static final int MIN_SIZE = 20;
+  /** A first call with more CPU ms than this is the only sample. */
   static final double LONG_MS = 5000;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   /** Warm-up, as weak_core.py: calls until 2 s or 30 calls, whichever comes first. */
   static final double WARMUP_MS = 2000;
   static final int WARMUP_CALLS = 30;
@@ -143,6 +150,9 @@ public final class WeakCoreBenchmark {
         default -> throw new IllegalArgumentException("unexpected argument " + args[a]);
       }
     }
+    // One thread, as SciPy and scikit-image: OpenCV runs sequentially in the calling thread, so
+    // this thread's CPU time is the whole cost (GC and JIT threads aside).
+    setNumThreads(0);
     // Load OpenCV's native libraries outside the timings (as Python's imports are).
     LabelImage tiny = new LabelImage(4, 4, new int[] {0, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0});
     DistanceTransforms.euclidean(tiny, Border.INSIDE_ONLY);
@@ -194,44 +204,61 @@ public final class WeakCoreBenchmark {
         return;
       }
       log(op + " " + size + " ...");
-      long t0 = System.nanoTime();
-      Object result = work.get();
-      double first = (System.nanoTime() - t0) / 1e6;
-      double[] ms;
-      if (first > LONG_MS) {
-        ms = new double[] {first};
+      Object[] result = new Object[1];
+      double[] first = call(work, result);
+      double[] ms, cpu;
+      if (first[1] > LONG_MS) {
+        ms = new double[] {first[0]};
+        cpu = new double[] {first[1]};
       } else {
-        double warm = first;
+        double warm = first[0];
         for (int calls = 1; warm < WARMUP_MS && calls < WARMUP_CALLS; calls++) {
-          t0 = System.nanoTime();
-          work.get();
-          warm += (System.nanoTime() - t0) / 1e6;
+          warm += call(work, result)[0];
         }
         ms = new double[repeats];
+        cpu = new double[repeats];
         for (int r = 0; r < repeats; r++) {
-          t0 = System.nanoTime();
-          result = work.get();
-          ms[r] = (System.nanoTime() - t0) / 1e6;
+          double[] t = call(work, result);
+          ms[r] = t[0];
+          cpu[r] = t[1];
         }
       }
-      double[] sorted = ms.clone();
-      Arrays.sort(sorted);
-      int k = sorted.length;
-      double median = k % 2 == 1 ? sorted[k / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
-      StringBuilder all = new StringBuilder();
-      for (double v : ms) {
-        all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
-      }
-      String extra = op.equals("felzenszwalb") && result instanceof LabelImage l
+      String extra = op.equals("felzenszwalb") && result[0] instanceof LabelImage l
           ? ", \"segments\": " + l.max() : "";
       System.out.printf(Locale.ROOT,
           "{\"impl\": \"java\", \"op\": \"%s\", \"size\": \"%s\", \"repeats\": %d,"
-              + " \"median_ms\": %.3f, \"min_ms\": %.3f, \"ms\": [%s]%s}%n",
-          op, size, k, median, sorted[0], all, extra);
+              + " \"median_ms\": %.3f, \"min_ms\": %.3f, \"median_cpu_ms\": %.3f, \"ms\": [%s],"
+              + " \"cpu_ms\": [%s]%s}%n",
+          op, size, ms.length, median(ms), Arrays.stream(ms).min().orElseThrow(), median(cpu),
+          list(ms), list(cpu), extra);
       System.out.flush();
       if (save != null) {
-        write(save.resolve("java-" + op + "-" + size + ".raw"), result);
+        write(save.resolve("java-" + op + "-" + size + ".raw"), result[0]);
       }
+    }
+
+    /** One call: {wall ms, CPU ms of this thread}; the result goes to {@code out[0]}. */
+    private static double[] call(Supplier<?> work, Object[] out) {
+      long t0 = System.nanoTime();
+      long c0 = THREADS.getCurrentThreadCpuTime();
+      out[0] = work.get();
+      return new double[] {(System.nanoTime() - t0) / 1e6,
+          (THREADS.getCurrentThreadCpuTime() - c0) / 1e6};
+    }
+
+    private static double median(double[] values) {
+      double[] sorted = values.clone();
+      Arrays.sort(sorted);
+      int k = sorted.length;
+      return k % 2 == 1 ? sorted[k / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
+    }
+
+    private static String list(double[] values) {
+      StringBuilder all = new StringBuilder();
+      for (double v : values) {
+        all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
+      }
+      return all.toString();
     }
   }
 
