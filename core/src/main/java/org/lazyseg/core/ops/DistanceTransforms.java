@@ -57,16 +57,18 @@ public final class DistanceTransforms {
     int pad = border == Border.OUTSIDE ? 1 : 0;
     int pw = w + 2 * pad, ph = h + 2 * pad;
     byte[] b = new byte[pw * ph];
-    int outside = 0;
+    int flip = complement ? 1 : 0;
+    int inside = 0;
     for (int y = 0; y < h; y++) {
       int src = y * w, dst = (y + pad) * pw + pad;
       for (int x = 0; x < w; x++) {
-        boolean in = (d[src + x] > 0) != complement;
-        b[dst + x] = in ? (byte) 255 : 0;
-        outside += in ? 0 : 1;
+        // Branch-free (a mask's pixels are unpredictable branches): 1 inside, 0 outside.
+        int in = Math.min(1, Math.max(0, d[src + x])) ^ flip;
+        b[dst + x] = (byte) -in;   // 255
+        inside += in;
       }
     }
-    if (outside == 0 && pad == 0) {
+    if (inside == d.length && pad == 0) {
       // OpenCV leaves huge values where no zero pixel exists; with no outside pixel at all
       // every distance is infinite.
       float[] inf = new float[d.length];
