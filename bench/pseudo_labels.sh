@@ -20,7 +20,7 @@ work=bench/work/pseudo_labels
 mkdir -p "$work" bench/results
 log() { echo "[pseudo_labels $(date +%T)] $*" >&2; }
 
-mvn -B -q -o -pl core test-compile </dev/null
+mvn -B -q -o -pl core test-compile </dev/null >&2
 mvn -B -q -o -pl core dependency:build-classpath -Dmdep.outputFile="$PWD/$work/classpath.txt" \
   </dev/null >/dev/null
 cp="core/target/test-classes:core/target/classes:$(cat "$work/classpath.txt")"

@@ -32,7 +32,7 @@ log() { echo "[weak_core $(date +%T)] $*" >&2; }
 
 # Build and resolve the classpath outside the timed part. Maven must not wait on stdin.
 log "building (mvn -o -pl core test-compile)"
-mvn -B -q -o -pl core test-compile </dev/null
+mvn -B -q -o -pl core test-compile </dev/null >&2
 mvn -B -q -o -pl core dependency:build-classpath -Dmdep.outputFile="$PWD/$work/classpath.txt" \
   </dev/null >/dev/null
 cp="core/target/test-classes:core/target/classes:$(cat "$work/classpath.txt")"
