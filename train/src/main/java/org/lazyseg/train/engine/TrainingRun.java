@@ -139,6 +139,7 @@ public final class TrainingRun {
       roundHook.afterRound(resumeRound - 1, predictor, train);
     }
     boolean outOfTime = false;
+    long stepsAtStart = steps;
     for (int epoch = doneEpochs + 1; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
       int round = (epoch - 1) / config.epochsPerRound();
@@ -147,7 +148,8 @@ public final class TrainingRun {
       try (BatchProducer producer = new BatchProducer(train, augmenter, config.batch(), tasks,
           mixSeed(config.seed(), epoch), config.workers())) {
         while (epochSteps < config.stepsPerEpoch()) {
-          if (System.nanoTime() > deadline) {
+          // At least one step per call, so that even a tiny budget leaves a checkpoint.
+          if (System.nanoTime() > deadline && steps > stepsAtStart) {
             outOfTime = true;
             break;
           }

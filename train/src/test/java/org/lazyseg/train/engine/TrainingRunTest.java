@@ -207,6 +207,17 @@ class TrainingRunTest {
   }
 
   @Test
+  void aBudgetUsedUpBeforeTheFirstStepStillTrainsOneStepAndCheckpoints() throws IOException {
+    TrainingResult r = new TrainingRun(dir, tinySpec(Task.of("fg", 2)),
+        tinyConfig().setEpochs(3).optBudgetMinutes(1e-9).build())
+        .run(Discs.examples(2, 40, 9), List.of());
+    assertThat(r.steps()).isEqualTo(1);
+    assertThat(r.epochs()).isEqualTo(1);
+    assertThat(r.stoppedByBudget()).isTrue();
+    assertThat(new RunFolder(dir).checkpoint(RunFolder.BEST)).isNotNull();
+  }
+
+  @Test
   void colourImagesTrainAGreyModelAndBudgetStopsEarly() throws IOException {
     List<Example> train = new ArrayList<>();
     for (Example e : Discs.examples(2, 32, 8)) {
