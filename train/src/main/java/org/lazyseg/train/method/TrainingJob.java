@@ -87,7 +87,7 @@ public final class TrainingJob {
   public TrainingResult run(Path runDir, TrainingData td) throws IOException {
     int classes = data.classNames().size();
     ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
-        .optWidth(width).optDepth(depth);
+        .optWidth(width).optDepth(depth).optNetwork(method.network());
     method.tasks(classes).forEach(spec::addTask);
     ModelSpec built = spec.build();
 
