@@ -17,6 +17,8 @@ public final class Methods {
   static {
     FACTORIES.put("supervised", o -> noOptions("supervised", o, new Supervised()));
     FACTORIES.put("multitask", o -> noOptions("multitask", o, new LazyMultiTask()));
+    FACTORIES.put(RecursiveApproximation.NAME, o -> new RecursiveApproximation(
+        RecursiveApproximation.Options.parse(o)));
   }
 
   private Methods() {}
