@@ -74,18 +74,19 @@ public final class RecursiveApproximation implements Method {
    * @param stepsPerRound 0 = from the profile; otherwise one epoch of this many steps a round
    * @param lambda growth speed while training
    * @param lambdaPred growth speed of the final prediction
-   * @param separation "auto" (a separation head when some training image has scribbles),
+   * @param separation "auto" (a separation head when some training image has a scribble
+   *     pixel),
    *     "true" or "false"
    * @param truth a dataset folder whose masks/ are the truth of the weakly labelled images,
    *     for the per-round Dice only (never trained on); null = the training dataset's own
    *     masks of the images outside the strong subset
    * @param overlays how many weak images get pictures of their labels per round
    */
-  public record Options(int rounds, int epochsPerRound, int stepsPerRound, double lambda,
+  public record Settings(int rounds, int epochsPerRound, int stepsPerRound, double lambda,
       double lambdaPred, String separation, String truth, int overlays) {
-    public static final Options DEFAULT = new Options(10, 0, 0, 0.1, 1.0, "auto", null, 4);
+    public static final Settings DEFAULT = new Settings(10, 0, 0, 0.1, 1.0, "auto", null, 4);
 
-    public Options {
+    public Settings {
       if (rounds < 1 || epochsPerRound < 0 || stepsPerRound < 0 || overlays < 0) {
         throw new IllegalArgumentException("method 'recursive': rounds must be >= 1 and "
             + "epochs-per-round, steps-per-round, overlays >= 0");
@@ -105,28 +106,21 @@ public final class RecursiveApproximation implements Method {
     }
 
     /** Parses {@code -O key=value} settings; unknown keys are rejected with the known ones. */
-    public static Options parse(Map<String, String> o) {
-      Map<String, String> left = new LinkedHashMap<>(o);
-      try {
-        Options d = DEFAULT;
-        Options parsed = new Options(
-            intOf(left.remove("rounds"), d.rounds),
-            intOf(left.remove("epochs-per-round"), d.epochsPerRound),
-            intOf(left.remove("steps-per-round"), d.stepsPerRound),
-            doubleOf(left.remove("lambda"), d.lambda),
-            doubleOf(left.remove("lambda-pred"), d.lambdaPred),
-            left.containsKey("separation") ? left.remove("separation") : d.separation,
-            emptyToNull(left.remove("truth")),
-            intOf(left.remove("overlays"), d.overlays));
-        if (!left.isEmpty()) {
-          throw new IllegalArgumentException("method 'recursive' has no option(s) "
-              + left.keySet() + " (known: " + String.join(", ", KEYS) + ")");
-        }
-        return parsed;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("method 'recursive': not a number: "
-            + e.getMessage());
-      }
+    public static Settings parse(Map<String, String> o) {
+      Options.requireKnown(NAME, o, java.util.Set.copyOf(KEYS));
+      Settings d = DEFAULT;
+      return new Settings(
+          o.containsKey("rounds") ? Options.integer("rounds", o.get("rounds")) : d.rounds,
+          o.containsKey("epochs-per-round")
+              ? Options.integer("epochs-per-round", o.get("epochs-per-round")) : d.epochsPerRound,
+          o.containsKey("steps-per-round")
+              ? Options.integer("steps-per-round", o.get("steps-per-round")) : d.stepsPerRound,
+          o.containsKey("lambda") ? lambdaOf("lambda", o.get("lambda")) : d.lambda,
+          o.containsKey("lambda-pred") ? lambdaOf("lambda-pred", o.get("lambda-pred"))
+              : d.lambdaPred,
+          o.getOrDefault("separation", d.separation),
+          emptyToNull(o.get("truth")),
+          o.containsKey("overlays") ? Options.integer("overlays", o.get("overlays")) : d.overlays);
     }
 
     static final List<String> KEYS = List.of("rounds", "epochs-per-round", "steps-per-round",
@@ -147,17 +141,11 @@ public final class RecursiveApproximation implements Method {
       return m;
     }
 
-    private static int intOf(String v, int fallback) {
-      return v == null ? fallback : Integer.parseInt(v.trim());
-    }
-
-    private static double doubleOf(String v, double fallback) {
-      if (v == null) {
-        return fallback;
-      }
+    /** A number, or "inf". */
+    private static double lambdaOf(String key, String v) {
       String t = v.trim().toLowerCase(Locale.ROOT);
       return t.equals("inf") || t.equals("infinity") ? Double.POSITIVE_INFINITY
-          : Double.parseDouble(t);
+          : Options.number(key, t);
     }
 
     private static String number(double v) {
@@ -169,20 +157,20 @@ public final class RecursiveApproximation implements Method {
     }
   }
 
-  private final Options options;
+  private final Settings options;
   /** Samples seen by {@link #targets} that the round hook re-labels, by id. */
   private final Map<String, Sample> weakSamples = new ConcurrentHashMap<>();
   private volatile boolean sawScribbles;
 
   public RecursiveApproximation() {
-    this(Options.DEFAULT);
+    this(Settings.DEFAULT);
   }
 
-  public RecursiveApproximation(Options options) {
+  public RecursiveApproximation(Settings options) {
     this.options = options;
   }
 
-  public Options settings() {
+  public Settings settings() {
     return options;
   }
 
@@ -231,7 +219,9 @@ public final class RecursiveApproximation implements Method {
     LabelImage separation = null;
     if (sample.scribbles().isPresent()) {
       separation = sample.loadScribbles();
-      sawScribbles = true;
+      if (!sawScribbles && separation.max() > 0) {
+        sawScribbles = true;
+      }
     }
     if (segmentation == null && approximation == null && separation == null) {
       return null;

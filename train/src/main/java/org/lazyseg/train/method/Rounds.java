@@ -60,6 +60,8 @@ final class Rounds implements RoundHook {
   static final String JSON = "approximation-dice.json";
   static final String PLOT = "approximation-dice.png";
   private static final int TRUTH_COLOUR = 0x00FF00;
+  /** Tile size for re-labelling (a GlaS or HC18 image in one tile). */
+  static final int RELABEL_TILE = 1024;
 
   /** One round's Dice: mean over the images with a truth (null without any). */
   record RoundDice(int round, Double meanDice, int images, Map<String, Double> perImage) {}
@@ -68,7 +70,7 @@ final class Rounds implements RoundHook {
   record Row(int round, Double meanDice, int images) {}
 
   private final Path runDir;
-  private final RecursiveApproximation.Options options;
+  private final RecursiveApproximation.Settings options;
   /** Weak training images, by id in order: their partial masks and (lazily) their truth. */
   private final Map<String, LabelImage> originals = new TreeMap<>();
   private final Map<String, Sample> samples;
@@ -76,7 +78,7 @@ final class Rounds implements RoundHook {
   private final List<String> pictured;
 
   Rounds(Path runDir, TrainingData data, Map<String, Sample> weakSamples,
-      RecursiveApproximation.Options options) {
+      RecursiveApproximation.Settings options) {
     this.runDir = runDir;
     this.options = options;
     this.samples = Map.copyOf(weakSamples);
@@ -143,25 +145,38 @@ final class Rounds implements RoundHook {
           : new int[] {RecursiveApproximation.SEGMENTATION_HEAD, a};
       Map<String, LabelImage> labels = new TreeMap<>();
       Map<String, FloatImage> images = new HashMap<>();
-      for (String id : originals.keySet()) {
-        Example e = byId.get(id);
-        if (e == null) {
-          continue;
-        }
-        int w = e.image().width(), h = e.image().height();
-        float[][][] p = current.probabilities(e.image(), heads);
-        LabelImage fg = RecursiveApproximation.foreground(p[0],
-            separation >= 0 ? p[2] : null, w, h);
-        LabelImage predicted = Predictor.argmax(p[1], w, h);
-        LabelImage grown = RecursiveApproximation.relabel(e.targets()[a], predicted, fg,
-            options.lambda(), originals.get(id));
-        e.targets()[a] = grown;
-        labels.put(id, grown);
-        images.put(id, e.image());
+      int tile = current.tileSize();
+      // Whole images where they fit: half-overlapping tiles would cost about 4 times more.
+      current.setTileSize(Math.max(tile, RELABEL_TILE));
+      try {
+        relabelAll(current, heads, separation, byId, labels, images);
+      } finally {
+        current.setTileSize(tile);
       }
       writeRound(next, labels, images);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write round " + next + " in " + runDir, e);
+    }
+  }
+
+  private void relabelAll(Predictor current, int[] heads, int separation,
+      Map<String, Example> byId, Map<String, LabelImage> labels, Map<String, FloatImage> images) {
+    int a = RecursiveApproximation.APPROXIMATION_HEAD;
+    for (String id : originals.keySet()) {
+      Example e = byId.get(id);
+      if (e == null) {
+        continue;
+      }
+      int w = e.image().width(), h = e.image().height();
+      float[][][] p = current.probabilities(e.image(), heads);
+      LabelImage fg = RecursiveApproximation.foreground(p[0],
+          separation >= 0 ? p[2] : null, w, h);
+      LabelImage predicted = Predictor.argmax(p[1], w, h);
+      LabelImage grown = RecursiveApproximation.relabel(e.targets()[a], predicted, fg,
+          options.lambda(), originals.get(id));
+      e.targets()[a] = grown;
+      labels.put(id, grown);
+      images.put(id, e.image());
     }
   }
 

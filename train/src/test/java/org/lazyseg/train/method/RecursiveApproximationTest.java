@@ -163,7 +163,7 @@ class RecursiveApproximationTest {
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("lambda", "-1")))
         .hasMessageContaining(">= 0");
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("rounds", "x")))
-        .hasMessageContaining("not a number");
+        .hasMessageContaining("whole number");
   }
 
   @Test
