@@ -229,11 +229,9 @@ public final class RecursiveApproximation implements Method {
     return new LabelImage[] {segmentation, approximation, separation};
   }
 
+  /** Also with one round: it records round 0 (the partial masks and their Dice). */
   @Override
   public RoundHook roundHook(TrainingData data, Path runDir) {
-    if (options.rounds < 2) {
-      return null;
-    }
     return new Rounds(runDir, data, weakSamples, options);
   }
 

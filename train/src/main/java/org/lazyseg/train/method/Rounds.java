@@ -312,6 +312,8 @@ final class Rounds implements RoundHook {
         .yAxisTitle("mean Dice").build();
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setMarkerSize(6);
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+    chart.getStyler().setYAxisDecimalPattern("0.00").setXAxisDecimalPattern("0");
     chart.addSeries("mean Dice", x, y)
         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     // XChart appends the extension itself.
