@@ -195,7 +195,17 @@ public final class ExperimentContext {
    * predictions and a few pictures in RUN/test-SPLIT/. Cached in RUN/test-SPLIT.json.
    */
   public TestScores test(TrainedRun run, Path data, String split) throws IOException {
-    Path cached = run.dir().resolve("test-" + split + ".json");
+    return test(run, data, split, null, "test-" + split);
+  }
+
+  /**
+   * {@link #test(TrainedRun, Path, String)} with another segmentation of the same network
+   * (e.g. the run's method with a different prediction setting), cached under RUN/NAME.json
+   * and RUN/NAME/; {@code method} null = the run's own.
+   */
+  public TestScores test(TrainedRun run, Path data, String split, Method segmenter,
+      String name) throws IOException {
+    Path cached = run.dir().resolve(name + ".json");
     if (Files.isRegularFile(cached)) {
       return RunFolder.read(cached, TestScores.class);
     }
@@ -205,8 +215,8 @@ public final class ExperimentContext {
       throw new DatasetException(data + ": no images with masks in split '" + split + "'");
     }
     int classes = ds.classNames().size();
-    Method method = Methods.ofRun(run.dir());
-    Path out = Files.createDirectories(run.dir().resolve("test-" + split));
+    Method method = segmenter != null ? segmenter : Methods.ofRun(run.dir());
+    Path out = Files.createDirectories(run.dir().resolve(name));
     List<ImageScores> scores = new ArrayList<>();
     SeparationMeasures separation = new SeparationMeasures(0, 0, 0, 0);
     double countError = 0;

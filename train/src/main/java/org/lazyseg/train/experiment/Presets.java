@@ -6,7 +6,9 @@ import java.util.List;
 public final class Presets {
   private static final List<Preset> ALL = List.of(
       new LazyLabelsPreset("glas", "testA"),
-      new LazyLabelsPreset("dsb2018", "test"));
+      new LazyLabelsPreset("dsb2018", "test"),
+      new RecursivePreset("glas", "testA", List.of(0.024, 0.047, 0.094), 0.094, true),
+      new RecursivePreset("hc18", "test", List.of(0.044), 0.044, false));
 
   private Presets() {}
 

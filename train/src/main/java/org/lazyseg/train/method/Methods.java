@@ -18,6 +18,10 @@ public final class Methods {
     FACTORIES.put("supervised", o -> noOptions("supervised", o, new Supervised()));
     FACTORIES.put("multitask", LazyMultiTask::fromOptions);
     FACTORIES.put("weak-only", o -> noOptions("weak-only", o, new WeakOnly()));
+    FACTORIES.put(PseudoLabelTraining.NAME,
+        o -> noOptions(PseudoLabelTraining.NAME, o, new PseudoLabelTraining()));
+    FACTORIES.put(RecursiveApproximation.NAME, o -> new RecursiveApproximation(
+        RecursiveApproximation.Settings.parse(o)));
   }
 
   private Methods() {}
