@@ -96,10 +96,10 @@ public final class ExperimentContext {
    * folder ROOT/datasets/NAME-KEY, written in a temporary folder and renamed when complete.
    */
   public Path simulated(Path data, Simulator.Options o) throws IOException {
-    String key = String.format(Locale.ROOT, "%s-strong%s-partial%s-scribbles%s%s%s-seed%d",
+    String key = String.format(Locale.ROOT, "%s-strong%s-partial%s-scribbles%s%s%s%s-seed%d",
         data.getFileName(), RunSpec.fraction(o.strong()), RunSpec.fraction(o.partial()),
         RunSpec.fraction(o.scribbles()), o.sizes() ? "-sizes" : "", o.tags() ? "-tags" : "",
-        o.seed());
+        o.pseudo() ? "-pseudo" : "", o.seed());
     Path dir = settings.root().resolve("datasets").resolve(key);
     if (Files.isDirectory(dir)) {
       return dir;

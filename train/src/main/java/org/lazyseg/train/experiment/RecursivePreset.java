@@ -71,7 +71,8 @@ public final class RecursivePreset implements Preset {
   @Override
   public void run(ExperimentContext ctx) throws IOException {
     Path data = ctx.sharedDataset(dataset);
-    Path lazy = ctx.simulated(data, new Simulator.Options(1.0, 1.0, 1.0, false, false, true, 0));
+    Path lazy = ctx.simulated(data, new Simulator.Options(1.0, 1.0, 1.0, false, false, true, 0, true,
+        ctx.settings().threads()));
     List<Double> fs = ctx.settings().fractions() != null ? ctx.settings().fractions()
         : withFull(fractions);
     Double ablation = fs.stream().anyMatch(f -> Math.abs(f - mainFraction) < 1e-9)

@@ -10,8 +10,9 @@ import org.lazyseg.train.Task;
  * The pseudo-label baseline of papers 000 and 001 (SPEC section 2, "PL"): every weakly
  * labelled image's partial mask is grown into full objects by GrabCut
  * ({@link PseudoLabels}), strong images keep their masks, and a single-task U-net trains on
- * the result. The pseudo masks are computed when the examples load (GrabCut, about a second
- * per GlaS image), again on a resume.
+ * the result. A dataset's pseudo/ masks ({@code lazyseg simulate --pseudo}) are used as they
+ * are; without them the pseudo masks are computed when the examples load (GrabCut, about a
+ * second per GlaS image), again on a resume.
  *
  * <p>Regions: a partial mask with several ids (instance ids of a single-class dataset) gives
  * one region per id; otherwise (class ids, or a 0/1 mask as the simulator writes for one
@@ -39,6 +40,9 @@ public final class PseudoLabelTraining implements Method {
   public LabelImage[] targets(Sample sample, boolean strong, int classes) {
     if (strong && sample.mask().isPresent()) {
       return new LabelImage[] {sample.loadClasses()};
+    }
+    if (sample.pseudo().isPresent()) { // computed once by lazyseg simulate --pseudo
+      return new LabelImage[] {Method.asClasses(sample.loadPseudo(), classes)};
     }
     if (sample.partial().isEmpty()) {
       return null;
