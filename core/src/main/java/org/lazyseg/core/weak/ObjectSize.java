@@ -34,8 +34,8 @@ public final class ObjectSize {
   /**
    * The size a mask of size {@code size} has after the image is scaled by {@code factor}
    * (a downscale for speed): {@code factor * (size - 1) + 1}, 0 stays 0. Under the convention
-   * of {@link #size} an object w pixels across has g = w + 1, and w scales with the image, the
-   * + 1 does not. On HC18 heads downscaled to 256 or 192 pixels this matches g of the
+   * of {@link #size} an object w pixels across has g about w + 1 (exactly for an odd-sided
+   * square), and w scales with the image, the + 1 does not. On HC18 heads downscaled to 256 or 192 pixels this matches g of the
    * area-resampled mask with mean error under 0.1 (plain {@code factor * size} is about 0.7
    * too small); what remains is g being an even integer.
    */

@@ -105,7 +105,7 @@ public final class SizesPreset implements Preset {
           sizeError(pre.dir(), data, "test"), fine, fineScores,
           sizeError(fine.dir(), data, "test")));
       if (cost == null) {
-        cost = stepCost(ctx, fine.dir(), sized, costSteps);
+        cost = stepCost(ctx, pre.dir(), sized, costSteps);
       }
       ResultTable table = table(rows, cost, ctx);
       table.write(out, "results");
@@ -198,18 +198,19 @@ public final class SizesPreset implements Preset {
   }
 
   /**
-   * What a size step costs against a supervised step: from the pre-trained network of
-   * {@code run}, alternately one step with the engine's cross-entropy and one with the size
+   * What a size step costs against a supervised step: from the best checkpoint of the
+   * {@code sizes} run {@code run} (e.g. a pre-training run), alternately one step with the engine's cross-entropy and one with the size
    * objective (n = 1) on the same batch of whole, shrunk training images that carry both a
    * mask and a size, so machine load hits both alike. An epoch is a fixed number of such
    * steps, plus the same batch preparation and validation, so the step ratio bounds the epoch
    * ratio. Returns {supervised ms, size ms, images per batch} (medians).
    */
-  static double[] stepCost(ExperimentContext ctx, Path run, Path data, int steps)
+  public static double[] stepCost(ExperimentContext ctx, Path run, Path data, int steps)
       throws IOException {
     ObjectSizes method = (ObjectSizes) org.lazyseg.train.method.Methods.ofRun(run);
-    CheckpointState state = RunFolder.read(new RunFolder(run.resolve("pretrain"))
-        .checkpoint(RunFolder.BEST).resolve(RunFolder.STATE), CheckpointState.class);
+    Path checkpoint = new RunFolder(run).checkpoint(RunFolder.BEST);
+    CheckpointState state = RunFolder.read(checkpoint.resolve(RunFolder.STATE),
+        CheckpointState.class);
     TrainConfig config = state.config();
     ModelSpec spec = state.spec();
     List<Example> examples = new ArrayList<>();
@@ -232,8 +233,8 @@ public final class SizesPreset implements Preset {
     try (Model model = Model.newInstance("cost")) {
       var block = spec.newBlock();
       model.setBlock(block);
-      Predictor.loadParameters(block, new RunFolder(run.resolve("pretrain"))
-          .checkpoint(RunFolder.BEST).resolve(RunFolder.PARAMETERS), model.getNDManager());
+      Predictor.loadParameters(block, checkpoint.resolve(RunFolder.PARAMETERS),
+          model.getNDManager());
       DefaultTrainingConfig tc = new DefaultTrainingConfig(new MultiTaskLoss(spec.tasks()))
           .optOptimizer(Optimizer.adam().optLearningRateTracker(
               Tracker.fixed((float) config.learningRate())).build());

@@ -42,8 +42,10 @@ import org.lazyseg.train.predict.Segmentation;
  * multiple of 32. HC18 (800 x 540) at side 256 trains on 256 x 173.
  *
  * <p>Options: {@code samples} (n, default 1: the paper's), {@code side} (default 256),
- * {@code weight} of the size term (default 1), {@code phase} (finetune, or pretrain for the
- * first phase on its own).
+ * {@code weight} of the size term (default 1), {@code lr}, the fine-tuning phase's Adam rate
+ * (default a tenth of the profile's [R]: at the profile's own rate, 1e-3, a few dozen size
+ * steps wrecked a pre-trained HC18 network; at 1e-4 they improved it), {@code phase}
+ * (finetune, or pretrain for the first phase on its own).
  */
 public final class ObjectSizes implements Method {
   public static final String NAME = "sizes";
@@ -53,9 +55,14 @@ public final class ObjectSizes implements Method {
   private final int samples;
   private final int side;
   private final double weight;
+  private final double learningRate;
   private final boolean pretrainOnly;
 
-  public ObjectSizes(int samples, int side, double weight, boolean pretrainOnly) {
+  /**
+   * @param learningRate Adam rate of the fine-tuning phase; 0 = a tenth of the profile's
+   */
+  public ObjectSizes(int samples, int side, double weight, double learningRate,
+      boolean pretrainOnly) {
     if (samples < 1) {
       throw new IllegalArgumentException("method 'sizes': samples must be >= 1, got " + samples);
     }
@@ -67,19 +74,23 @@ public final class ObjectSizes implements Method {
     }
     this.samples = samples;
     this.side = side;
+    if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("method 'sizes': lr must be >= 0, got " + learningRate);
+    }
     this.weight = weight;
+    this.learningRate = learningRate;
     this.pretrainOnly = pretrainOnly;
   }
 
   public ObjectSizes() {
-    this(1, 256, 1.0, false);
+    this(1, 256, 1.0, 0, false);
   }
 
   /** From options {@code samples, side, weight, phase}; rejects others. */
   public static ObjectSizes fromOptions(Map<String, String> options) {
     ObjectSizes d = new ObjectSizes();
     int samples = d.samples, side = d.side;
-    double weight = d.weight;
+    double weight = d.weight, lr = 0;
     boolean pretrain = false;
     for (Map.Entry<String, String> o : options.entrySet()) {
       String v = o.getValue();
@@ -88,6 +99,12 @@ public final class ObjectSizes implements Method {
           case "samples" -> samples = Integer.parseInt(v);
           case "side" -> side = Integer.parseInt(v);
           case "weight" -> weight = Double.parseDouble(v);
+          case "lr" -> {
+            lr = Double.parseDouble(v);
+            if (!(lr > 0)) {
+              throw new IllegalArgumentException("method 'sizes': lr must be > 0, got " + v);
+            }
+          }
           case "phase" -> {
             if (!v.equals("pretrain") && !v.equals("finetune")) {
               throw new IllegalArgumentException(
@@ -96,14 +113,14 @@ public final class ObjectSizes implements Method {
             pretrain = v.equals("pretrain");
           }
           default -> throw new IllegalArgumentException("method 'sizes' has no option '"
-              + o.getKey() + "' (known: samples, side, weight, phase)");
+              + o.getKey() + "' (known: samples, side, weight, lr, phase)");
         }
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("method 'sizes': option " + o.getKey()
             + " is not a number: '" + v + "'");
       }
     }
-    return new ObjectSizes(samples, side, weight, pretrain);
+    return new ObjectSizes(samples, side, weight, lr, pretrain);
   }
 
   @Override
@@ -122,6 +139,9 @@ public final class ObjectSizes implements Method {
     o.put("samples", Integer.toString(samples));
     o.put("side", Integer.toString(side));
     o.put("weight", Double.toString(weight));
+    if (learningRate > 0) {
+      o.put("lr", Double.toString(learningRate));
+    }
     o.put("phase", pretrainOnly ? "pretrain" : "finetune");
     return o;
   }
@@ -197,17 +217,24 @@ public final class ObjectSizes implements Method {
 
   @Override
   public Method pretraining() {
-    return pretrainOnly ? null : new ObjectSizes(samples, side, weight, true);
+    return pretrainOnly ? null : new ObjectSizes(samples, side, weight, 0, true);
   }
 
-  /** Whole (shrunk) images as crops, flips and 90-degree turns only, validation in one tile. */
+  /**
+   * Whole (shrunk) images as crops, flips and 90-degree turns only, validation in one tile;
+   * fine-tuning at the {@code lr} option or a tenth of the profile's rate.
+   */
   @Override
   public TrainConfig adjust(TrainConfig config) {
     int crop = (side + 31) / 32 * 32;
     Augmentation a = config.augmentation();
-    return config.toBuilder().setCrop(crop)
+    TrainConfig.Builder b = config.toBuilder().setCrop(crop)
         .setAugmentation(new Augmentation(a.flips(), a.rotate90(), 0, 1, 1))
-        .optValidationTile(crop).build();
+        .optValidationTile(crop);
+    if (!pretrainOnly) {
+      b.setLearningRate(learningRate > 0 ? learningRate : config.learningRate() / 10);
+    }
+    return b.build();
   }
 
   /** Shrinks the image as in training, predicts head 0, scales the probabilities back. */

@@ -38,6 +38,7 @@ public final class TrainingJob {
   private final Dataset data;
   private final Method method;
   private final TrainingData.Selection selection;
+  private final TrainConfig given;
   private final TrainConfig config;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private int width = 16;
@@ -50,6 +51,7 @@ public final class TrainingJob {
     this.data = data;
     this.method = method;
     this.selection = selection;
+    this.given = config;
     this.config = method.adjust(config);
   }
 
@@ -110,7 +112,7 @@ public final class TrainingJob {
     if (start == null && first != null) {
       start = runDir.resolve(PRETRAIN_DIR);
       if (new RunFolder(runDir).checkpoint(RunFolder.LAST) == null) {
-        TrainingJob phase = new TrainingJob(data, first, selection, config)
+        TrainingJob phase = new TrainingJob(data, first, selection, given)
             .optWidth(width).optDepth(depth).optProfileName(profileName);
         listeners.forEach(phase::addListener);
         phase.run(start, phase.load(ProgressCallback.NONE));

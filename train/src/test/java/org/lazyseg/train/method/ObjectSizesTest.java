@@ -25,6 +25,7 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.engine.CheckpointState;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.SizeObjective;
 import org.lazyseg.train.predict.Predictor;
@@ -84,7 +85,7 @@ class ObjectSizesTest {
         .optWidth(4).optDepth(3).build();
     TrainConfig config = new ObjectSizes().adjust(TrainConfig.builder().setCrop(32).setBatch(4)
         .setLearningRate(1e-2).setEpochs(1).setStepsPerEpoch(40).optThreads(1).optSeed(1)
-        .build()).toBuilder().setCrop(32).optValidationTile(32).build();
+        .build()).toBuilder().setCrop(32).optValidationTile(32).setLearningRate(1e-2).build();
     Path pre = dir.resolve("pre");
     new TrainingRun(pre, spec, config).run(strong, List.of());
     double before = meanSizeError(pre, data);
@@ -154,6 +155,13 @@ class ObjectSizesTest {
         .containsEntry("side", "32");
     assertThat(Methods.ofRun(run).options()).containsEntry("phase", "finetune")
         .containsEntry("samples", "2");
+    // The profile's rate pre-trains; fine-tuning runs at a tenth of it.
+    assertThat(RunFolder.read(new RunFolder(pre).checkpoint(RunFolder.LAST)
+        .resolve(RunFolder.STATE), CheckpointState.class).config().learningRate())
+        .isEqualTo(1e-3);
+    assertThat(RunFolder.read(new RunFolder(run).checkpoint(RunFolder.LAST)
+        .resolve(RunFolder.STATE), CheckpointState.class).config().learningRate())
+        .isEqualTo(1e-4, org.assertj.core.data.Offset.offset(1e-12));
 
     // More epochs: the fine-tuning resumes; the pre-training, over, is not touched.
     TrainingJob more = new TrainingJob(data, method, selection, config.setEpochs(2).build())
@@ -180,7 +188,12 @@ class ObjectSizesTest {
         .hasMessageContaining("samples must be >= 1");
     assertThatThrownBy(() -> Methods.create("sizes", Map.of("samples", "x")))
         .hasMessageContaining("not a number");
-    Method m = Methods.create("sizes", Map.of("samples", "3", "side", "128"));
+    assertThatThrownBy(() -> Methods.create("sizes", Map.of("lr", "0")))
+        .hasMessageContaining("lr must be > 0");
+    Method m = Methods.create("sizes", Map.of("samples", "3", "side", "128", "lr", "5e-5"));
+    assertThat(m.adjust(TrainConfig.builder().build()).learningRate()).isEqualTo(5e-5);
+    assertThat(m.pretraining().adjust(TrainConfig.builder().setLearningRate(1e-3).build())
+        .learningRate()).isEqualTo(1e-3);
     assertThat(Methods.create("sizes", m.options()).options()).isEqualTo(m.options());
     assertThat(m.pretraining().options()).containsEntry("phase", "pretrain");
     assertThat(m.pretraining().pretraining()).isNull();
