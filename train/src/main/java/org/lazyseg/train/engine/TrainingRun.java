@@ -55,6 +55,7 @@ public final class TrainingRun {
   private final List<TrainingListener> listeners = new ArrayList<>();
   private RoundHook roundHook;
   private Objective objective;
+  private Path initialModel;
 
   public TrainingRun(Path runDir, ModelSpec spec, TrainConfig config) {
     this.folder = new RunFolder(runDir);
@@ -69,6 +70,17 @@ public final class TrainingRun {
 
   public TrainingRun optRoundHook(RoundHook hook) {
     this.roundHook = hook;
+    return this;
+  }
+
+  /**
+   * Starts a new run from the parameters of a checkpoint folder (e.g. {@code
+   * OTHER_RUN/checkpoints/best}) instead of random weights; its model spec (normalisation
+   * included) wins over the given one, whose tasks and channels it must have. Ignored when
+   * the run resumes from its own checkpoint. Adam's state starts fresh.
+   */
+  public TrainingRun optInitialModel(Path checkpoint) {
+    this.initialModel = checkpoint;
     return this;
   }
 
@@ -90,7 +102,17 @@ public final class TrainingRun {
     Path lastCheckpoint = folder.checkpoint(RunFolder.LAST);
     CheckpointState resumed = lastCheckpoint == null ? null
         : RunFolder.read(lastCheckpoint.resolve(RunFolder.STATE), CheckpointState.class);
-    ModelSpec spec = resumed != null ? resumed.spec() : withNormalization(trainExamples);
+    CheckpointState initial = resumed != null || initialModel == null ? null
+        : RunFolder.read(initialModel.resolve(RunFolder.STATE), CheckpointState.class);
+    if (initial != null && (!initial.spec().tasks().equals(requestedSpec.tasks())
+        || initial.spec().channels() != requestedSpec.channels())) {
+      throw new IllegalArgumentException("initial model " + initialModel + " has tasks "
+          + initial.spec().tasks() + " and " + initial.spec().channels()
+          + " channels; this run needs " + requestedSpec.tasks() + " and "
+          + requestedSpec.channels());
+    }
+    ModelSpec spec = resumed != null ? resumed.spec()
+        : initial != null ? initial.spec() : withNormalization(trainExamples);
     List<Example> train = adapt(trainExamples, spec.channels());
     List<Example> validation = adapt(validationExamples, spec.channels());
     int tile = roundUp(config.validationTile() > 0 ? config.validationTile() : config.crop(),
@@ -104,6 +126,9 @@ public final class TrainingRun {
       if (resumed != null) {
         // Loaded before initialize(): initialisation then skips these parameters.
         Predictor.loadParameters(block, lastCheckpoint.resolve(RunFolder.PARAMETERS),
+            model.getNDManager());
+      } else if (initial != null) {
+        Predictor.loadParameters(block, initialModel.resolve(RunFolder.PARAMETERS),
             model.getNDManager());
       }
       DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(
@@ -217,7 +242,16 @@ public final class TrainingRun {
         collector.backward(loss);
         value = loss.getFloat();
       }
-      trainer.step();
+      try {
+        trainer.step();
+      } catch (IllegalStateException e) {
+        // DJL checks the gradients of a trainer's first step and refuses all-zero ones. An
+        // objective may legitimately give none (object sizes: no single flip of the sampled
+        // masks changes their size); such a step changes nothing, and the check runs again.
+        if (e.getMessage() == null || !e.getMessage().startsWith("Gradient values are all zeros")) {
+          throw e;
+        }
+      }
       return value;
     }
   }
@@ -315,7 +349,8 @@ public final class TrainingRun {
     List<Example> out = new ArrayList<>(examples.size());
     for (Example e : examples) {
       out.add(e.image().channels() == channels ? e
-          : new Example(e.id(), Predictor.adaptChannels(e.image(), channels), e.targets()));
+          : new Example(e.id(), Predictor.adaptChannels(e.image(), channels), e.targets(),
+              e.imageLabels()));
     }
     return out;
   }

@@ -180,10 +180,12 @@ public final class ExperimentContext {
     for (Example e : td.train()) {
       if (td.strongIds().contains(e.id())) {
         cost += 1;
+      } else if (e.imageLabels() != null) {
+        // Image labels first: a method may give such images a placeholder pixel target
+        // (sizes marks which crop pixels are image).
+        cost += 1.0 / 12;
       } else if (java.util.Arrays.stream(e.targets()).anyMatch(t -> t != null)) {
         cost += 1.0 / 6;
-      } else if (e.imageLabels() != null) {
-        cost += 1.0 / 12;
       }
     }
     return td.train().isEmpty() ? 0 : cost / td.train().size();

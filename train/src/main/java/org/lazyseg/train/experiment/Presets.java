@@ -8,7 +8,8 @@ public final class Presets {
       new LazyLabelsPreset("glas", "testA"),
       new LazyLabelsPreset("dsb2018", "test"),
       new RecursivePreset("glas", "testA", List.of(0.024, 0.047, 0.094), 0.094, true),
-      new RecursivePreset("hc18", "test", List.of(0.044), 0.044, false));
+      new RecursivePreset("hc18", "test", List.of(0.044), 0.044, false),
+      new SizesPreset());
 
   private Presets() {}
 

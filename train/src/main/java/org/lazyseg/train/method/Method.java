@@ -55,6 +55,25 @@ public interface Method {
     return null;
   }
 
+  /**
+   * The image of a sample as the network sees it in training and validation; the default
+   * loads it unchanged. A method that works at a lower resolution (object sizes) scales it
+   * here, its {@link #targets} to match, and its {@link #segment} back.
+   */
+  default FloatImage loadImage(Sample sample) {
+    return sample.loadImage();
+  }
+
+  /**
+   * A method to train first, or null. When set, {@link TrainingJob} trains it into
+   * {@code RUN/pretrain} on the same selection (e.g. the strong masks alone, paper 002), and
+   * this method then starts from that run's best checkpoint instead of random weights. Both
+   * phases resume; once the second has a checkpoint, the first is final.
+   */
+  default Method pretraining() {
+    return null;
+  }
+
   /** Called between rounds (e.g. to re-label the training images), or null. */
   default RoundHook roundHook(TrainingData data, Path runDir) {
     return null;

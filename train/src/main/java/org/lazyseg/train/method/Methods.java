@@ -22,6 +22,7 @@ public final class Methods {
         o -> noOptions(PseudoLabelTraining.NAME, o, new PseudoLabelTraining()));
     FACTORIES.put(RecursiveApproximation.NAME, o -> new RecursiveApproximation(
         RecursiveApproximation.Settings.parse(o)));
+    FACTORIES.put(ObjectSizes.NAME, ObjectSizes::fromOptions);
   }
 
   private Methods() {}

@@ -88,7 +88,7 @@ public record TrainingData(
         if (targets == null) {
           targets = new LabelImage[method.tasks(classes).size()];
         }
-        Example e = new Example(s.id(), s.loadImage(), targets, imageLabels);
+        Example e = new Example(s.id(), method.loadImage(s), targets, imageLabels);
         channels = Math.max(channels, e.image().channels());
         train.add(e);
       }
@@ -98,7 +98,7 @@ public record TrainingData(
     for (Sample s : validationSamples) {
       LabelImage[] targets = method.targets(s, true, classes);
       if (targets != null && targets[0] != null) {
-        validation.add(new Example(s.id(), s.loadImage(), targets,
+        validation.add(new Example(s.id(), method.loadImage(s), targets,
             method.imageLabels(s, true, classes)));
       }
       progress.progress(++done, total, s.id());
