@@ -323,6 +323,20 @@ public final class RecursiveApproximation implements Method {
    */
   public static LabelImage relabel(LabelImage current, LabelImage predicted,
       LabelImage foreground, double lambda, LabelImage original) {
+    return relabel(current, predicted, foreground, lambda, original, null);
+  }
+
+  /**
+   * {@link #relabel(LabelImage, LabelImage, LabelImage, double, LabelImage)} for one class
+   * when the annotator's objects are known: components of A that hold pixels of the same
+   * annotated object ({@code originalIds}) are one seed
+   * ({@link LevelSetGrowth#growLabelledSeeds}), so an object whose core fell apart into
+   * islands grows as one, with no midway gap between its islands. Null ids: as without.
+   *
+   * @param originalIds instance ids of the annotator's partial mask (single class), or null
+   */
+  public static LabelImage relabel(LabelImage current, LabelImage predicted,
+      LabelImage foreground, double lambda, LabelImage original, LabelImage originalIds) {
     int[] cur = current.data(), pred = predicted.data();
     LabelImage joined = new LabelImage(current.width(), current.height());
     int[] a = joined.data();
@@ -331,7 +345,8 @@ public final class RecursiveApproximation implements Method {
     }
     LabelImage components = Components.label(joined, Connectivity.EIGHT);
     int[] c = components.data();
-    boolean[] keep = new boolean[Math.max(0, components.max()) + 1];
+    int n = Math.max(0, components.max());
+    boolean[] keep = new boolean[n + 1];
     for (int i = 0; i < c.length; i++) {
       if (cur[i] > 0) {
         keep[c[i]] = true;
@@ -340,9 +355,51 @@ public final class RecursiveApproximation implements Method {
     for (int i = 0; i < a.length; i++) {
       if (!keep[c[i]]) {
         a[i] = 0;
+        c[i] = 0;
       }
     }
-    return LevelSetGrowth.growClasses(joined, foreground, lambda, original).classes();
+    if (originalIds == null) {
+      return LevelSetGrowth.growClasses(joined, foreground, lambda, original).classes();
+    }
+    // Union-find over components: two components holding pixels of one object join.
+    int[] parent = new int[n + 1];
+    for (int k = 0; k <= n; k++) {
+      parent[k] = k;
+    }
+    int[] ids = originalIds.data();
+    int maxId = Math.max(0, originalIds.max());
+    int[] firstComponent = new int[maxId + 1];
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] > 0 && c[i] > 0) {
+        if (firstComponent[ids[i]] == 0) {
+          firstComponent[ids[i]] = c[i];
+        } else {
+          int r1 = root(parent, firstComponent[ids[i]]), r2 = root(parent, c[i]);
+          parent[Math.max(r1, r2)] = Math.min(r1, r2);
+        }
+      }
+    }
+    LabelImage seeds = new LabelImage(current.width(), current.height());
+    int[] seed = seeds.data();
+    for (int i = 0; i < seed.length; i++) {
+      seed[i] = c[i] > 0 ? root(parent, c[i]) : 0;
+    }
+    int[] grown = LevelSetGrowth.growLabelledSeeds(seeds, foreground, lambda).data();
+    int[] o = original.data();
+    LabelImage out = new LabelImage(current.width(), current.height());
+    int[] d = out.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = grown[i] > 0 || o[i] > 0 ? 1 : 0;
+    }
+    return out;
+  }
+
+  private static int root(int[] parent, int k) {
+    while (parent[k] != k) {
+      parent[k] = parent[parent[k]];
+      k = parent[k];
+    }
+    return k;
   }
 
   static int headOf(List<Task> tasks, String name) {

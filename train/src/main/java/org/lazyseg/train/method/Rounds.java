@@ -24,6 +24,7 @@ import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.PixelMeasures;
+import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.weak.Overlays;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.data.Example;
@@ -73,6 +74,8 @@ final class Rounds implements RoundHook {
   private final RecursiveApproximation.Settings options;
   /** Weak training images, by id in order: their partial masks and (lazily) their truth. */
   private final Map<String, LabelImage> originals = new TreeMap<>();
+  /** Their instance ids, for single-class partial masks that hold several. */
+  private final Map<String, LabelImage> originalIds = new HashMap<>();
   private final Map<String, Sample> samples;
   private final Dataset truthData;
   private final List<String> pictured;
@@ -89,8 +92,14 @@ final class Rounds implements RoundHook {
       if (!data.strongIds().contains(e.id()) && samples.containsKey(e.id())
           && t.length > RecursiveApproximation.APPROXIMATION_HEAD
           && t[RecursiveApproximation.APPROXIMATION_HEAD] != null) {
-        originals.put(e.id(), t[RecursiveApproximation.APPROXIMATION_HEAD].copy());
+        LabelImage original = t[RecursiveApproximation.APPROXIMATION_HEAD].copy();
+        originals.put(e.id(), original);
         images.put(e.id(), e.image());
+        // Instance ids of a single-class partial mask: an object's islands grow as one.
+        LabelImage raw = samples.get(e.id()).loadPartial();
+        if (original.max() <= 1 && Components.countIds(raw) > 1) {
+          originalIds.put(e.id(), raw);
+        }
       }
     }
     this.pictured = originals.keySet().stream().limit(options.overlays()).toList();
@@ -173,7 +182,7 @@ final class Rounds implements RoundHook {
           separation >= 0 ? p[2] : null, w, h);
       LabelImage predicted = Predictor.argmax(p[1], w, h);
       LabelImage grown = RecursiveApproximation.relabel(e.targets()[a], predicted, fg,
-          options.lambda(), originals.get(id));
+          options.lambda(), originals.get(id), originalIds.get(id));
       e.targets()[a] = grown;
       labels.put(id, grown);
       images.put(id, e.image());

@@ -114,6 +114,27 @@ class RecursiveApproximationTest {
   }
 
   @Test
+  void islandsOfOneAnnotatedObjectGrowAsOneWhenItsIdIsKnown() {
+    int n = 80;
+    LabelImage gland = disc(n, 40, 40, 30);
+    LabelImage islands = union(disc(n, 28, 40, 4), disc(n, 52, 40, 4));   // one object's core
+    LabelImage ids = islands.copy();
+    LabelImage other = disc(n, 70, 10, 3);                                  // object 2
+    LabelImage original = union(islands, other);
+    for (int i = 0; i < ids.data().length; i++) {
+      ids.data()[i] = islands.data()[i] > 0 ? 1 : other.data()[i] > 0 ? 2 : 0;
+    }
+    LabelImage s = union(gland, disc(n, 70, 10, 6));
+    LabelImage asComponents = RecursiveApproximation.relabel(original, new LabelImage(n, n), s,
+        Double.POSITIVE_INFINITY, original);
+    LabelImage asObjects = RecursiveApproximation.relabel(original, new LabelImage(n, n), s,
+        Double.POSITIVE_INFINITY, original, ids);
+    assertThat(asComponents.get(40, 40)).as("islands as two seeds: a midway gap").isZero();
+    assertThat(asObjects.get(40, 40)).as("one object: no gap").isEqualTo(1);
+    assertThat(area(asObjects)).isEqualTo(area(s));
+  }
+
+  @Test
   void predictionGrowsMoreWithTheLargerLambda() {
     int n = 64;
     float[][] segmentation = probabilities(disc(n, 32, 32, 20));
