@@ -20,8 +20,8 @@ Operations, matching the Java side exactly:
   levelset        grow_instances below: SPEC section 3's several-object level-set growth
   size_flips      size_flips below: g after flipping each single pixel, by brute force
 with mask = grey >= 128 for the blob images. Timing, the same on both sides: warm-up calls
-until WARMUP_S seconds or WARMUP_CALLS calls (Java's JIT needs a few calls of the many small
-methods of the level-set growth; Python's timings do not change), then --repeats timed calls;
+until WARMUP_S seconds have passed (Java's JIT compiles a hot loop after some calls, later on
+a loaded machine; Python's timings do not change), then --repeats timed calls;
 a first call that takes more than LONG_S seconds of CPU is timed itself and is the only sample
 (repeating a minutes-long call buys nothing, and the machine is shared). Each call is timed in
 wall time and in CPU time of the calling thread (both sides compute on one thread: OpenCV's
@@ -40,7 +40,7 @@ from scipy import ndimage
 
 SCALE, SIGMA, MIN_SIZE = 100, 0.5, 20
 LONG_S = 5.0
-WARMUP_S, WARMUP_CALLS = 2.0, 30
+WARMUP_S = 2.0
 MIDWAY_BAND = 1.5                       # LevelSetGrowth.MIDWAY_BAND
 EIGHT = np.ones((3, 3), dtype=bool)     # 8-connectivity
 
@@ -196,10 +196,9 @@ def timed(op, size, repeats, work, save):
     if first_cpu > LONG_S * 1e3:
         ms, cpu = [first], [first_cpu]
     else:
-        warm, calls = first, 1
-        while warm < WARMUP_S * 1e3 and calls < WARMUP_CALLS:
+        warm = first
+        while warm < WARMUP_S * 1e3:
             warm += call()[1]
-            calls += 1
         ms, cpu = [], []
         for _ in range(repeats):
             result, wall, c = call()

@@ -26,7 +26,7 @@ import org.lazyseg.core.weak.PseudoLabels;
  *
  * <pre>
  * PseudoLabelsBenchmark --truth DATA --sim DATA2 [--limit N] [--every K]
- *     --setting MARGIN,ITERATIONS,MAXPIXELS [--setting ...]
+ *     --setting MARGIN,ITERATIONS,MAXPIXELS|default [--setting ...]
  * </pre>
  *
  * {@code --every K} keeps every K-th training image with a partial mask (sorted by id), then
@@ -46,6 +46,11 @@ public final class PseudoLabelsBenchmark {
         case "--limit" -> limit = Integer.parseInt(args[++a]);
         case "--every" -> every = Integer.parseInt(args[++a]);
         case "--setting" -> {
+          if (args[a + 1].equals("default")) {
+            a++;
+            settings.add(PseudoLabels.Settings.defaults());
+            continue;
+          }
           String[] f = args[++a].split(",");
           int maxPixels = Integer.parseInt(f[2]);
           settings.add(new PseudoLabels.Settings(Double.parseDouble(f[0]), Integer.parseInt(f[1]),

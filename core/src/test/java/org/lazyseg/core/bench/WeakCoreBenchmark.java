@@ -54,8 +54,8 @@ import org.lazyseg.core.weak.SuperpixelVoting;
  * {@link Border#INSIDE_ONLY}); {@code felzenszwalb} (scale 100, sigma 0.5, min size 20, as
  * scikit-image's); {@code levelset}, {@link LevelSetGrowth#growInstances} of the seeds towards
  * the foreground; {@code size_flips}, {@link ObjectSize#sizesAfterSingleFlips}. Warm-up calls
- * until 2 s or 30 calls (the JIT needs a few calls of the level-set growth's many small
- * methods), then {@code repeats} timed calls; a first call with more than 5 s of CPU is timed
+ * until 2 s have passed (the JIT compiles a hot loop after some calls, later on a loaded
+ * machine), then {@code repeats} timed calls; a first call with more than 5 s of CPU is timed
  * itself and is the only sample. Wall time and this thread's CPU time are both reported; OpenCV
  * runs on this one thread ({@code setNumThreads(0)}), as SciPy and scikit-image do. {@code --save DIR} writes each result (after timing) as
  * little-endian float32 or int32 to {@code DIR/java-OP-SIZE.raw} for {@code weak_core.py
@@ -68,9 +68,8 @@ public final class WeakCoreBenchmark {
   /** A first call with more CPU ms than this is the only sample. */
   static final double LONG_MS = 5000;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  /** Warm-up, as weak_core.py: calls until 2 s or 30 calls, whichever comes first. */
+  /** Warm-up, as weak_core.py: calls until 2 s have passed (the JIT compiles hot loops late). */
   static final double WARMUP_MS = 2000;
-  static final int WARMUP_CALLS = 30;
 
   private WeakCoreBenchmark() {}
 
@@ -212,7 +211,7 @@ public final class WeakCoreBenchmark {
         cpu = new double[] {first[1]};
       } else {
         double warm = first[0];
-        for (int calls = 1; warm < WARMUP_MS && calls < WARMUP_CALLS; calls++) {
+        while (warm < WARMUP_MS) {
           warm += call(work, result)[0];
         }
         ms = new double[repeats];

@@ -55,14 +55,27 @@ class PseudoLabelsTest {
     return 2.0 * both / sum;
   }
 
+  /** A generous box (margin 1.0) for cores far smaller than their object. */
+  private static final PseudoLabels.Settings GENEROUS =
+      new PseudoLabels.Settings(1.0, 5, PseudoLabels.DEFAULT_MAX_PIXELS);
+
   @Test
   void recoversABrightDiscFromASmallCore() {
     FloatImage img = discsOnNoise(new double[][] {{60, 55, 22}}, 1);
     LabelImage truth = disc(new LabelImage(SIZE, SIZE), 60, 55, 22, 1);
     LabelImage partial = disc(new LabelImage(SIZE, SIZE), 62, 53, 8, 1);
-    PseudoLabels.Result r = PseudoLabels.grabCut(img, partial);
+    PseudoLabels.Result r = PseudoLabels.grabCut(img, partial, GENEROUS);
     assertThat(dice(r.classes(), truth)).isGreaterThan(0.9);
     assertThat(r.instances().max()).isEqualTo(1);
+  }
+
+  @Test
+  void defaultsRecoverADiscWhoseBoxHoldsIt() {
+    // Core radius 14 of 22: the default box (core plus max(0.3 x 29, 10) pixels) holds it.
+    FloatImage img = discsOnNoise(new double[][] {{60, 55, 22}}, 1);
+    LabelImage truth = disc(new LabelImage(SIZE, SIZE), 60, 55, 22, 1);
+    LabelImage partial = disc(new LabelImage(SIZE, SIZE), 61, 54, 14, 1);
+    assertThat(dice(PseudoLabels.grabCut(img, partial).classes(), truth)).isGreaterThan(0.9);
   }
 
   @Test
@@ -101,7 +114,7 @@ class PseudoLabelsTest {
     LabelImage strong = disc(new LabelImage(SIZE, SIZE), 10, 10, 5, 4);
     LabelImage partial = disc(new LabelImage(SIZE, SIZE), 60, 60, 6, 1);
     assertThat(PseudoLabels.pseudoMask(img, strong, partial, true)).isSameAs(strong);
-    LabelImage pseudo = PseudoLabels.pseudoMask(img, null, partial, false);
+    LabelImage pseudo = PseudoLabels.pseudoMask(img, null, partial, false, GENEROUS);
     assertThat(pseudo.get(60, 75)).isEqualTo(1);
     assertThat(pseudo.get(10, 10)).isZero();
   }
@@ -173,8 +186,8 @@ class PseudoLabelsTest {
 
   @Test
   void aRegionNeverGrowsOutOfItsBox() {
-    // One bright object; the partial region covers a small part of it and a tight box (no
-    // margin beyond the region's 1-pixel minimum) cannot hold the rest.
+    // One bright object (radius 25); the partial region covers a small part of it and a tight
+    // box (no margin beyond the minimum of MIN_BOX_MARGIN pixels) cannot hold the rest.
     FloatImage img = discsOnNoise(new double[][] {{60, 60, 25}}, 7);
     LabelImage partial = disc(new LabelImage(SIZE, SIZE), 60, 60, 4, 1);
     for (PseudoLabels.Settings s : List.of(new PseudoLabels.Settings(0, 3, 100_000),
@@ -182,7 +195,8 @@ class PseudoLabelsTest {
       LabelImage cls = PseudoLabels.grabCut(img, partial, s).classes();
       for (int y = 0; y < SIZE; y++) {
         for (int x = 0; x < SIZE; x++) {
-          boolean inBox = x >= 55 && x <= 65 && y >= 55 && y <= 65;
+          int m = PseudoLabels.MIN_BOX_MARGIN;
+          boolean inBox = x >= 56 - m && x <= 64 + m && y >= 56 - m && y <= 64 + m;
           if (!inBox) {
             assertThat(cls.get(x, y)).as("pixel %d,%d with %s", x, y, s).isZero();
           }
