@@ -17,6 +17,7 @@ public final class Methods {
   static {
     FACTORIES.put("supervised", o -> noOptions("supervised", o, new Supervised()));
     FACTORIES.put("multitask", o -> noOptions("multitask", o, new LazyMultiTask()));
+    FACTORIES.put(ImageTags.NAME, ImageTags::create);
   }
 
   private Methods() {}
