@@ -38,7 +38,11 @@ final class PatchesCommand implements Callable<Integer> {
   @Option(names = "--balance", description = "Keep equally many positive and negative patches in each split (a seeded random surplus is dropped).")
   boolean balance;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed for --balance. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+      description = "Keep at most N positive and N negative patches in each split (a seeded random choice). Default: ${DEFAULT-VALUE} (no limit).")
+  int limit;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed for --balance and --limit. Default: ${DEFAULT-VALUE}.")
   long seed;
 
   @Override
@@ -46,7 +50,8 @@ final class PatchesCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getErr();
     Patches.Options options;
     try {
-      options = new Patches.Options(size, stride != null ? stride : size, minPixels, balance, seed);
+      options = new Patches.Options(size, stride != null ? stride : size, minPixels, balance,
+          limit, seed);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

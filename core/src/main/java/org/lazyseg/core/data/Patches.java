@@ -42,7 +42,8 @@ import org.lazyseg.core.image.LabelImage;
  * </ul>
  * Partial masks, scribbles and sizes are not carried over. Optionally ({@code balance}) each
  * split keeps as many positive as negative patches (any class present vs none), dropping a
- * seeded random surplus of the more frequent kind.
+ * seeded random surplus of the more frequent kind, and ({@code limit}) at most so many of
+ * each kind per split.
  *
  * <pre>
  * OUT/images/ID_X_Y.png     the patch with top-left corner (X, Y), exact source pixels
@@ -67,19 +68,22 @@ public final class Patches {
    * @param minPixels a class covering 1 .. minPixels - 1 pixels of a patch makes it ambiguous
    *     (left out); 1 keeps every patch
    * @param balance keep equally many positive and negative patches in each split
-   * @param seed for the balancing draw
+   * @param limit keep at most this many positive and this many negative patches in each
+   *     split (0: no limit)
+   * @param seed for the balancing and limiting draws
    */
-  public record Options(int size, int stride, int minPixels, boolean balance, long seed) {
+  public record Options(int size, int stride, int minPixels, boolean balance, int limit,
+      long seed) {
     public Options {
-      if (size < 1 || stride < 1 || minPixels < 1) {
-        throw new IllegalArgumentException(
-            "need size, stride and min pixels >= 1: " + size + ", " + stride + ", " + minPixels);
+      if (size < 1 || stride < 1 || minPixels < 1 || limit < 0) {
+        throw new IllegalArgumentException("need size, stride and min pixels >= 1, limit >= 0: "
+            + size + ", " + stride + ", " + minPixels + ", " + limit);
       }
     }
 
     /** Non-overlapping S x S patches, all kept. */
     public static Options of(int size) {
-      return new Options(size, size, 1, false, 0);
+      return new Options(size, size, 1, false, 0, 0);
     }
   }
 
@@ -92,7 +96,7 @@ public final class Patches {
    * @param ambiguous patches left out because of slivers (see {@code minPixels})
    * @param unlabelled patches left out because their image has no mask and a present tag,
    *     or no label at all
-   * @param dropped patches left out by balancing
+   * @param dropped patches left out by balancing or the limit
    * @param tooSmall images left out because they are smaller than a patch
    */
   public record Summary(int images, int positive, int negative, int ambiguous, int unlabelled,
@@ -101,7 +105,7 @@ public final class Patches {
     public String toString() {
       return String.format(Locale.ROOT,
           "%d images: %d positive and %d negative patches written; left out: %d ambiguous, "
-              + "%d without labels, %d by balancing; %d images smaller than a patch",
+              + "%d without labels, %d by balancing or limit; %d images smaller than a patch",
           images, positive, negative, ambiguous, unlabelled, dropped, tooSmall);
     }
   }
@@ -176,7 +180,7 @@ public final class Patches {
     }
     int dropped = 0;
     Set<Patch> keep = new HashSet<>(all);
-    if (options.balance()) {
+    if (options.balance() || options.limit() > 0) {
       Random rng = new Random(options.seed());
       for (String split : new TreeSet<>(from.splits())) {
         List<Patch> pos = new ArrayList<>(), neg = new ArrayList<>();
@@ -185,12 +189,14 @@ public final class Patches {
             (p.positive() ? pos : neg).add(p);
           }
         }
-        List<Patch> surplus = pos.size() > neg.size() ? pos : neg;
-        int n = Math.min(pos.size(), neg.size());
-        Collections.shuffle(surplus, rng);
-        for (Patch p : surplus.subList(n, surplus.size())) {
-          keep.remove(p);
-          dropped++;
+        int balanced = options.balance() ? Math.min(pos.size(), neg.size()) : Integer.MAX_VALUE;
+        int cap = Math.min(balanced, options.limit() > 0 ? options.limit() : Integer.MAX_VALUE);
+        for (List<Patch> kind : List.of(pos, neg)) {
+          Collections.shuffle(kind, rng);
+          for (Patch p : kind.subList(Math.min(cap, kind.size()), kind.size())) {
+            keep.remove(p);
+            dropped++;
+          }
         }
       }
     }

@@ -101,16 +101,21 @@ class PatchesTest {
     // Disc 3 (centre 20,18, radius 3) pokes one pixel (row 15) into the patch at (16, 0);
     // the other cut discs keep 23 and 28 of their 29 pixels.
     Patches.Summary strict = Patches.cut(src, dir.resolve("strict"),
-        new Patches.Options(16, 16, 5, false, 0), ProgressCallback.NONE);
+        new Patches.Options(16, 16, 5, false, 0, 0), ProgressCallback.NONE);
     assertThat(strict.ambiguous()).isEqualTo(1);
     assertThat(Dataset.open(dir.resolve("strict")).sample("a_16_0")).isEmpty();
     assertThat(strict.positive()).isEqualTo(all.positive() - 1);
 
     Patches.Summary balanced = Patches.cut(src, dir.resolve("balanced"),
-        new Patches.Options(16, 16, 1, true, 7), ProgressCallback.NONE);
+        new Patches.Options(16, 16, 1, true, 0, 7), ProgressCallback.NONE);
     assertThat(balanced.positive()).isEqualTo(balanced.negative())
         .isEqualTo(Math.min(all.positive(), all.negative()));
     assertThat(balanced.dropped()).isEqualTo(Math.abs(all.positive() - all.negative()));
+
+    Patches.Summary limited = Patches.cut(src, dir.resolve("limited"),
+        new Patches.Options(16, 16, 1, false, 3, 7), ProgressCallback.NONE);
+    assertThat(limited.positive()).isEqualTo(3);
+    assertThat(limited.negative()).isEqualTo(3);
   }
 
   @Test
