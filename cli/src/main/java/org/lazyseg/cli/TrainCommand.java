@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--method", defaultValue = "supervised", paramLabel = "NAME",
-      description = "Training method: supervised (strong masks only) or multitask (strong + partial masks + scribbles). Default: ${DEFAULT-VALUE}.")
+      description = "Training method: supervised (strong masks only), multitask (strong + partial masks + scribbles) or tags (tags.csv only; see README). Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(names = {"-O", "--method-option"}, paramLabel = "KEY=VALUE",
