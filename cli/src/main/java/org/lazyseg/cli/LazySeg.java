@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       EvaluateCommand.class,
       SimulateCommand.class,
       PatchesCommand.class,
+      ExperimentCommand.class,
       SpeedCommand.class,
       HelpCommand.class
     },

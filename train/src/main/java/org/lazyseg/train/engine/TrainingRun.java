@@ -139,6 +139,7 @@ public final class TrainingRun {
       roundHook.afterRound(resumeRound - 1, predictor, train);
     }
     boolean outOfTime = false;
+    long stepsAtStart = steps;
     for (int epoch = doneEpochs + 1; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
       int round = (epoch - 1) / config.epochsPerRound();
@@ -149,14 +150,22 @@ public final class TrainingRun {
       }
       double lossSum = 0;
       int epochSteps = 0;
+      long loopStart = System.nanoTime(), stepNanos = 0, waitNanos = 0;
       try (BatchProducer producer = new BatchProducer(train, augmenter, config.batch(), tasks,
           mixSeed(config.seed(), epoch), config.workers())) {
         while (epochSteps < config.stepsPerEpoch()) {
-          if (System.nanoTime() > deadline) {
+          // At least one step per call, so that even a tiny budget leaves a checkpoint.
+          if (System.nanoTime() > deadline && steps > stepsAtStart) {
             outOfTime = true;
             break;
           }
-          float loss = trainStep(trainer, producer.next(), goal, round);
+          long t0 = System.nanoTime();
+          Batch batch = producer.next();
+          long t1 = System.nanoTime();
+          float loss = trainStep(trainer, batch, goal, round);
+          long t2 = System.nanoTime();
+          waitNanos += t1 - t0;
+          stepNanos += t2 - t1;
           lossSum += loss;
           epochSteps++;
           steps++;
@@ -165,6 +174,7 @@ public final class TrainingRun {
           }
         }
       }
+      long loopNanos = System.nanoTime() - loopStart;
       if (epochSteps == 0) {
         break;
       }
@@ -182,7 +192,8 @@ public final class TrainingRun {
         writeCheckpoint(RunFolder.BEST, block, state);
       }
       EpochStats stats = new EpochStats(epoch, round, lossSum / epochSteps, val[0], val[1],
-          (System.nanoTime() - epochStart) / 1e9, epochSteps);
+          (System.nanoTime() - epochStart) / 1e9, epochSteps, loopNanos / 1e9, stepNanos / 1e9,
+          waitNanos / 1e9);
       metrics.add(stats);
       for (TrainingListener l : listeners) {
         l.onEpochEnd(stats);

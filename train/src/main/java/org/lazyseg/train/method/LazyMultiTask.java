@@ -1,6 +1,7 @@
 package org.lazyseg.train.method;
 
 import java.util.List;
+import java.util.Map;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.Task;
@@ -16,6 +17,33 @@ public final class LazyMultiTask implements Method {
   public static final String DETECTION = "detection";
   public static final String SEPARATION = "separation";
 
+  private final boolean separation;
+
+  /** All three tasks. */
+  public LazyMultiTask() {
+    this(true);
+  }
+
+  /**
+   * @param separation whether to learn the separation task (without it, instances are the
+   *     components of the segmentation: the ablation of the paper's separation task)
+   */
+  public LazyMultiTask(boolean separation) {
+    this.separation = separation;
+  }
+
+  /** Options: {@code separation=true|false} (default true). */
+  static LazyMultiTask fromOptions(Map<String, String> options) {
+    Options.requireKnown("multitask", options, java.util.Set.of("separation"));
+    String sep = options.get("separation");
+    return new LazyMultiTask(sep == null || Options.bool("separation", sep));
+  }
+
+  @Override
+  public Map<String, String> options() {
+    return separation ? Map.of() : Map.of("separation", "false");
+  }
+
   @Override
   public String name() {
     return "multitask";
@@ -28,10 +56,10 @@ public final class LazyMultiTask implements Method {
 
   @Override
   public List<Task> tasks(int classes) {
-    return List.of(
-        Task.of(Supervised.SEGMENTATION, classes + 1),
-        Task.of(DETECTION, classes + 1),
-        Task.of(SEPARATION, 2));
+    Task segmentation = Task.of(Supervised.SEGMENTATION, classes + 1);
+    Task detection = Task.of(DETECTION, classes + 1);
+    return separation ? List.of(segmentation, detection, Task.of(SEPARATION, 2))
+        : List.of(segmentation, detection);
   }
 
   @Override
@@ -40,10 +68,12 @@ public final class LazyMultiTask implements Method {
     LabelImage detection = sample.partial().isPresent()
         ? Method.asClasses(sample.loadPartial(), classes) : null;
     // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
-    LabelImage separation = sample.scribbles().isPresent() ? sample.loadScribbles() : null;
-    if (segmentation == null && detection == null && separation == null) {
+    LabelImage scribbles = separation && sample.scribbles().isPresent()
+        ? sample.loadScribbles() : null;
+    if (segmentation == null && detection == null && scribbles == null) {
       return null;
     }
-    return new LabelImage[] {segmentation, detection, separation};
+    return separation ? new LabelImage[] {segmentation, detection, scribbles}
+        : new LabelImage[] {segmentation, detection};
   }
 }

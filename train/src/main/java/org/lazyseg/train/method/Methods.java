@@ -16,7 +16,8 @@ public final class Methods {
 
   static {
     FACTORIES.put("supervised", o -> noOptions("supervised", o, new Supervised()));
-    FACTORIES.put("multitask", o -> noOptions("multitask", o, new LazyMultiTask()));
+    FACTORIES.put("multitask", LazyMultiTask::fromOptions);
+    FACTORIES.put("weak-only", o -> noOptions("weak-only", o, new WeakOnly()));
     FACTORIES.put(ImageTags.NAME, ImageTags::create);
   }
 
