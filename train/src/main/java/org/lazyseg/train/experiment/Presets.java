@@ -6,7 +6,8 @@ import java.util.List;
 public final class Presets {
   private static final List<Preset> ALL = List.of(
       new LazyLabelsPreset("glas", "testA"),
-      new LazyLabelsPreset("dsb2018", "test"));
+      new LazyLabelsPreset("dsb2018", "test"),
+      new TagsPreset("dsb2018", "test"));
 
   private Presets() {}
 

@@ -57,7 +57,8 @@ import org.lazyseg.train.predict.Segmentation;
  *
  * <p>Options ({@code -O key=value}): {@code pooling=gwp|gap|gmp} (default gwp), {@code r}
  * (GWP parameter, default 5), {@code refine} (refinement rounds, default 2), {@code vote}
- * (superpixel share, default 0.2) and {@code scale} (Felzenszwalb scale, default 100).
+ * (superpixel share, default 0.2), {@code scale} (Felzenszwalb scale, default 100) and
+ * {@code crop} (training crop = the patch size; default the profile's).
  *
  * <p>A method instance remembers the crop and stage layout that {@link #adjust} chose, so
  * use one instance per training job (as {@link Methods#create} gives).
@@ -71,12 +72,15 @@ public final class ImageTags implements Method {
   /** A pixel is foreground in a map when its score exceeds this. */
   static final float THRESHOLD = 0.5f;
 
-  private static final Set<String> OPTIONS = Set.of("pooling", "r", "refine", "vote", "scale");
+  private static final Set<String> OPTIONS =
+      Set.of("pooling", "r", "refine", "vote", "scale", "crop");
 
   private final GlobalWeightedPooling pooling;
   private final int refineRounds;
   private final double voteShare;
   private final double scale;
+  /** The crop asked for with {@code -O crop=S}, 0 = the profile's. */
+  private int cropOption;
   private int classificationRounds = 1;
   private int crop;
 
@@ -100,21 +104,22 @@ public final class ImageTags implements Method {
 
   /** From {@code -O} options; rejects unknown keys and bad values with a clear message. */
   public static ImageTags create(Map<String, String> options) {
-    for (String key : options.keySet()) {
-      if (!OPTIONS.contains(key)) {
-        throw new IllegalArgumentException("method 'tags' has no option '" + key
-            + "' (known: pooling, r, refine, vote, scale)");
-      }
-    }
+    Options.requireKnown(NAME, options, OPTIONS);
     String kind = options.getOrDefault("pooling", "gwp");
     if (!kind.equalsIgnoreCase("gwp") && options.containsKey("r")) {
       throw new IllegalArgumentException("tags: option r applies to pooling=gwp only");
     }
     try {
-      return new ImageTags(
+      ImageTags m = new ImageTags(
           GlobalWeightedPooling.of(kind, number(options, "r", 5)),
           (int) number(options, "refine", 2), number(options, "vote", 0.2),
           number(options, "scale", 100));
+      int crop = (int) number(options, "crop", 0);
+      if (crop < 0) {
+        throw new IllegalArgumentException("crop must be >= 0: " + crop);
+      }
+      m.cropOption = crop;
+      return m;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage().startsWith("tags") ? e.getMessage()
           : "tags: " + e.getMessage(), e);
@@ -123,14 +128,7 @@ public final class ImageTags implements Method {
 
   private static double number(Map<String, String> options, String key, double fallback) {
     String v = options.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("tags: option " + key + " must be a number, not '" + v + "'");
-    }
+    return v == null ? fallback : Options.number(key, v);
   }
 
   @Override
@@ -161,6 +159,9 @@ public final class ImageTags implements Method {
     o.put("refine", Integer.toString(refineRounds));
     o.put("vote", plain(voteShare));
     o.put("scale", plain(scale));
+    if (cropOption > 0) {
+      o.put("crop", Integer.toString(cropOption));
+    }
     return o;
   }
 
@@ -203,17 +204,27 @@ public final class ImageTags implements Method {
     }).orElse(null);
   }
 
+  /**
+   * Rounds as the class comment says; crops of {@code -O crop=S} when given (the patch
+   * size); only flips and 90-degree turns; a time budget grows by the refinement rounds'
+   * share, so that a budget sized for classification leaves time to refine.
+   */
   @Override
   public TrainConfig adjust(TrainConfig config) {
     int total = config.epochs();
     int perRound = (total + CLASSIFICATION_SHARE - 1) / CLASSIFICATION_SHARE;
     classificationRounds = Math.max(1, Math.round((float) total / perRound));
-    crop = config.crop();
+    int rounds = classificationRounds + refineRounds;
+    crop = cropOption > 0 ? cropOption : config.crop();
     Augmentation a = config.augmentation();
-    return config.toBuilder()
-        .setRounds(classificationRounds + refineRounds, perRound)
-        .setAugmentation(new Augmentation(a.flips(), a.rotate90(), 0, 1, 1))
-        .build();
+    TrainConfig.Builder b = config.toBuilder()
+        .setRounds(rounds, perRound)
+        .setCrop(crop)
+        .setAugmentation(new Augmentation(a.flips(), a.rotate90(), 0, 1, 1));
+    if (config.budgetMinutes() > 0) {
+      b.optBudgetMinutes(config.budgetMinutes() * rounds / classificationRounds);
+    }
+    return b.build();
   }
 
   /** Engine rounds of the classification stage (after {@link #adjust}; 1 before). */

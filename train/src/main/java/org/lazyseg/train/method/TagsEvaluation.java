@@ -9,6 +9,7 @@ import org.lazyseg.core.measure.PixelMeasures;
 import org.lazyseg.core.weak.LazyLabels;
 import org.lazyseg.core.weak.Overlays;
 import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
 
 /**
  * The measures of paper 003's Table I for a network trained from tags: foreground Dice of
@@ -39,43 +40,61 @@ public final class TagsEvaluation {
 
   /**
    * Scores the samples (each needs a mask, or tags for accuracy alone). With
-   * {@code pictures} non-null, writes ID.png there: image | map | raw | voted | truth.
+   * {@code pictures} non-null, writes ID.png there for every image with a mask:
+   * image | map | raw | voted | truth.
    */
   public static Scores evaluate(Predictor predictor, ImageTags method, List<Sample> samples,
       Path pictures) {
-    int classes = predictor.spec().tasks().size();
+    return evaluate(predictor, method, method, samples, pictures, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The same for a network of any method (e.g. the fully supervised reference): its own
+   * segmentation, voted with {@code voting}'s superpixels; accuracy only for a tags network.
+   * Pictures for at most {@code maxPictures} images with objects.
+   */
+  public static Scores evaluate(Predictor predictor, Method method, ImageTags voting,
+      List<Sample> samples, Path pictures, int maxPictures) {
+    int drawn = 0;
+    ImageTags tags = method instanceof ImageTags t ? t : null;
+    int classes = tags != null ? predictor.spec().tasks().size()
+        : predictor.spec().tasks().get(0).classes() - 1;
     int images = 0, withObjects = 0, correct = 0, decided = 0;
     double rawSum = 0, votedSum = 0;
     for (Sample s : samples) {
       FloatImage image = s.loadImage();
       LabelImage truth = s.mask().isPresent() ? s.loadClasses() : null;
-      boolean[] tags = truth != null ? tagsOf(truth, classes) : s.tags().orElse(null);
-      if (truth == null && tags == null) {
+      boolean[] tagged = truth != null ? tagsOf(truth, classes) : s.tags().orElse(null);
+      if (truth == null && tagged == null) {
         continue;
       }
       images++;
-      float[][] maps = ImageTags.maps(predictor, image);
-      if (tags != null) {
+      Segmentation seg = method.segment(predictor, image);
+      float[] map = seg.probabilities() == null ? null : seg.probabilities()[1];
+      if (tagged != null && tags != null) {
         for (int k = 0; k < classes; k++) {
-          boolean present = method.pooling().pool(maps[k]) > ImageTags.THRESHOLD;
-          correct += present == tags[k] ? 1 : 0;
+          // A tags network's segmentation carries its maps as probabilities 1..K.
+          boolean present = tags.pooling().pool(seg.probabilities()[k + 1]) > ImageTags.THRESHOLD;
+          correct += present == tagged[k] ? 1 : 0;
           decided++;
         }
       }
-      LabelImage raw = method.segment(predictor, image).classes();
+      LabelImage raw = seg.classes();
       LabelImage voted = null;
       if (truth != null && truth.max() > 0) {
-        voted = method.vote(method.superpixels(image), raw);
+        voted = voting.vote(voting.superpixels(image), raw);
         withObjects++;
         rawSum += PixelMeasures.dice(truth, raw);
         votedSum += PixelMeasures.dice(truth, voted);
       }
-      if (pictures != null && truth != null) {
+      if (pictures != null && truth != null
+          && (maxPictures == Integer.MAX_VALUE || truth.max() > 0) && drawn++ < maxPictures) {
         if (voted == null) {
-          voted = method.vote(method.superpixels(image), raw);
+          voted = voting.vote(voting.superpixels(image), raw);
         }
         int w = image.width(), h = image.height();
-        Overlays.sideBySide(w, h, Overlays.grey(image), greyMap(maps[0]),
+        Overlays.sideBySide(w, h, Overlays.grey(image),
+            map == null ? Overlays.grey(image) : greyMap(map),
             Overlays.overlay(image, raw), Overlays.overlay(image, voted),
             Overlays.overlay(image, truth)).write(pictures.resolve(s.id() + ".png"));
       }

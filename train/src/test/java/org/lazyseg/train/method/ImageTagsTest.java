@@ -185,9 +185,11 @@ class ImageTagsTest {
         .hasMessageContaining("r must be a number");
     assertThatThrownBy(() -> Methods.create("tags", Map.of("pooling", "avg")))
         .hasMessageContaining("gwp, gap or gmp");
-    ImageTags m = (ImageTags) Methods.create("tags", Map.of("r", "9", "refine", "3"));
+    ImageTags m = (ImageTags) Methods.create("tags",
+        Map.of("r", "9", "refine", "3", "crop", "64"));
     assertThat(m.options()).containsEntry("pooling", "gwp").containsEntry("r", "9")
-        .containsEntry("refine", "3").containsEntry("vote", "0.2").containsEntry("scale", "100");
+        .containsEntry("refine", "3").containsEntry("vote", "0.2").containsEntry("scale", "100")
+        .containsEntry("crop", "64");
     ImageTags again = (ImageTags) Methods.create("tags", m.options());
     assertThat(again.options()).isEqualTo(m.options());
     assertThat(((ImageTags) Methods.create("tags", Map.of("pooling", "gmp"))).options())
@@ -216,6 +218,11 @@ class ImageTagsTest {
       assertThat(a.minScale()).isEqualTo(1);
       assertThat(a.maxScale()).isEqualTo(1);
     }
+    // -O crop=S trains on S x S crops; a budget grows by the refinement rounds' share.
+    TrainConfig quick = ImageTags.create(Map.of("crop", "64"))
+        .adjust(TrainConfig.profile("quick").build());
+    assertThat(quick.crop()).isEqualTo(64);
+    assertThat(quick.budgetMinutes()).isCloseTo(4.0 * 7 / 5, within(1e-9));
   }
 
   // ---- training on a tiny synthetic dataset ----
