@@ -168,6 +168,11 @@ public final class TrainingRun {
     for (int epoch = doneEpochs + 1; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
       int round = (epoch - 1) / config.epochsPerRound();
+      if (validation.isEmpty() && epoch > 1 && (epoch - 1) % config.epochsPerRound() == 0) {
+        // Without validation images the score is the training loss, comparable only within
+        // a round (objectives and targets may change between rounds): a new best per round.
+        bestScore = Double.NEGATIVE_INFINITY;
+      }
       double lossSum = 0;
       int epochSteps = 0;
       long loopStart = System.nanoTime(), stepNanos = 0, waitNanos = 0;

@@ -23,6 +23,7 @@ public final class Methods {
     FACTORIES.put(RecursiveApproximation.NAME, o -> new RecursiveApproximation(
         RecursiveApproximation.Settings.parse(o)));
     FACTORIES.put(ObjectSizes.NAME, ObjectSizes::fromOptions);
+    FACTORIES.put(ImageTags.NAME, ImageTags::create);
   }
 
   private Methods() {}
