@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -84,15 +83,8 @@ public final class MultiTaskUNet extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    NDArray[] skips = new NDArray[depth];
-    for (int i = 0; i < depth; i++) {
-      if (i > 0) {
-        x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
-      }
-      x = run(down.get(i), ps, x, training, params);
-      skips[i] = x;
-    }
+    NDArray[] skips = UNet.encode(down, ps, inputs.singletonOrThrow(), training, params);
+    NDArray x = skips[depth - 1];
     NDArray detection = x, segmentation = x, separate = x;
     for (int k = 0; k < depth - 1; k++) {
       NDArray c = skips[depth - 2 - k];
@@ -126,11 +118,7 @@ public final class MultiTaskUNet extends AbstractBlock {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape in = inputShapes[0];
     long n = in.get(0), h = in.get(2), w = in.get(3);
-    long channels = in.get(1);
-    for (int i = 0; i < depth; i++) {
-      down.get(i).initialize(manager, dataType, new Shape(n, channels, h >> i, w >> i));
-      channels = width << i;
-    }
+    long channels = UNet.initializeEncoder(down, width, manager, dataType, in);
     for (int k = 0; k < depth - 1; k++) {
       int level = depth - 2 - k;
       long out = width << level;
@@ -149,12 +137,7 @@ public final class MultiTaskUNet extends AbstractBlock {
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape in = inputShapes[0];
-    Shape[] out = new Shape[heads.length];
-    for (int t = 0; t < heads.length; t++) {
-      out[t] = new Shape(in.get(0), heads[t], in.get(2), in.get(3));
-    }
-    return out;
+    return UNet.outputShapes(inputShapes[0], heads);
   }
 
   @Override
