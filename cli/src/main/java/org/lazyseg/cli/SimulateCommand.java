@@ -46,6 +46,12 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--no-overlays", negatable = false, description = "Skip the overlay pictures.")
   boolean noOverlays;
 
+  @Option(names = "--pseudo", description = "Also write pseudo/ID.png for every training image with a partial mask: GrabCut grown from the partial mask (the pseudo-label baseline), in the convention of masks/.")
+  boolean pseudo;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Images processed at once for --pseudo (the output does not depend on it). Default: the number of processors.")
+  Integer threads;
+
   @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -58,8 +64,12 @@ final class SimulateCommand implements Callable<Integer> {
         .setInitialMax(data.samples().size()).setStyle(ProgressBarStyle.ASCII)
         .continuousUpdate().build()) {
       s = Simulator.simulate(data, out,
-          new Simulator.Options(strong, partial, scribbles, sizes, tags, !noOverlays, seed),
-          (done, total, id) -> bar.stepTo(done));
+          new Simulator.Options(strong, partial, scribbles, sizes, tags, !noOverlays, seed, pseudo,
+              threads != null ? threads : Runtime.getRuntime().availableProcessors()),
+          (done, total, id) -> {
+            bar.maxHint(total);
+            bar.stepTo(done);
+          });
     }
     log.println("lazyseg: " + out + ": " + s);
     log.flush();

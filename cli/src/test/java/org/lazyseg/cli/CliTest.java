@@ -111,4 +111,38 @@ class CliTest {
     assertThat(r.code()).isEqualTo(LazySeg.EXIT_INPUT);
     assertThat(r.err()).contains("not a run folder");
   }
+
+  @Test
+  void simulateWithPseudoWritesAPseudoMaskPerPartialMask() throws Exception {
+    Path data = dir.resolve("data");
+    java.util.Random rnd = new java.util.Random(2);
+    for (int k = 0; k < 3; k++) {
+      FloatImage img = new FloatImage(48, 48, 1);
+      LabelImage mask = new LabelImage(48, 48);
+      for (int y = 0; y < 48; y++) {
+        for (int x = 0; x < 48; x++) {
+          boolean inside = Math.hypot(x - 22 - k, y - 25) <= 12;
+          img.set(0, x, y, (float) ((inside ? 0.75 : 0.2) + 0.04 * rnd.nextGaussian()));
+          mask.set(x, y, inside ? 1 : 0);
+        }
+      }
+      ImageFiles.writeImage(img, data.resolve("images/i" + k + ".png"), false);
+      ImageFiles.writeLabels(mask, data.resolve("masks/i" + k + ".png"));
+    }
+    Path out = dir.resolve("sim");
+    Result r = run("simulate", "--from", data.toString(), "--out", out.toString(), "--strong", "0",
+        "--pseudo", "--threads", "2", "--no-overlays");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("3 pseudo masks (mean Dice vs truth");
+    for (int k = 0; k < 3; k++) {
+      LabelImage pseudo = ImageFiles.readLabels(out.resolve("pseudo/i" + k + ".png"));
+      assertThat(pseudo.get(22 + k, 25)).isEqualTo(1);   // the object's instance id
+      assertThat(pseudo.get(2, 2)).isZero();
+    }
+    // Without --pseudo there is none.
+    Result plain = run("simulate", "--from", data.toString(), "--out", dir.resolve("sim2").toString(),
+        "--no-overlays");
+    assertThat(plain.code()).as(plain.err()).isZero();
+    assertThat(Files.exists(dir.resolve("sim2/pseudo"))).isFalse();
+  }
 }

@@ -32,13 +32,13 @@ class ExperimentCommandTest {
 
     String table = Files.readString(out.resolve("lazy-labels-dsb2018/results.md"));
     assertThat(table).contains("U-net, weak labels only", "U-net, strong only", "| multi-task |",
-        "multi-task without separation", "object Dice", "separation recall");
+        "multi-task without separation", "multi-task, paper decoder", "pseudo labels (GrabCut)", "object Dice", "separation recall");
     assertThat(Files.readString(out.resolve("lazy-labels-dsb2018/results.json")))
         .contains("\"rows\"", "\"annotation cost\"");
     List<Path> done = find(out, "done.json");
-    assertThat(done).hasSize(4);
-    assertThat(find(out, "test-test.json")).hasSize(4);
-    assertThat(find(out, "foam0006-image-truth-prediction.png")).hasSize(4);
+    assertThat(done).hasSize(6);
+    assertThat(find(out, "test-test.json")).hasSize(6);
+    assertThat(find(out, "foam0006-image-truth-prediction.png")).hasSize(6);
 
     FileTime before = Files.getLastModifiedTime(done.get(0));
     CliTest.Result again = CliTest.run(args);

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * images/ID.(png|tif|tiff)  required; one sample per file, ID = file name without extension
  * masks/ID.png              strong label (see classes.txt for what its values mean)
  * partial/ID.png            partial mask: 0 = rest, &gt;0 = class id (instance id with one class)
+ * pseudo/ID.png             pseudo mask (GrabCut from the partial mask, the PL baseline): as masks/
  * scribbles/ID.png          separation scribbles: nonzero = interface pixel
  * instances/ID.png          instance ids, only with classes.txt
  * sizes.csv                 id,size
@@ -60,12 +61,14 @@ public final class Dataset {
   private static final List<String> IMAGE_EXTENSIONS = List.of("png", "tif", "tiff");
 
   private final Path dir;
+  private final boolean classesListed;
   private final List<String> classNames;
   private final List<Sample> samples;
   private final Map<String, Sample> byId;
 
-  private Dataset(Path dir, List<String> classNames, List<Sample> samples) {
+  private Dataset(Path dir, boolean classesListed, List<String> classNames, List<Sample> samples) {
     this.dir = dir;
+    this.classesListed = classesListed;
     this.classNames = List.copyOf(classNames);
     this.samples = List.copyOf(samples);
     Map<String, Sample> map = new HashMap<>();
@@ -92,6 +95,7 @@ public final class Dataset {
     boolean classesListed = Files.isRegularFile(classesFile);
     Map<String, Path> masks = listLabels(dir.resolve("masks"), images);
     Map<String, Path> partial = listLabels(dir.resolve("partial"), images);
+    Map<String, Path> pseudo = listLabels(dir.resolve("pseudo"), images);
     Map<String, Path> scribbles = listLabels(dir.resolve("scribbles"), images);
     Map<String, Path> instances = listLabels(dir.resolve("instances"), images);
     if (!classesListed && !instances.isEmpty()) {
@@ -119,14 +123,20 @@ public final class Dataset {
       String id = e.getKey();
       Double size = sizes.get(id);
       samples.add(new Sample(id, splits.getOrDefault(id, TRAIN), e.getValue(), masks.get(id),
-          partial.get(id), scribbles.get(id), instances.get(id),
+          partial.get(id), pseudo.get(id), scribbles.get(id), instances.get(id),
           size == null ? OptionalDouble.empty() : OptionalDouble.of(size), tags.get(id),
           classNames.size(), classesListed));
     }
-    return new Dataset(dir, classNames, samples);
+    return new Dataset(dir, classesListed, classNames, samples);
   }
 
   public Path dir() { return dir; }
+
+  /**
+   * Whether classes.txt exists: then masks/, partial/ and pseudo/ hold class ids; else they
+   * hold instance ids of one foreground class.
+   */
+  public boolean labelsHoldClassIds() { return classesListed; }
 
   /** Foreground class names; class id k (1..K) is {@code classNames().get(k - 1)}. */
   public List<String> classNames() { return classNames; }

@@ -21,6 +21,7 @@ public final class Sample {
   private final Path image;
   private final Path mask;
   private final Path partial;
+  private final Path pseudo;
   private final Path scribbles;
   private final Path instances;
   private final OptionalDouble size;
@@ -28,13 +29,15 @@ public final class Sample {
   private final int classCount;
   private final boolean masksHoldClassIds;
 
-  Sample(String id, String split, Path image, Path mask, Path partial, Path scribbles,
-      Path instances, OptionalDouble size, boolean[] tags, int classCount, boolean masksHoldClassIds) {
+  Sample(String id, String split, Path image, Path mask, Path partial, Path pseudo,
+      Path scribbles, Path instances, OptionalDouble size, boolean[] tags, int classCount,
+      boolean masksHoldClassIds) {
     this.id = id;
     this.split = split;
     this.image = image;
     this.mask = mask;
     this.partial = partial;
+    this.pseudo = pseudo;
     this.scribbles = scribbles;
     this.instances = instances;
     this.size = size;
@@ -53,6 +56,9 @@ public final class Sample {
   public Optional<Path> mask() { return Optional.ofNullable(mask); }
 
   public Optional<Path> partial() { return Optional.ofNullable(partial); }
+
+  /** pseudo/ID.png: a pseudo mask (GrabCut grown from the partial mask), as masks/. */
+  public Optional<Path> pseudo() { return Optional.ofNullable(pseudo); }
 
   public Optional<Path> scribbles() { return Optional.ofNullable(scribbles); }
 
@@ -114,6 +120,19 @@ public final class Sample {
     return labels;
   }
 
+  /**
+   * The pseudo mask of the pseudo-label baseline, in the convention of masks/: class ids with
+   * classes.txt (checked against the class count), else instance ids of one class.
+   */
+  public LabelImage loadPseudo() {
+    Path file = require(pseudo, "pseudo");
+    LabelImage labels = loadSized(file);
+    if (masksHoldClassIds) {
+      checkClassRange(file, labels);
+    }
+    return labels;
+  }
+
   /** Separation scribbles as 0/1: 1 = a pixel on the interface between touching objects. */
   public LabelImage loadScribbles() {
     return loadSized(require(scribbles, "scribbles")).foreground();
@@ -127,7 +146,7 @@ public final class Sample {
   /** Checks that every label file's header gives the image's size, decoding no pixels. */
   void checkHeaders() {
     int[] expected = imageSize();
-    for (Path label : new Path[] {mask, partial, scribbles, instances}) {
+    for (Path label : new Path[] {mask, partial, pseudo, scribbles, instances}) {
       if (label != null) {
         int[] found = wrap(() -> ImageHeaders.size(label));
         checkSize(label, found[0], found[1], expected);
@@ -146,6 +165,9 @@ public final class Sample {
     }
     if (partial != null) {
       loadPartial();
+    }
+    if (pseudo != null) {
+      loadPseudo();
     }
     if (scribbles != null) {
       loadScribbles();

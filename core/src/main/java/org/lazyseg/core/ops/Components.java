@@ -15,10 +15,28 @@ public final class Components {
    * components 1..n in raster order of their first pixel.
    */
   public static LabelImage label(LabelImage mask, Connectivity connectivity) {
+    LabelImage labels;
+    int count;
     try (Mat bin = Mats.foregroundMask(mask); Mat lab = new Mat()) {
-      connectedComponents(bin, lab, connectivity.neighbours(), CV_32S);
-      return Mats.toLabels(lab);
+      count = connectedComponents(bin, lab, connectivity.neighbours(), CV_32S);
+      labels = Mats.toLabels(lab);
     }
+    // OpenCV's block-based scans (8-connected: 2 x 2 blocks) number by block, not by pixel:
+    // a component starting at (0, 1) comes before one starting at (4, 0). Renumber in place.
+    int[] d = labels.data();
+    int[] rank = new int[count];
+    int next = 0;
+    for (int i = 0; i < d.length; i++) {
+      int v = d[i];
+      if (v > 0) {
+        int r = rank[v];
+        if (r == 0) {
+          r = rank[v] = ++next;
+        }
+        d[i] = r;
+      }
+    }
+    return labels;
   }
 
   /**

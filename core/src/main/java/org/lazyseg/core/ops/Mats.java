@@ -22,7 +22,7 @@ public final class Mats {
     int[] d = labels.data();
     byte[] b = new byte[d.length];
     for (int i = 0; i < d.length; i++) {
-      b[i] = d[i] > 0 ? (byte) 255 : 0;
+      b[i] = (byte) -Math.min(1, Math.max(0, d[i]));   // 255 or 0, without a branch
     }
     return bytes(b, labels.width(), labels.height());
   }

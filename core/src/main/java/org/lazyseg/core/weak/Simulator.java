@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.ProgressCallback;
@@ -29,9 +33,17 @@ import org.lazyseg.core.measure.PixelMeasures;
  * OUT/images/, split.csv, classes.txt   copied
  * OUT/masks/ (+ instances/)             strong training images and every non-training image
  * OUT/partial/, OUT/scribbles/          training images picked for those labels
+ * OUT/pseudo/                           when asked for: GrabCut pseudo masks from the partial masks
  * OUT/sizes.csv, OUT/tags.csv           every training image, when asked for
  * OUT/overlays/ID.png                   the cheap labels over each training image, to check at a glance
+ * OUT/overlays/pseudo/ID.png            the pseudo masks, likewise
  * </pre>
+ *
+ * <p>Partial masks follow the dataset's convention: class ids with classes.txt, else instance
+ * ids (each object's core carries the object's id, so a core that falls apart into islands is
+ * still known as one object). Pseudo masks ({@link PseudoLabels#pseudoMask}, default settings)
+ * are made for every training image with a partial mask, in parallel over images; GrabCut is
+ * deterministic, so the output does not depend on the number of threads.
  */
 public final class Simulator {
   private Simulator() {}
@@ -43,26 +55,42 @@ public final class Simulator {
    * @param sizes write sizes.csv (object size g of each training image's foreground)
    * @param tags write tags.csv (class present / absent)
    * @param overlays write overlay pictures of the cheap labels
+   * @param pseudo write pseudo/ID.png for every training image with a partial mask
+   * @param threads images processed at once for the pseudo masks, at least 1
    */
   public record Options(double strong, double partial, double scribbles, boolean sizes,
-      boolean tags, boolean overlays, long seed) {
+      boolean tags, boolean overlays, long seed, boolean pseudo, int threads) {
     public Options {
       for (double f : new double[] {strong, partial, scribbles}) {
         if (!(f >= 0 && f <= 1)) {
           throw new IllegalArgumentException("fractions must be in [0, 1]: " + f);
         }
       }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1: " + threads);
+      }
+    }
+
+    /** Without pseudo masks. */
+    public Options(double strong, double partial, double scribbles, boolean sizes, boolean tags,
+        boolean overlays, long seed) {
+      this(strong, partial, scribbles, sizes, tags, overlays, seed, false, 1);
     }
   }
 
   /** What was written, for a summary line. */
   public record Summary(int images, int strong, int partial, int scribbled,
-      long scribblePixels, double meanPartialDice) {
+      long scribblePixels, double meanPartialDice, int pseudo, double meanPseudoDice) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT,
+      String text = String.format(Locale.ROOT,
           "%d images: %d strong, %d partial (mean Dice vs truth %.3f), %d with scribbles (%d pixels)",
           images, strong, partial, meanPartialDice, scribbled, scribblePixels);
+      if (pseudo > 0) {
+        text += String.format(Locale.ROOT, ", %d pseudo masks (mean Dice vs truth %.3f)", pseudo,
+            meanPseudoDice);
+      }
+      return text;
     }
   }
 
@@ -76,6 +104,14 @@ public final class Simulator {
     Set<String> partial = new HashSet<>(LazyLabels.strongSubset(trainIds, options.partial(), options.seed() + 1));
     Set<String> scribbled = new HashSet<>(LazyLabels.strongSubset(trainIds, options.scribbles(), options.seed() + 2));
     int classes = from.classNames().size();
+    boolean classIds = from.labelsHoldClassIds();
+    List<Sample> all = from.samples();
+    // Training images with a mask picked for a partial mask: each gets one, and a pseudo mask.
+    List<Sample> withPartial = all.stream()
+        .filter(s -> Dataset.TRAIN.equals(s.split()) && s.mask().isPresent()
+            && partial.contains(s.id()))
+        .toList();
+    int total = all.size() + (options.pseudo() ? withPartial.size() : 0);
     try {
       Files.createDirectories(out);
       copyIfPresent(from.dir().resolve("split.csv"), out.resolve("split.csv"));
@@ -87,7 +123,6 @@ public final class Simulator {
       }
       tags.append('\n');
 
-      List<Sample> all = from.samples();
       int done = 0;
       int partialCount = 0;
       double diceSum = 0;
@@ -108,6 +143,9 @@ public final class Simulator {
           LabelImage scrib = null;
           if (partial.contains(s.id())) {
             part = LazyLabels.partialMask(instances, classes > 1 ? cls : null, rnd);
+            if (!classIds) {
+              part = instanceIdsOf(part, instances);
+            }
             ImageFiles.writeLabels(part, out.resolve("partial").resolve(s.id() + ".png"));
             diceSum += PixelMeasures.dice(cls, part);
             partialCount++;
@@ -134,22 +172,82 @@ public final class Simulator {
             FloatImage img = s.loadImage();
             Overlays.writeOverlay(out.resolve("overlays").resolve(s.id() + ".png"), img,
                 part != null ? part : new LabelImage(img.width(), img.height()),
-                Overlays.Colouring.BY_CLASS, scrib);
+                classIds ? Overlays.Colouring.BY_CLASS : Overlays.Colouring.BY_INSTANCE, scrib);
           }
         }
-        progress.progress(++done, all.size(), s.id());
+        progress.progress(++done, total, s.id());
       }
+      double[] pseudoDice = options.pseudo()
+          ? writePseudoMasks(from, withPartial, out, options, progress, done, total)
+          : new double[0];
       if (options.sizes()) {
         writeAtomically(out.resolve("sizes.csv"), sizes.toString());
       }
       if (options.tags()) {
         writeAtomically(out.resolve("tags.csv"), tags.toString());
       }
+      double pseudoSum = 0;
+      for (double d : pseudoDice) {
+        pseudoSum += d;
+      }
       return new Summary(all.size(), strong.size(), partialCount, scribbled.size(), scribblePixels,
-          partialCount == 0 ? Double.NaN : diceSum / partialCount);
+          partialCount == 0 ? Double.NaN : diceSum / partialCount, pseudoDice.length,
+          pseudoDice.length == 0 ? Double.NaN : pseudoSum / pseudoDice.length);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The instance id of every positive pixel of {@code part}. */
+  private static LabelImage instanceIdsOf(LabelImage part, LabelImage instances) {
+    int[] p = part.data(), ids = instances.data();
+    int[] out = new int[p.length];
+    for (int i = 0; i < p.length; i++) {
+      out[i] = p[i] > 0 ? ids[i] : 0;
+    }
+    return new LabelImage(part.width(), part.height(), out);
+  }
+
+  /**
+   * GrabCut pseudo masks from the partial masks just written, in parallel over images; returns
+   * each one's Dice against the truth, in the order of {@code samples}.
+   */
+  private static double[] writePseudoMasks(Dataset from, List<Sample> samples, Path out,
+      Options options, ProgressCallback progress, int done, int total) {
+    boolean classIds = from.labelsHoldClassIds();
+    double[] dice = new double[samples.size()];
+    AtomicInteger finished = new AtomicInteger(done);
+    ForkJoinPool pool = new ForkJoinPool(options.threads());
+    try {
+      pool.submit(() -> IntStream.range(0, samples.size()).parallel().forEach(k -> {
+        Sample s = samples.get(k);
+        FloatImage image = s.loadImage();
+        LabelImage partial = ImageFiles.readLabels(out.resolve("partial").resolve(s.id() + ".png"));
+        LabelImage pseudo = PseudoLabels.pseudoMask(image, null, partial, classIds);
+        ImageFiles.writeLabels(pseudo, out.resolve("pseudo").resolve(s.id() + ".png"));
+        if (options.overlays()) {
+          Overlays.writeOverlay(out.resolve("overlays").resolve("pseudo").resolve(s.id() + ".png"),
+              image, pseudo,
+              classIds ? Overlays.Colouring.BY_CLASS : Overlays.Colouring.BY_INSTANCE, null);
+        }
+        dice[k] = PixelMeasures.dice(s.loadClasses(), pseudo);
+        int n = finished.incrementAndGet();
+        synchronized (progress) {
+          progress.progress(n, total, s.id());
+        }
+      })).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing pseudo masks", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdown();
+    }
+    return dice;
   }
 
   private static void copyLabels(Sample s, Path out) throws IOException {

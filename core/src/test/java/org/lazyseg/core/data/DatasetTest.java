@@ -222,6 +222,59 @@ class DatasetTest {
   }
 
   @Test
+  void pseudoMasksFollowTheConventionOfMasks() throws IOException {
+    image("a.png", 3, 2);
+    image("b.png", 3, 2);
+    labels("pseudo", "a", 3, 2, 0, 700, 700, 3, 0, 0);
+    Dataset ds = Dataset.open(dir);
+    assertThat(ds.labelsHoldClassIds()).isFalse();
+    Sample a = ds.sample("a").orElseThrow();
+    assertThat(a.pseudo()).isPresent();
+    // Without classes.txt: instance ids, 16-bit values unchanged.
+    assertThat(a.loadPseudo().data()).containsExactly(0, 700, 700, 3, 0, 0);
+    Sample b = ds.sample("b").orElseThrow();
+    assertThat(b.pseudo()).isEmpty();
+    assertThatThrownBy(b::loadPseudo).isInstanceOf(DatasetException.class)
+        .hasMessageContaining("has no pseudo/b.png");
+
+    text("classes.txt", "gland\n");
+    labels("pseudo", "b", 3, 2, 0, 1, 1, 0, 0, 1);
+    ds = Dataset.open(dir);
+    assertThat(ds.labelsHoldClassIds()).isTrue();
+    assertThat(ds.sample("b").orElseThrow().loadPseudo().data()).containsExactly(0, 1, 1, 0, 0, 1);
+    // With classes.txt, class ids: 700 is out of range.
+    Sample a2 = ds.sample("a").orElseThrow();
+    assertThatThrownBy(a2::loadPseudo).isInstanceOf(DatasetException.class)
+        .hasMessageContaining("pseudo").hasMessageContaining("a.png")
+        .hasMessageContaining("class value 700");
+    assertThatThrownBy(() -> Dataset.open(dir).validateAll(ProgressCallback.NONE))
+        .hasMessageContaining("class value 700");
+  }
+
+  @Test
+  void pseudoMaskSizeIdAndFormatAreChecked() {
+    image("a.png", 4, 3);
+    labels("pseudo", "a", 4, 2);
+    Sample a = Dataset.open(dir).samples().get(0);
+    String pseudoFile = "pseudo" + dir.getFileSystem().getSeparator() + "a.png";
+    assertThatThrownBy(a::loadPseudo).isInstanceOf(DatasetException.class)
+        .hasMessageContaining(pseudoFile).hasMessageContaining("4x2").hasMessageContaining("4x3");
+    // validate() reads headers only, and finds it too.
+    assertThatThrownBy(() -> Dataset.open(dir).validate(ProgressCallback.NONE))
+        .isInstanceOf(DatasetException.class).hasMessageContaining(pseudoFile)
+        .hasMessageContaining("4x2");
+    labels("pseudo", "zz", 4, 3);
+    assertOpenFails("zz.png", "no image with id 'zz'");
+  }
+
+  @Test
+  void pseudoMaskAsTiffIsRejected() {
+    image("a.png", 2, 2);
+    ImageFiles.writeLabels(new LabelImage(2, 2), dir.resolve("pseudo/a.tif"));
+    assertOpenFails("a.tif", "must be PNG", "pseudo/ID.png");
+  }
+
+  @Test
   void classValueOutOfRange() throws IOException {
     image("a.png", 2, 2);
     text("classes.txt", "gland\nlumen\n");

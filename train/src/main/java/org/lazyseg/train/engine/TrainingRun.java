@@ -31,7 +31,7 @@ import org.lazyseg.train.data.BatchProducer;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.loss.MultiTaskLoss;
-import org.lazyseg.train.nn.UNet;
+import ai.djl.nn.Block;
 import org.lazyseg.train.predict.Predictor;
 
 /**
@@ -121,7 +121,7 @@ public final class TrainingRun {
 
     Engine.getInstance().setRandomSeed((int) config.seed());
     try (Model model = Model.newInstance("lazyseg-unet")) {
-      UNet block = spec.newBlock();
+      Block block = spec.newBlock();
       model.setBlock(block);
       if (resumed != null) {
         // Loaded before initialize(): initialisation then skips these parameters.
@@ -144,7 +144,7 @@ public final class TrainingRun {
     }
   }
 
-  private TrainingResult loop(Trainer trainer, UNet block, ModelSpec spec, Predictor predictor,
+  private TrainingResult loop(Trainer trainer, Block block, ModelSpec spec, Predictor predictor,
       List<Example> train, List<Example> validation, CheckpointState resumed, long deadline)
       throws IOException {
     int doneEpochs = resumed == null ? 0 : resumed.epoch();
@@ -168,6 +168,11 @@ public final class TrainingRun {
     for (int epoch = doneEpochs + 1; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
       int round = (epoch - 1) / config.epochsPerRound();
+      if (validation.isEmpty() && epoch > 1 && (epoch - 1) % config.epochsPerRound() == 0) {
+        // Without validation images the score is the training loss, comparable only within
+        // a round (objectives and targets may change between rounds): a new best per round.
+        bestScore = Double.NEGATIVE_INFINITY;
+      }
       double lossSum = 0;
       int epochSteps = 0;
       long loopStart = System.nanoTime(), stepNanos = 0, waitNanos = 0;
@@ -321,7 +326,7 @@ public final class TrainingRun {
     return sum == 0 ? 1.0 : 2.0 * both / sum;
   }
 
-  private void writeCheckpoint(String name, UNet block, CheckpointState state)
+  private void writeCheckpoint(String name, Block block, CheckpointState state)
       throws IOException {
     Path tmp = folder.prepareTemporary(name);
     try (OutputStream out = new BufferedOutputStream(

@@ -96,10 +96,10 @@ public final class ExperimentContext {
    * folder ROOT/datasets/NAME-KEY, written in a temporary folder and renamed when complete.
    */
   public Path simulated(Path data, Simulator.Options o) throws IOException {
-    String key = String.format(Locale.ROOT, "%s-strong%s-partial%s-scribbles%s%s%s-seed%d",
+    String key = String.format(Locale.ROOT, "%s-strong%s-partial%s-scribbles%s%s%s%s-seed%d",
         data.getFileName(), RunSpec.fraction(o.strong()), RunSpec.fraction(o.partial()),
         RunSpec.fraction(o.scribbles()), o.sizes() ? "-sizes" : "", o.tags() ? "-tags" : "",
-        o.seed());
+        o.pseudo() ? "-pseudo" : "", o.seed());
     Path dir = settings.root().resolve("datasets").resolve(key);
     if (Files.isDirectory(dir)) {
       return dir;
@@ -197,7 +197,17 @@ public final class ExperimentContext {
    * predictions and a few pictures in RUN/test-SPLIT/. Cached in RUN/test-SPLIT.json.
    */
   public TestScores test(TrainedRun run, Path data, String split) throws IOException {
-    Path cached = run.dir().resolve("test-" + split + ".json");
+    return test(run, data, split, null, "test-" + split);
+  }
+
+  /**
+   * {@link #test(TrainedRun, Path, String)} with another segmentation of the same network
+   * (e.g. the run's method with a different prediction setting), cached under RUN/NAME.json
+   * and RUN/NAME/; {@code method} null = the run's own.
+   */
+  public TestScores test(TrainedRun run, Path data, String split, Method segmenter,
+      String name) throws IOException {
+    Path cached = run.dir().resolve(name + ".json");
     if (Files.isRegularFile(cached)) {
       return RunFolder.read(cached, TestScores.class);
     }
@@ -207,8 +217,8 @@ public final class ExperimentContext {
       throw new DatasetException(data + ": no images with masks in split '" + split + "'");
     }
     int classes = ds.classNames().size();
-    Method method = Methods.ofRun(run.dir());
-    Path out = Files.createDirectories(run.dir().resolve("test-" + split));
+    Method method = segmenter != null ? segmenter : Methods.ofRun(run.dir());
+    Path out = Files.createDirectories(run.dir().resolve(name));
     List<ImageScores> scores = new ArrayList<>();
     SeparationMeasures separation = new SeparationMeasures(0, 0, 0, 0);
     double countError = 0;

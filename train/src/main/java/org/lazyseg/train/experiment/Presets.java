@@ -7,7 +7,10 @@ public final class Presets {
   private static final List<Preset> ALL = List.of(
       new LazyLabelsPreset("glas", "testA"),
       new LazyLabelsPreset("dsb2018", "test"),
-      new SizesPreset());
+      new RecursivePreset("glas", "testA", List.of(0.024, 0.047, 0.094), 0.094, true),
+      new RecursivePreset("hc18", "test", List.of(0.044), 0.044, false),
+      new SizesPreset(),
+      new TagsPreset("dsb2018", "test"));
 
   private Presets() {}
 

@@ -45,6 +45,11 @@ public interface Method {
     return null;
   }
 
+  /** The network's shape: {@link org.lazyseg.train.ModelSpec#UNET} unless the method needs another. */
+  default String network() {
+    return org.lazyseg.train.ModelSpec.UNET;
+  }
+
   /** What each step minimises; null means the masked cross-entropy of {@link #tasks}. */
   default Objective objective(List<Task> tasks) {
     return null;

@@ -18,7 +18,12 @@ public final class Methods {
     FACTORIES.put("supervised", o -> noOptions("supervised", o, new Supervised()));
     FACTORIES.put("multitask", LazyMultiTask::fromOptions);
     FACTORIES.put("weak-only", o -> noOptions("weak-only", o, new WeakOnly()));
+    FACTORIES.put(PseudoLabelTraining.NAME,
+        o -> noOptions(PseudoLabelTraining.NAME, o, new PseudoLabelTraining()));
+    FACTORIES.put(RecursiveApproximation.NAME, o -> new RecursiveApproximation(
+        RecursiveApproximation.Settings.parse(o)));
     FACTORIES.put(ObjectSizes.NAME, ObjectSizes::fromOptions);
+    FACTORIES.put(ImageTags.NAME, ImageTags::create);
   }
 
   private Methods() {}

@@ -128,7 +128,7 @@ public final class TrainingJob {
     }
     int classes = data.classNames().size();
     ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
-        .optWidth(width).optDepth(depth);
+        .optWidth(width).optDepth(depth).optNetwork(method.network());
     method.tasks(classes).forEach(spec::addTask);
     ModelSpec built = spec.build();
 

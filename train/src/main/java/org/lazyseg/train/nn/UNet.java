@@ -66,7 +66,8 @@ public final class UNet extends AbstractBlock {
     }
   }
 
-  private static Block twoConvBlock(int filters) {
+  /** (3x3 conv, padding 1 -> batch norm -> LeakyReLU 0.01) twice. */
+  static Block twoConvBlock(int filters) {
     SequentialBlock block = new SequentialBlock();
     for (int k = 0; k < 2; k++) {
       block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))

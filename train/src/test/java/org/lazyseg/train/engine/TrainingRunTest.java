@@ -237,6 +237,27 @@ class TrainingRunTest {
   }
 
   @Test
+  void thePapersMultiTaskNetworkTrainsAndReopensForPrediction() throws IOException {
+    List<Example> train = new ArrayList<>();
+    for (Example e : Discs.examples(3, 40, 12)) {
+      LabelImage mask = e.targets()[0];
+      train.add(new Example(e.id(), e.image(), new LabelImage[] {mask, mask, null}));
+    }
+    ModelSpec spec = ModelSpec.builder().setChannels(1).optWidth(4).optDepth(3)
+        .addTask(Task.of("segmentation", 2)).addTask(Task.of("detection", 2))
+        .addTask(Task.of("separation", 2)).optNetwork(ModelSpec.MULTITASK_DECODER).build();
+    TrainingResult r = new TrainingRun(dir, spec, tinyConfig().setEpochs(1).build())
+        .run(train, List.of());
+    assertThat(r.steps()).isEqualTo(3);
+    try (Predictor p = Predictor.open(dir, RunFolder.LAST)) {
+      assertThat(p.spec().network()).isEqualTo(ModelSpec.MULTITASK_DECODER);
+      float[][][] probs = p.probabilities(train.get(0).image(), 0, 1, 2);
+      assertThat(probs).hasNumberOfRows(3);
+      assertThat(probs[2][1]).hasSize(40 * 40);
+    }
+  }
+
+  @Test
   void colourImagesTrainAGreyModelAndBudgetStopsEarly() throws IOException {
     List<Example> train = new ArrayList<>();
     for (Example e : Discs.examples(2, 32, 8)) {

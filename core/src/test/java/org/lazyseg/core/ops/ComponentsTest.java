@@ -1,0 +1,74 @@
+package org.lazyseg.core.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.lazyseg.core.image.LabelImage;
+
+class ComponentsTest {
+
+  /** Flood fill in raster order: obviously right, numbers components by their first pixel. */
+  private static int[] oracle(LabelImage mask, Connectivity connectivity) {
+    int w = mask.width(), h = mask.height();
+    int[] m = mask.data(), out = new int[m.length];
+    int next = 0;
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int start = 0; start < m.length; start++) {
+      if (m[start] <= 0 || out[start] != 0) {
+        continue;
+      }
+      out[start] = ++next;
+      queue.add(start);
+      while (!queue.isEmpty()) {
+        int p = queue.poll(), x = p % w, y = p / w;
+        for (int dy = -1; dy <= 1; dy++) {
+          for (int dx = -1; dx <= 1; dx++) {
+            boolean diagonal = dx != 0 && dy != 0;
+            if ((dx == 0 && dy == 0) || (diagonal && connectivity == Connectivity.FOUR)) {
+              continue;
+            }
+            int u = x + dx, v = y + dy, q = v * w + u;
+            if (u >= 0 && v >= 0 && u < w && v < h && m[q] > 0 && out[q] == 0) {
+              out[q] = next;
+              queue.add(q);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void numbersComponentsInRasterOrderOfTheirFirstPixel() {
+    // OpenCV's block-based 8-connected labelling scans 2 x 2 blocks: on its own it numbers the
+    // pixel at (0, 1) before the one at (4, 0).
+    LabelImage m = new LabelImage(6, 2, new int[] {
+        0, 0, 0, 0, 1, 0,
+        1, 0, 0, 0, 0, 0});
+    assertThat(Components.label(m, Connectivity.EIGHT).data())
+        .containsExactly(0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0);
+    assertThat(Components.label(m, Connectivity.FOUR).data())
+        .containsExactly(0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0);
+  }
+
+  @Test
+  void matchesFloodFillOnRandomMasks() {
+    Random rnd = new Random(3);
+    for (int trial = 0; trial < 200; trial++) {
+      int w = 1 + rnd.nextInt(40), h = 1 + rnd.nextInt(40);
+      double p = rnd.nextDouble();
+      LabelImage m = new LabelImage(w, h);
+      int[] d = m.data();
+      for (int i = 0; i < d.length; i++) {
+        d[i] = rnd.nextDouble() < p ? 1 + rnd.nextInt(3) : rnd.nextInt(2) - 1;
+      }
+      for (Connectivity c : Connectivity.values()) {
+        assertThat(Components.label(m, c).data()).as("trial %d, %s", trial, c)
+            .containsExactly(oracle(m, c));
+      }
+    }
+  }
+}
