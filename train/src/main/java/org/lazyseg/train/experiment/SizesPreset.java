@@ -101,7 +101,8 @@ public final class SizesPreset implements Preset {
           spec.withOption("phase", "pretrain"), fine.outcome());
       TestScores preScores = ctx.test(pre, data, "test");
       TestScores fineScores = ctx.test(fine, data, "test");
-      rows.add(new Row(fine.outcome().strongImages(), pre, preScores,
+      rows.add(new Row((int) Math.round(f * trainImages), fine.outcome().strongImages(), pre,
+          preScores,
           sizeError(pre.dir(), data, "test"), fine, fineScores,
           sizeError(fine.dir(), data, "test")));
       if (cost == null) {
@@ -116,7 +117,8 @@ public final class SizesPreset implements Preset {
     }
   }
 
-  private record Row(int strong, TrainedRun pre, TestScores preScores, double[] preE,
+  /** {@code strong}: m, the strong images asked for; {@code trained}: those not held out. */
+  private record Row(int strong, int trained, TrainedRun pre, TestScores preScores, double[] preE,
       TrainedRun fine, TestScores fineScores, double[] fineE) {}
 
   private ResultTable table(List<Row> rows, double[] cost, ExperimentContext ctx)
@@ -131,6 +133,7 @@ public final class SizesPreset implements Preset {
         double[] steps = stepTimes(dir);
         t.row()
             .put("strong m", r.strong())
+            .put("m in training", r.trained())
             .put("network", phase == 0 ? "pre-trained (m masks)" : "fine-tuned (+ sizes)")
             .put("test IoU", s.iou())
             .put("test Dice", s.dice())
@@ -153,6 +156,8 @@ public final class SizesPreset implements Preset {
           (int) cost[2], costSteps, cost[0], cost[1], cost[1] / cost[0],
           cost[1] / cost[0] <= 2 ? "met" : "missed"));
     }
+    t.note("- Of the m strong images, 10% are held out for validation (best checkpoint) when"
+        + " 10 or more remain.");
     t.note("- E = (g(truth) - g(prediction))^2 at full resolution, g = 2 max Chebyshev depth"
         + " (SPEC 4); images shrunk to the working side for training and prediction.");
     return t;

@@ -44,7 +44,7 @@ import org.lazyseg.train.predict.Segmentation;
  * <p>Options: {@code samples} (n, default 1: the paper's), {@code side} (default 256),
  * {@code weight} of the size term (default 1), {@code lr}, the fine-tuning phase's Adam rate
  * (default a tenth of the profile's [R]: at the profile's own rate, 1e-3, a few dozen size
- * steps wrecked a pre-trained HC18 network; at 1e-4 they improved it), {@code phase}
+ * steps wrecked a briefly pre-trained HC18 network; at 1e-4 they improved a better one), {@code phase}
  * (finetune, or pretrain for the first phase on its own).
  */
 public final class ObjectSizes implements Method {

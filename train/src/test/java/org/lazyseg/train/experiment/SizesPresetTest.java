@@ -53,7 +53,7 @@ class SizesPresetTest {
     String table = Files.readString(dir.resolve("exp/sizes-hc18/results.md"));
     assertThat(table).as(log.toString()).contains("pre-trained (m masks)",
         "fine-tuned (+ sizes)", "test IoU", "E (px^2)", "Step cost on the same batches",
-        "m = 2: fine-tuning changes test IoU");
+        "m = 2: fine-tuning changes test IoU", "m in training");
     try (var s = Files.walk(dir.resolve("exp/runs"))) {
       List<Path> tested = s.filter(p -> p.getFileName().toString().equals("test-test.json"))
           .toList();
