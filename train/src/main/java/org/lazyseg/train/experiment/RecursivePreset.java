@@ -21,7 +21,8 @@ import org.lazyseg.train.method.RecursiveApproximation;
  * the same strong masks, and U-net on all strong masks; for each strong fraction. At the
  * preset's main fraction it adds a lambda ablation: training lambda 0 and 0.5 besides the
  * default, one round (no re-labelling), and the default network segmented with other
- * prediction lambdas (no training). Each recursive run's training-set approximation Dice of
+ * prediction lambdas, objects without an approximation kept, and the segmentation head
+ * alone (no training). Each recursive run's training-set approximation Dice of
  * round 0 and of its last round are in the table; the main run's per-round plot and label
  * evolution pictures are copied next to it.
  *
@@ -39,7 +40,9 @@ public final class RecursivePreset implements Preset {
   /** Training lambdas of the ablation (besides the method's default). */
   static final List<String> LAMBDAS = List.of("0", "0.5");
   /** Prediction lambdas of the ablation (besides the method's default), on the main run. */
-  static final List<String> PREDICTION_LAMBDAS = List.of("0", "0.1", "inf");
+  static final List<String> PREDICTION_LAMBDAS = List.of("0", "1", "10");
+  /** Other final segmentations of the main run (the method's "prediction" option). */
+  static final List<String> PREDICTIONS = List.of("grow-keep", "segmentation");
 
   /**
    * @param objectMeasures bars on object Dice (GlaS) rather than Dice (HC18)
@@ -64,7 +67,14 @@ public final class RecursivePreset implements Preset {
         + "strong fractions " + fractions + " + 100%, lambda ablation";
   }
 
-  private record Entry(String label, RunSpec spec, String lambdaPred) {}
+  /** {@code prediction}: options of another segmentation of the run (no training), or null. */
+  private record Entry(String label, RunSpec spec, Map<String, String> prediction) {
+    String testName(String split) {
+      StringBuilder b = new StringBuilder("test-").append(split);
+      new java.util.TreeMap<>(prediction).forEach((k, v) -> b.append('-').append(k).append(v));
+      return b.toString();
+    }
+  }
 
   private record Scored(Entry entry, TrainedRun run, TestScores scores) {}
 
@@ -97,7 +107,10 @@ public final class RecursivePreset implements Preset {
       entries.add(new Entry("recursive, 1 round (no re-labelling)",
           main.withOption("rounds", "1"), null));
       for (String l : PREDICTION_LAMBDAS) {
-        entries.add(new Entry("recursive, lambda-pred " + l, main, l));
+        entries.add(new Entry("recursive, lambda-pred " + l, main, Map.of("lambda-pred", l)));
+      }
+      for (String p : PREDICTIONS) {
+        entries.add(new Entry("recursive, prediction " + p, main, Map.of("prediction", p)));
       }
     }
 
@@ -107,16 +120,16 @@ public final class RecursivePreset implements Preset {
     for (Entry e : entries) {
       TrainedRun run = ctx.train(e.spec());
       TestScores t;
-      if (e.lambdaPred() == null) {
+      if (e.prediction() == null) {
         t = ctx.test(run, data, testSplit);
       } else {
         Map<String, String> options = new HashMap<>(Methods.ofRun(run.dir()).options());
-        options.put("lambda-pred", e.lambdaPred());
+        options.putAll(e.prediction());
         t = ctx.test(run, data, testSplit, Methods.create(RecursiveApproximation.NAME, options),
-            "test-" + testSplit + "-lambda-pred" + e.lambdaPred());
+            e.testName(testSplit));
       }
       done.add(new Scored(e, run, t));
-      if (e.lambdaPred() == null && e.spec().method().equals(RecursiveApproximation.NAME)
+      if (e.prediction() == null && e.spec().method().equals(RecursiveApproximation.NAME)
           && e.spec().options().isEmpty()) {
         copyPictures(run.dir(), out, e.spec().strongFraction());
       }
@@ -215,7 +228,7 @@ public final class RecursivePreset implements Preset {
     for (Scored s : done) {
       RunSpec spec = s.run().spec();
       if (spec.method().equals(method) && Math.abs(spec.strongFraction() - f) < 1e-9
-          && spec.options().isEmpty() && s.entry().lambdaPred() == null) {
+          && spec.options().isEmpty() && s.entry().prediction() == null) {
         return s;
       }
     }

@@ -150,6 +150,14 @@ class RecursiveApproximationTest {
     assertThat(areas[0]).isGreaterThan(area(disc(n, 32, 32, 8)));
     assertThat(areas[1]).isGreaterThan(areas[0]);
     assertThat(areas[2]).isGreaterThan(areas[1]).isEqualTo(area(disc(n, 32, 32, 20)));
+    // An object of S without an approximation: dropped, or kept with "grow-keep".
+    float[][] twoObjects = probabilities(union(disc(n, 32, 32, 20), disc(n, 58, 6, 4)));
+    assertThat(RecursiveApproximation.grow(twoObjects, approximation, null, n, n, 1.0)
+        .classes().get(58, 6)).isZero();
+    Segmentation kept = RecursiveApproximation.grow(twoObjects, approximation, null, n, n,
+        1.0, true);
+    assertThat(kept.classes().get(58, 6)).isEqualTo(1);
+    assertThat(kept.instances().max()).isEqualTo(2);
     // An interface the separation head sees splits the foreground.
     float[][] separation = new float[2][n * n];
     for (int y = 0; y < n; y++) {
@@ -175,9 +183,12 @@ class RecursiveApproximationTest {
   @Test
   void optionsAreParsedCheckedAndRecorded() {
     RecursiveApproximation m = (RecursiveApproximation) Methods.create("recursive",
-        Map.of("rounds", "4", "lambda", "0.3", "lambda-pred", "inf"));
+        Map.of("rounds", "4", "lambda", "0.3", "lambda-pred", "inf", "prediction", "grow-keep"));
     assertThat(m.settings().rounds()).isEqualTo(4);
     assertThat(m.settings().lambdaPred()).isInfinite();
+    assertThat(m.settings().prediction()).isEqualTo("grow-keep");
+    assertThatThrownBy(() -> Methods.create("recursive", Map.of("prediction", "x")))
+        .hasMessageContaining("grow-keep");
     assertThat(Methods.create("recursive", m.options()).options()).isEqualTo(m.options());
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("lamda", "1")))
         .hasMessageContaining("lamda").hasMessageContaining("lambda-pred");
