@@ -53,33 +53,56 @@ public final class TagLosses {
   }
 
   /**
-   * Soft Dice loss over the whole batch, {@code 1 - (2 sum p y + 1) / (sum p + sum y + 1)},
-   * counting only pixels whose target is not {@link LabelImage#IGNORE}. A batch sum rather
-   * than a per-image mean, so images with an empty target (negatives) still penalise what
-   * their map lights up.
+   * Soft Dice loss of the two classes, background and foreground, each
+   * {@code 1 - (2 sum p y + 1) / (sum p + sum y + 1)} over one image's pixels whose target is
+   * not {@link LabelImage#IGNORE} (for background p and y are 1 - p and 1 - y), the two
+   * averaged, then averaged over the images that have labelled pixels.
+   *
+   * <p>Why both classes [R]: the paper cites generalised Dice (Sudre et al. 2017), which sums
+   * over the classes. Foreground Dice alone saturates on a negative image (its loss
+   * {@code sum p / (sum p + 1)} stops pushing once a few pixels are lit) and pushes missed
+   * object pixels up harder than it pushes false ones down, so refinement rounds grew the
+   * masks until the maps lit whole images (DSB2018 patches: accuracy 0.98 to 0.67). The
+   * background term penalises every lit pixel of a negative and every false positive in
+   * proportion. Equal class weights rather than generalised Dice's 1 / volume^2, which
+   * would make an absent class infinitely heavy.
    *
    * @param foreground (N, 1, S, S) probabilities
    * @param target (N, S, S) row-major, 1 = object, 0 = background, IGNORE = unlabelled
    * @return a scalar, or null when no pixel is labelled
    */
   public static NDArray softDice(NDArray foreground, int[] target) {
+    int n = (int) foreground.getShape().get(0);
+    int perImage = target.length / n;
     float[] y = new float[target.length], valid = new float[target.length];
-    boolean any = false;
+    float[] labelled = new float[n];
+    int images = 0;
     for (int i = 0; i < target.length; i++) {
       if (target[i] != LabelImage.IGNORE) {
         valid[i] = 1;
         y[i] = target[i] > 0 ? 1 : 0;
-        any = true;
+        if (labelled[i / perImage] == 0) {
+          labelled[i / perImage] = 1;
+          images++;
+        }
       }
     }
-    if (!any) {
+    if (images == 0) {
       return null;
     }
     NDManager m = foreground.getManager();
     Shape shape = foreground.getShape();
-    NDArray p = foreground.mul(m.create(valid, shape));
+    NDArray mask = m.create(valid, shape);
     NDArray truth = m.create(y, shape);
-    NDArray overlap = p.mul(truth).sum().mul(2).add(1);
-    return overlap.div(p.sum().add(truth.sum()).add(1)).neg().add(1);
+    NDArray fg = dicePerImage(foreground.mul(mask), truth);
+    NDArray bg = dicePerImage(foreground.neg().add(1).mul(mask), mask.sub(truth));
+    NDArray loss = fg.add(bg).div(2).neg().add(1);                                 // (N)
+    return loss.mul(m.create(labelled, new Shape(n))).sum().div(images);
+  }
+
+  /** (2 sum p y + 1) / (sum p + sum y + 1) per image of (N, 1, S, S) arrays. */
+  private static NDArray dicePerImage(NDArray p, NDArray y) {
+    int[] pixels = {1, 2, 3};
+    return p.mul(y).sum(pixels).mul(2).add(1).div(p.sum(pixels).add(y.sum(pixels)).add(1));
   }
 }

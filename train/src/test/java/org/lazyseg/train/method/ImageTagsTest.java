@@ -65,20 +65,31 @@ class ImageTagsTest {
     return loss / tags.length;
   }
 
-  /** Soft Dice over the labelled pixels of the batch. */
+  /** Soft Dice of background and foreground over each image's labelled pixels, averaged. */
   private static double referenceDice(double[] logits, int[] target, int images, int pixels) {
-    double overlap = 0, sum = 0;
+    double loss = 0;
+    int counted = 0;
     for (int n = 0; n < images; n++) {
+      double[] overlap = new double[2], sum = new double[2];
+      boolean any = false;
       for (int i = 0; i < pixels; i++) {
         int t = target[n * pixels + i];
         if (t != LabelImage.IGNORE) {
           double s = score(logits, n, i, pixels);
-          overlap += s * t;
-          sum += s + t;
+          overlap[1] += s * t;
+          sum[1] += s + t;
+          overlap[0] += (1 - s) * (1 - t);
+          sum[0] += (1 - s) + (1 - t);
+          any = true;
         }
       }
+      if (any) {
+        double fg = (2 * overlap[1] + 1) / (sum[1] + 1), bg = (2 * overlap[0] + 1) / (sum[0] + 1);
+        loss += 1 - (fg + bg) / 2;
+        counted++;
+      }
     }
-    return 1 - (2 * overlap + 1) / (sum + 1);
+    return loss / counted;
   }
 
   /** Autograd gradient of the objective in {@code round} with respect to the logits. */
@@ -157,15 +168,17 @@ class ImageTagsTest {
   }
 
   @Test
-  void refinementObjectiveIsSoftDiceOverLabelledPixels() {
-    int images = 2, side = 3, pixels = side * side;
-    int[] target = {1, 1, 0, 0, LabelImage.IGNORE, 0, 1, 0, 0,
-        0, 0, 0, 0, 0, 0, LabelImage.IGNORE, LabelImage.IGNORE, 0};
-    ImageTags method = new ImageTags();
+  void refinementObjectiveIsSoftDiceOfBothClassesPerImage() {
+    int images = 3, side = 3, pixels = side * side;
+    int I = LabelImage.IGNORE;
+    int[] target = {1, 1, 0, 0, I, 0, 1, 0, 0,   // a positive
+        0, 0, 0, 0, 0, 0, I, I, 0,                 // a negative
+        I, I, I, I, I, I, I, I, I};                // no label: drops out
+    ImageTags method = ImageTags.create(Map.of("dice-weight", "1"));
     method.adjust(TrainConfig.builder().setEpochs(1).build()); // 1 classification round
     Objective objective = method.objective(method.tasks(1));
     Batch batch = new Batch(images, 1, side, new float[images * pixels], new int[][] {target},
-        new float[] {1, 0});
+        new float[] {1, 0, Float.NaN});
     double[] logits = randomLogits(images * 2 * pixels, 13);
     float[] loss = new float[1];
     float[] grad = autograd(objective, logits, batch, 1, loss);
@@ -189,7 +202,7 @@ class ImageTagsTest {
         Map.of("r", "9", "refine", "3", "crop", "64"));
     assertThat(m.options()).containsEntry("pooling", "gwp").containsEntry("r", "9")
         .containsEntry("refine", "3").containsEntry("vote", "0.2").containsEntry("scale", "100")
-        .containsEntry("crop", "64");
+        .containsEntry("crop", "64").containsEntry("dice-weight", "0.1");
     ImageTags again = (ImageTags) Methods.create("tags", m.options());
     assertThat(again.options()).isEqualTo(m.options());
     assertThat(((ImageTags) Methods.create("tags", Map.of("pooling", "gmp"))).options())
