@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
       PredictCommand.class,
       EvaluateCommand.class,
       SimulateCommand.class,
+      PatchesCommand.class,
+      ExperimentCommand.class,
       SpeedCommand.class,
       HelpCommand.class
     },

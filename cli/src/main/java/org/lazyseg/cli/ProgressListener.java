@@ -51,9 +51,11 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
   @Override
   public void onEpochEnd(EpochStats s) {
     closeBar();
-    out.printf(Locale.ROOT, "epoch %d/%d  round %d  train loss %.4f  val loss %s  val Dice %s  %d steps in %.1f s (%.0f ms/step)%n",
+    int n = Math.max(1, s.steps());
+    out.printf(Locale.ROOT, "epoch %d/%d  round %d  train loss %.4f  val loss %s  val Dice %s  %d steps in %.1f s (%.0f ms/step: compute %.0f, waiting for data %.0f)%n",
         s.epoch(), epochs, s.round(), s.trainLoss(), fmt(s.valLoss()), fmt(s.valDice()),
-        s.steps(), s.seconds(), 1000 * s.seconds() / Math.max(1, s.steps()));
+        s.steps(), s.seconds(), 1000 * s.loopSeconds() / n, 1000 * s.stepSeconds() / n,
+        1000 * s.waitSeconds() / n);
     out.flush();
     epoch = s.epoch() + 1;
   }

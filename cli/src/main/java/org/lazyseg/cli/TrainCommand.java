@@ -40,12 +40,16 @@ final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--method", defaultValue = "supervised", paramLabel = "NAME",
-      description = "Training method: supervised (strong masks only) or multitask (strong + partial masks + scribbles). Default: ${DEFAULT-VALUE}.")
+      description = "Training method: supervised (strong masks only), multitask (strong + partial masks + scribbles), recursive (strong + partial masks grown between rounds, see README), pseudo-labels (strong + GrabCut masks from partial masks), sizes (strong masks, then object sizes), tags (tags.csv only) or weak-only (partial masks only). Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(names = {"-O", "--method-option"}, paramLabel = "KEY=VALUE",
       description = "A setting of the method, e.g. -O lambda=0.1 (repeatable; see README for each method's).")
   java.util.Map<String, String> methodOptions = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--samples", paramLabel = "N",
+      description = "Method sizes: samples of the stochastic binarisation per image and step (same as -O samples=N; default 1).")
+  Integer samples;
 
   @Option(names = "--profile", paramLabel = "NAME",
       description = "quick (minutes on 2 cores), standard (tens of minutes) or paper (256 crops, batch 16, Adam 2e-4, width 32). Default: paper on a GPU, standard on a CPU.")
@@ -119,6 +123,10 @@ final class TrainCommand implements Callable<Integer> {
     TrainingData td = job.load(ProgressCallback.NONE);
     log.printf(Locale.ROOT, "lazyseg: %d training images (%d with strong masks), %d validation images%n",
         td.train().size(), td.strongIds().size(), td.validation().size());
+    if (m.pretraining() != null && new RunFolder(out).checkpoint(RunFolder.LAST) == null) {
+      log.printf(Locale.ROOT, "lazyseg: phase 1 (%s) trains into %s, then phase 2 into %s%n",
+          m.pretraining().options(), out.resolve(TrainingJob.PRETRAIN_DIR), out);
+    }
     int firstEpoch = firstEpoch(out);
     try (ProgressListener listener = new ProgressListener(log, firstEpoch,
         job.config().epochs(), job.config().stepsPerEpoch(),
@@ -142,6 +150,9 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Method method(String name) {
+    if (samples != null) {
+      methodOptions.put("samples", Integer.toString(samples));
+    }
     try {
       return Methods.create(name, methodOptions);
     } catch (IllegalArgumentException e) {

@@ -1,20 +1,45 @@
 package org.lazyseg.train;
 
+import ai.djl.nn.Block;
 import java.util.ArrayList;
 import java.util.List;
 import org.lazyseg.train.data.Normalization;
+import org.lazyseg.train.nn.MultiTaskUNet;
 import org.lazyseg.train.nn.UNet;
 
 /**
  * Everything needed to rebuild a network before loading its parameters (the BlockFactory
  * idea): input channels, one task per head, U-Net width and depth, and the input
- * normalisation learned from the training images ({@code null} until training computes it).
+ * normalisation learned from the training images ({@code null} until training computes it),
+ * and the network: {@link #UNET} (one decoder, a 1x1 head per task) or
+ * {@link #MULTITASK_DECODER} (the lazy-labels paper's multi-task blocks, {@link MultiTaskUNet};
+ * tasks segmentation, detection and optionally separation, in that order).
  */
-public record ModelSpec(
-    int channels, List<Task> tasks, int width, int depth, Normalization normalization) {
+public record ModelSpec(int channels, List<Task> tasks, int width, int depth,
+    Normalization normalization, String network) {
+  public static final String UNET = "unet";
+  public static final String MULTITASK_DECODER = "multitask-decoder";
+
+  /** A plain U-Net spec. */
+  public ModelSpec(int channels, List<Task> tasks, int width, int depth,
+      Normalization normalization) {
+    this(channels, tasks, width, depth, normalization, UNET);
+  }
 
   public ModelSpec {
     tasks = List.copyOf(tasks);
+    if (network == null) {
+      network = UNET; // model.json written before networks had names
+    }
+    if (!network.equals(UNET) && !network.equals(MULTITASK_DECODER)) {
+      throw new IllegalArgumentException("unknown network '" + network + "' (known: "
+          + UNET + ", " + MULTITASK_DECODER + ")");
+    }
+    if (network.equals(MULTITASK_DECODER) && (tasks.size() < 2 || tasks.size() > 3)) {
+      throw new IllegalArgumentException(MULTITASK_DECODER
+          + " needs the tasks segmentation, detection and optionally separation, not "
+          + tasks.size() + " tasks");
+    }
     if (channels <= 0 || tasks.isEmpty() || width <= 0 || depth < 1) {
       throw new IllegalArgumentException("bad model spec: channels " + channels + ", "
           + tasks.size() + " tasks, width " + width + ", depth " + depth);
@@ -36,11 +61,15 @@ public record ModelSpec(
   }
 
   public ModelSpec withNormalization(Normalization n) {
-    return new ModelSpec(channels, tasks, width, depth, n);
+    return new ModelSpec(channels, tasks, width, depth, n, network);
   }
 
   /** A fresh, uninitialised network for this spec. */
-  public UNet newBlock() {
+  public Block newBlock() {
+    if (network.equals(MULTITASK_DECODER)) {
+      int[] h = heads();
+      return new MultiTaskUNet(width, depth, h[0], h[1], h.length > 2 ? h[2] : 0);
+    }
     return UNet.builder().setInputChannels(channels).setHeads(heads())
         .optWidth(width).optDepth(depth).build();
   }
@@ -55,6 +84,7 @@ public record ModelSpec(
     private int width = 16;
     private int depth = 4;
     private Normalization normalization;
+    private String network = UNET;
 
     public Builder setChannels(int channels) {
       this.channels = channels;
@@ -91,8 +121,14 @@ public record ModelSpec(
       return this;
     }
 
+    /** {@link #UNET} (default) or {@link #MULTITASK_DECODER}. */
+    public Builder optNetwork(String network) {
+      this.network = network;
+      return this;
+    }
+
     public ModelSpec build() {
-      return new ModelSpec(channels, tasks, width, depth, normalization);
+      return new ModelSpec(channels, tasks, width, depth, normalization, network);
     }
   }
 }

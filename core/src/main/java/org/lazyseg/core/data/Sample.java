@@ -138,8 +138,8 @@ public final class Sample {
     return loadSized(require(scribbles, "scribbles")).foreground();
   }
 
-  /** Width and height of the image from its header, as {@code {width, height}}. */
-  int[] imageSize() {
+  /** Width and height of the image from its header (no pixel decoded), as {@code {width, height}}. */
+  public int[] imageSize() {
     return wrap(() -> ImageHeaders.size(image));
   }
 

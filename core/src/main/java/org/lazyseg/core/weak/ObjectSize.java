@@ -32,6 +32,18 @@ public final class ObjectSize {
   }
 
   /**
+   * The size a mask of size {@code size} has after the image is scaled by {@code factor}
+   * (a downscale for speed): {@code factor * (size - 1) + 1}, 0 stays 0. Under the convention
+   * of {@link #size} an object w pixels across has g about w + 1 (exactly for an odd-sided
+   * square), and w scales with the image, the + 1 does not. On HC18 heads downscaled to 256 or 192 pixels this matches g of the
+   * area-resampled mask with mean error under 0.1 (plain {@code factor * size} is about 0.7
+   * too small); what remains is g being an even integer.
+   */
+  public static double rescaled(double size, double factor) {
+    return size <= 0 ? 0 : factor * (size - 1) + 1;
+  }
+
+  /**
    * For every pixel i (row-major, like {@link LabelImage#data()}), exactly
    * {@code size(mask with pixel i flipped)}: a foreground pixel turned to background, a
    * background pixel (0 or IGNORE) turned to foreground. Equal, pixel for pixel, to flipping
@@ -64,6 +76,19 @@ public final class ObjectSize {
    * @return a new array of length width x height; entry i is g after flipping pixel i
    */
   public static int[] sizesAfterSingleFlips(LabelImage mask) {
+    return flips(mask).sizesAfterFlip();
+  }
+
+  /**
+   * The size of a mask and the sizes after each single flip, from one distance transform.
+   *
+   * @param size g of the mask, as {@link #size}
+   * @param sizesAfterFlip entry i is g with pixel i flipped, as {@link #sizesAfterSingleFlips}
+   */
+  public record Flips(int size, int[] sizesAfterFlip) {}
+
+  /** {@link #size} and {@link #sizesAfterSingleFlips} together, for the cost of the latter. */
+  public static Flips flips(LabelImage mask) {
     int w = mask.width(), h = mask.height(), n = w * h;
     int[] depth = chebyshevDepth(mask);
     int maxDepth = 0;
@@ -73,7 +98,7 @@ public final class ObjectSize {
     int[] out = new int[n];
     foregroundFlips(depth, w, h, maxDepth, out);
     backgroundFlips(mask, depth, w, h, maxDepth, out);
-    return out;
+    return new Flips(2 * maxDepth, out);
   }
 
   /** Integer Chebyshev depth per pixel: 0 on background, image border counts as background. */

@@ -10,7 +10,12 @@ package org.lazyseg.train.engine;
  * @param valDice mean per-image Dice of the first head's foreground (argmax > 0)
  * @param seconds wall-clock time of the epoch, validation included
  * @param steps optimiser steps taken in the epoch
+ * @param loopSeconds wall time of the epoch's step loop (the epoch without validation and
+ *     checkpoints)
+ * @param stepSeconds time inside the training steps (forward, backward, update)
+ * @param waitSeconds time the loop waited for a batch: data loading and augmentation that
+ *     did not overlap compute
  */
 public record EpochStats(
     int epoch, int round, double trainLoss, double valLoss, double valDice, double seconds,
-    int steps) {}
+    int steps, double loopSeconds, double stepSeconds, double waitSeconds) {}

@@ -17,7 +17,8 @@ import org.knowm.xchart.XYSeries;
  * so that after a resume they hold exactly the checkpointed epochs.
  */
 final class MetricsLog {
-  static final String HEADER = "epoch,round,train_loss,val_loss,val_dice,seconds,steps";
+  static final String HEADER =
+      "epoch,round,train_loss,val_loss,val_dice,seconds,steps,loop_s,step_s,wait_s";
 
   private final Path csv;
   private final Path png;
@@ -35,12 +36,18 @@ final class MetricsLog {
         String[] f = line.split(",");
         EpochStats s = new EpochStats(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
             Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-            Double.parseDouble(f[5]), Integer.parseInt(f[6]));
+            Double.parseDouble(f[5]), Integer.parseInt(f[6]), column(f, 7), column(f, 8),
+            column(f, 9));
         if (s.epoch() <= keepEpochs) {
           rows.add(s);
         }
       }
     }
+  }
+
+  /** Timing columns came later: older files lack them (NaN). */
+  private static double column(String[] f, int i) {
+    return i < f.length ? Double.parseDouble(f[i]) : Double.NaN;
   }
 
   List<EpochStats> rows() {
@@ -51,8 +58,9 @@ final class MetricsLog {
     rows.add(s);
     StringBuilder b = new StringBuilder(HEADER).append('\n');
     for (EpochStats r : rows) {
-      b.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%d%n", r.epoch(),
-          r.round(), r.trainLoss(), r.valLoss(), r.valDice(), r.seconds(), r.steps()));
+      b.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%d,%.3f,%.3f,%.3f%n",
+          r.epoch(), r.round(), r.trainLoss(), r.valLoss(), r.valDice(), r.seconds(), r.steps(),
+          r.loopSeconds(), r.stepSeconds(), r.waitSeconds()));
     }
     Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
     Files.writeString(tmp, b);

@@ -31,7 +31,7 @@ import org.lazyseg.train.data.BatchProducer;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.loss.MultiTaskLoss;
-import org.lazyseg.train.nn.UNet;
+import ai.djl.nn.Block;
 import org.lazyseg.train.predict.Predictor;
 
 /**
@@ -55,6 +55,7 @@ public final class TrainingRun {
   private final List<TrainingListener> listeners = new ArrayList<>();
   private RoundHook roundHook;
   private Objective objective;
+  private Path initialModel;
 
   public TrainingRun(Path runDir, ModelSpec spec, TrainConfig config) {
     this.folder = new RunFolder(runDir);
@@ -69,6 +70,17 @@ public final class TrainingRun {
 
   public TrainingRun optRoundHook(RoundHook hook) {
     this.roundHook = hook;
+    return this;
+  }
+
+  /**
+   * Starts a new run from the parameters of a checkpoint folder (e.g. {@code
+   * OTHER_RUN/checkpoints/best}) instead of random weights; its model spec (normalisation
+   * included) wins over the given one, whose tasks and channels it must have. Ignored when
+   * the run resumes from its own checkpoint. Adam's state starts fresh.
+   */
+  public TrainingRun optInitialModel(Path checkpoint) {
+    this.initialModel = checkpoint;
     return this;
   }
 
@@ -90,7 +102,17 @@ public final class TrainingRun {
     Path lastCheckpoint = folder.checkpoint(RunFolder.LAST);
     CheckpointState resumed = lastCheckpoint == null ? null
         : RunFolder.read(lastCheckpoint.resolve(RunFolder.STATE), CheckpointState.class);
-    ModelSpec spec = resumed != null ? resumed.spec() : withNormalization(trainExamples);
+    CheckpointState initial = resumed != null || initialModel == null ? null
+        : RunFolder.read(initialModel.resolve(RunFolder.STATE), CheckpointState.class);
+    if (initial != null && (!initial.spec().tasks().equals(requestedSpec.tasks())
+        || initial.spec().channels() != requestedSpec.channels())) {
+      throw new IllegalArgumentException("initial model " + initialModel + " has tasks "
+          + initial.spec().tasks() + " and " + initial.spec().channels()
+          + " channels; this run needs " + requestedSpec.tasks() + " and "
+          + requestedSpec.channels());
+    }
+    ModelSpec spec = resumed != null ? resumed.spec()
+        : initial != null ? initial.spec() : withNormalization(trainExamples);
     List<Example> train = adapt(trainExamples, spec.channels());
     List<Example> validation = adapt(validationExamples, spec.channels());
     int tile = roundUp(config.validationTile() > 0 ? config.validationTile() : config.crop(),
@@ -99,11 +121,14 @@ public final class TrainingRun {
 
     Engine.getInstance().setRandomSeed((int) config.seed());
     try (Model model = Model.newInstance("lazyseg-unet")) {
-      UNet block = spec.newBlock();
+      Block block = spec.newBlock();
       model.setBlock(block);
       if (resumed != null) {
         // Loaded before initialize(): initialisation then skips these parameters.
         Predictor.loadParameters(block, lastCheckpoint.resolve(RunFolder.PARAMETERS),
+            model.getNDManager());
+      } else if (initial != null) {
+        Predictor.loadParameters(block, initialModel.resolve(RunFolder.PARAMETERS),
             model.getNDManager());
       }
       DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(
@@ -119,7 +144,7 @@ public final class TrainingRun {
     }
   }
 
-  private TrainingResult loop(Trainer trainer, UNet block, ModelSpec spec, Predictor predictor,
+  private TrainingResult loop(Trainer trainer, Block block, ModelSpec spec, Predictor predictor,
       List<Example> train, List<Example> validation, CheckpointState resumed, long deadline)
       throws IOException {
     int doneEpochs = resumed == null ? 0 : resumed.epoch();
@@ -139,19 +164,33 @@ public final class TrainingRun {
       roundHook.afterRound(resumeRound - 1, predictor, train);
     }
     boolean outOfTime = false;
+    long stepsAtStart = steps;
     for (int epoch = doneEpochs + 1; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
       int round = (epoch - 1) / config.epochsPerRound();
+      if (validation.isEmpty() && epoch > 1 && (epoch - 1) % config.epochsPerRound() == 0) {
+        // Without validation images the score is the training loss, comparable only within
+        // a round (objectives and targets may change between rounds): a new best per round.
+        bestScore = Double.NEGATIVE_INFINITY;
+      }
       double lossSum = 0;
       int epochSteps = 0;
+      long loopStart = System.nanoTime(), stepNanos = 0, waitNanos = 0;
       try (BatchProducer producer = new BatchProducer(train, augmenter, config.batch(), tasks,
           mixSeed(config.seed(), epoch), config.workers())) {
         while (epochSteps < config.stepsPerEpoch()) {
-          if (System.nanoTime() > deadline) {
+          // At least one step per call, so that even a tiny budget leaves a checkpoint.
+          if (System.nanoTime() > deadline && steps > stepsAtStart) {
             outOfTime = true;
             break;
           }
-          float loss = trainStep(trainer, producer.next(), goal, round);
+          long t0 = System.nanoTime();
+          Batch batch = producer.next();
+          long t1 = System.nanoTime();
+          float loss = trainStep(trainer, batch, goal, round);
+          long t2 = System.nanoTime();
+          waitNanos += t1 - t0;
+          stepNanos += t2 - t1;
           lossSum += loss;
           epochSteps++;
           steps++;
@@ -160,6 +199,7 @@ public final class TrainingRun {
           }
         }
       }
+      long loopNanos = System.nanoTime() - loopStart;
       if (epochSteps == 0) {
         break;
       }
@@ -177,7 +217,8 @@ public final class TrainingRun {
         writeCheckpoint(RunFolder.BEST, block, state);
       }
       EpochStats stats = new EpochStats(epoch, round, lossSum / epochSteps, val[0], val[1],
-          (System.nanoTime() - epochStart) / 1e9, epochSteps);
+          (System.nanoTime() - epochStart) / 1e9, epochSteps, loopNanos / 1e9, stepNanos / 1e9,
+          waitNanos / 1e9);
       metrics.add(stats);
       for (TrainingListener l : listeners) {
         l.onEpochEnd(stats);
@@ -206,7 +247,16 @@ public final class TrainingRun {
         collector.backward(loss);
         value = loss.getFloat();
       }
-      trainer.step();
+      try {
+        trainer.step();
+      } catch (IllegalStateException e) {
+        // DJL checks the gradients of a trainer's first step and refuses all-zero ones. An
+        // objective may legitimately give none (object sizes: no single flip of the sampled
+        // masks changes their size); such a step changes nothing, and the check runs again.
+        if (e.getMessage() == null || !e.getMessage().startsWith("Gradient values are all zeros")) {
+          throw e;
+        }
+      }
       return value;
     }
   }
@@ -276,7 +326,7 @@ public final class TrainingRun {
     return sum == 0 ? 1.0 : 2.0 * both / sum;
   }
 
-  private void writeCheckpoint(String name, UNet block, CheckpointState state)
+  private void writeCheckpoint(String name, Block block, CheckpointState state)
       throws IOException {
     Path tmp = folder.prepareTemporary(name);
     try (OutputStream out = new BufferedOutputStream(
@@ -304,7 +354,8 @@ public final class TrainingRun {
     List<Example> out = new ArrayList<>(examples.size());
     for (Example e : examples) {
       out.add(e.image().channels() == channels ? e
-          : new Example(e.id(), Predictor.adaptChannels(e.image(), channels), e.targets()));
+          : new Example(e.id(), Predictor.adaptChannels(e.image(), channels), e.targets(),
+              e.imageLabels()));
     }
     return out;
   }

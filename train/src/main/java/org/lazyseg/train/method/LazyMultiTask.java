@@ -1,20 +1,74 @@
 package org.lazyseg.train.method;
 
 import java.util.List;
+import java.util.Map;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 
 /**
  * The three tasks of the lazy-labels paper (SPEC section 2) on one network: segmentation
  * from the few strong masks, detection from partial masks (classes plus "rest"), and
  * separation from scribbles on the interfaces of touching objects. The loss of a task an
- * image lacks drops out. Heads share one U-Net decoder here; the paper's multi-task decoder
- * blocks are a network choice on top of the same targets.
+ * image lacks drops out. By default the heads share one U-Net decoder; option
+ * {@code network=multitask-decoder} builds the paper's multi-task blocks
+ * ({@link org.lazyseg.train.nn.MultiTaskUNet}) on the same targets.
  */
 public final class LazyMultiTask implements Method {
   public static final String DETECTION = "detection";
   public static final String SEPARATION = "separation";
+
+  private final boolean separation;
+  private final String network;
+
+  /** All three tasks on one U-Net decoder. */
+  public LazyMultiTask() {
+    this(true, ModelSpec.UNET);
+  }
+
+  /**
+   * @param separation whether to learn the separation task (without it, instances are the
+   *     components of the segmentation: the ablation of the paper's separation task)
+   * @param network {@link ModelSpec#UNET}: heads on one shared decoder (cheapest);
+   *     {@link ModelSpec#MULTITASK_DECODER}: the paper's multi-task blocks
+   */
+  public LazyMultiTask(boolean separation, String network) {
+    this.separation = separation;
+    this.network = network;
+  }
+
+  /**
+   * Options: {@code separation=true|false} (default true), {@code network=unet|multitask-decoder}
+   * (default unet).
+   */
+  static LazyMultiTask fromOptions(Map<String, String> options) {
+    Options.requireKnown("multitask", options, java.util.Set.of("separation", "network"));
+    String sep = options.get("separation");
+    String net = options.getOrDefault("network", ModelSpec.UNET);
+    if (!net.equals(ModelSpec.UNET) && !net.equals(ModelSpec.MULTITASK_DECODER)) {
+      throw new IllegalArgumentException("network must be " + ModelSpec.UNET + " or "
+          + ModelSpec.MULTITASK_DECODER + ", not '" + net + "'");
+    }
+    return new LazyMultiTask(sep == null || Options.bool("separation", sep), net);
+  }
+
+  @Override
+  public Map<String, String> options() {
+    Map<String, String> o = new java.util.TreeMap<>();
+    if (!separation) {
+      o.put("separation", "false");
+    }
+    if (!network.equals(ModelSpec.UNET)) {
+      o.put("network", network);
+    }
+    return o;
+  }
+
+  @Override
+  public String network() {
+    return network;
+  }
 
   @Override
   public String name() {
@@ -28,10 +82,10 @@ public final class LazyMultiTask implements Method {
 
   @Override
   public List<Task> tasks(int classes) {
-    return List.of(
-        Task.of(Supervised.SEGMENTATION, classes + 1),
-        Task.of(DETECTION, classes + 1),
-        Task.of(SEPARATION, 2));
+    Task segmentation = Task.of(Supervised.SEGMENTATION, classes + 1);
+    Task detection = Task.of(DETECTION, classes + 1);
+    return separation ? List.of(segmentation, detection, Task.of(SEPARATION, 2))
+        : List.of(segmentation, detection);
   }
 
   @Override
@@ -40,10 +94,12 @@ public final class LazyMultiTask implements Method {
     LabelImage detection = sample.partial().isPresent()
         ? Method.asClasses(sample.loadPartial(), classes) : null;
     // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
-    LabelImage separation = sample.scribbles().isPresent() ? sample.loadScribbles() : null;
-    if (segmentation == null && detection == null && separation == null) {
+    LabelImage scribbles = separation && sample.scribbles().isPresent()
+        ? sample.loadScribbles() : null;
+    if (segmentation == null && detection == null && scribbles == null) {
       return null;
     }
-    return new LabelImage[] {segmentation, detection, separation};
+    return separation ? new LabelImage[] {segmentation, detection, scribbles}
+        : new LabelImage[] {segmentation, detection};
   }
 }

@@ -45,8 +45,32 @@ public interface Method {
     return null;
   }
 
+  /** The network's shape: {@link org.lazyseg.train.ModelSpec#UNET} unless the method needs another. */
+  default String network() {
+    return org.lazyseg.train.ModelSpec.UNET;
+  }
+
   /** What each step minimises; null means the masked cross-entropy of {@link #tasks}. */
   default Objective objective(List<Task> tasks) {
+    return null;
+  }
+
+  /**
+   * The image of a sample as the network sees it in training and validation; the default
+   * loads it unchanged. A method that works at a lower resolution (object sizes) scales it
+   * here, its {@link #targets} to match, and its {@link #segment} back.
+   */
+  default FloatImage loadImage(Sample sample) {
+    return sample.loadImage();
+  }
+
+  /**
+   * A method to train first, or null. When set, {@link TrainingJob} trains it into
+   * {@code RUN/pretrain} on the same selection (e.g. the strong masks alone, paper 002), and
+   * this method then starts from that run's best checkpoint instead of random weights. Both
+   * phases resume; once the second has a checkpoint, the first is final.
+   */
+  default Method pretraining() {
     return null;
   }
 

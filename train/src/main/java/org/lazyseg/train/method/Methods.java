@@ -16,7 +16,14 @@ public final class Methods {
 
   static {
     FACTORIES.put("supervised", o -> noOptions("supervised", o, new Supervised()));
-    FACTORIES.put("multitask", o -> noOptions("multitask", o, new LazyMultiTask()));
+    FACTORIES.put("multitask", LazyMultiTask::fromOptions);
+    FACTORIES.put("weak-only", o -> noOptions("weak-only", o, new WeakOnly()));
+    FACTORIES.put(PseudoLabelTraining.NAME,
+        o -> noOptions(PseudoLabelTraining.NAME, o, new PseudoLabelTraining()));
+    FACTORIES.put(RecursiveApproximation.NAME, o -> new RecursiveApproximation(
+        RecursiveApproximation.Settings.parse(o)));
+    FACTORIES.put(ObjectSizes.NAME, ObjectSizes::fromOptions);
+    FACTORIES.put(ImageTags.NAME, ImageTags::create);
   }
 
   private Methods() {}

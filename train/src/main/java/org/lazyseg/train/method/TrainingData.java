@@ -59,6 +59,7 @@ public record TrainingData(
         LazyLabels.strongSubset(withMasks, selection.strongFraction(), selection.seed()));
 
     List<Sample> validationSamples = new ArrayList<>();
+    Set<String> heldOut = new HashSet<>();
     List<Sample> trainSamples = new ArrayList<>(pool);
     List<Sample> val = data.samples("val");
     if (!val.isEmpty() && !"val".equals(selection.trainSplit())) {
@@ -73,6 +74,7 @@ public record TrainingData(
         trainSamples.removeIf(s -> held.contains(s.id()));
         pool.stream().filter(s -> held.contains(s.id())).forEach(validationSamples::add);
         strong.removeAll(held);
+        heldOut.addAll(held);
       }
     }
 
@@ -88,7 +90,7 @@ public record TrainingData(
         if (targets == null) {
           targets = new LabelImage[method.tasks(classes).size()];
         }
-        Example e = new Example(s.id(), s.loadImage(), targets, imageLabels);
+        Example e = new Example(s.id(), method.loadImage(s), targets, imageLabels);
         channels = Math.max(channels, e.image().channels());
         train.add(e);
       }
@@ -97,9 +99,16 @@ public record TrainingData(
     List<Example> validation = new ArrayList<>();
     for (Sample s : validationSamples) {
       LabelImage[] targets = method.targets(s, true, classes);
+      float[] imageLabels = method.imageLabels(s, true, classes);
       if (targets != null && targets[0] != null) {
-        validation.add(new Example(s.id(), s.loadImage(), targets,
-            method.imageLabels(s, true, classes)));
+        validation.add(new Example(s.id(), method.loadImage(s), targets, imageLabels));
+      } else if (heldOut.contains(s.id()) && (targets != null || imageLabels != null)) {
+        // The method cannot validate on it (e.g. it learns from tags): train on it instead.
+        Example e = new Example(s.id(), method.loadImage(s), targets != null ? targets
+            : new LabelImage[method.tasks(classes).size()], imageLabels);
+        channels = Math.max(channels, e.image().channels());
+        train.add(e);
+        strong.add(s.id());
       }
       progress.progress(++done, total, s.id());
     }

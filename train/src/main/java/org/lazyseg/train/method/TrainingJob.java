@@ -38,17 +38,20 @@ public final class TrainingJob {
   private final Dataset data;
   private final Method method;
   private final TrainingData.Selection selection;
+  private final TrainConfig given;
   private final TrainConfig config;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private int width = 16;
   private int depth = 4;
   private String profileName = "custom";
+  private Path pretrained;
 
   public TrainingJob(Dataset data, Method method, TrainingData.Selection selection,
       TrainConfig config) {
     this.data = data;
     this.method = method;
     this.selection = selection;
+    this.given = config;
     this.config = method.adjust(config);
   }
 
@@ -78,16 +81,54 @@ public final class TrainingJob {
     return config;
   }
 
+  /**
+   * Starts from the best checkpoint of this finished run instead of random weights (and
+   * instead of the method's own {@link Method#pretraining} phase), e.g. a pre-training run
+   * an experiment shares between settings.
+   */
+  public TrainingJob optPretrained(Path run) {
+    this.pretrained = run;
+    return this;
+  }
+
   /** Loads the examples (the slow part before training; reports per image). */
   public TrainingData load(ProgressCallback progress) {
     return TrainingData.load(data, method, selection, progress);
   }
 
-  /** Trains into {@code runDir}, or resumes the run there. */
+  /** Folder of the pre-training phase inside a run, see {@link Method#pretraining}. */
+  public static final String PRETRAIN_DIR = "pretrain";
+
+  /**
+   * Trains into {@code runDir}, or resumes the run there. A method with a
+   * {@link Method#pretraining} phase first trains (or resumes) that phase into
+   * {@code runDir/pretrain} with the same selection, settings and listeners, unless this run
+   * already has a checkpoint (then the first phase is over), and starts from its best
+   * checkpoint. Each phase gets the whole time budget.
+   */
   public TrainingResult run(Path runDir, TrainingData td) throws IOException {
+    Path start = pretrained;
+    Method first = method.pretraining();
+    if (start == null && first != null) {
+      start = runDir.resolve(PRETRAIN_DIR);
+      if (new RunFolder(runDir).checkpoint(RunFolder.LAST) == null) {
+        TrainingJob phase = new TrainingJob(data, first, selection, given)
+            .optWidth(width).optDepth(depth).optProfileName(profileName);
+        listeners.forEach(phase::addListener);
+        phase.run(start, phase.load(ProgressCallback.NONE));
+      }
+    }
+    Path initial = null;
+    if (start != null) {
+      initial = new RunFolder(start).checkpoint(RunFolder.BEST);
+      if (initial == null) {
+        throw new IOException("no checkpoint '" + RunFolder.BEST + "' in " + start
+            + " to start from");
+      }
+    }
     int classes = data.classNames().size();
     ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
-        .optWidth(width).optDepth(depth);
+        .optWidth(width).optDepth(depth).optNetwork(method.network());
     method.tasks(classes).forEach(spec::addTask);
     ModelSpec built = spec.build();
 
@@ -99,7 +140,8 @@ public final class TrainingJob {
         td.validation().stream().map(e -> e.id()).toList()));
     TrainingRun run = new TrainingRun(runDir, built, config)
         .optObjective(method.objective(built.tasks()))
-        .optRoundHook(method.roundHook(td, runDir));
+        .optRoundHook(method.roundHook(td, runDir))
+        .optInitialModel(initial);
     listeners.forEach(run::addListener);
     return run.run(td.train(), td.validation());
   }

@@ -66,7 +66,8 @@ public final class UNet extends AbstractBlock {
     }
   }
 
-  private static Block twoConvBlock(int filters) {
+  /** (3x3 conv, padding 1 -> batch norm -> LeakyReLU 0.01) twice. */
+  static Block twoConvBlock(int filters) {
     SequentialBlock block = new SequentialBlock();
     for (int k = 0; k < 2; k++) {
       block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
@@ -103,15 +104,8 @@ public final class UNet extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    NDArray[] skips = new NDArray[depth];
-    for (int i = 0; i < depth; i++) {
-      if (i > 0) {
-        x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
-      }
-      x = down.get(i).forward(ps, new NDList(x), training, params).singletonOrThrow();
-      skips[i] = x;
-    }
+    NDArray[] skips = encode(down, ps, inputs.singletonOrThrow(), training, params);
+    NDArray x = skips[depth - 1];
     for (int k = 0; k < depth - 1; k++) {
       int level = depth - 2 - k;
       NDArray merged = NDArrays.concat(new NDList(Upsample2x.upsample(x), skips[level]), 1);
@@ -128,11 +122,7 @@ public final class UNet extends AbstractBlock {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape in = inputShapes[0];
     long n = in.get(0), h = in.get(2), w = in.get(3);
-    long channels = in.get(1);
-    for (int i = 0; i < depth; i++) {
-      down.get(i).initialize(manager, dataType, new Shape(n, channels, h >> i, w >> i));
-      channels = width << i;
-    }
+    long channels = initializeEncoder(down, width, manager, dataType, in);
     for (int k = 0; k < depth - 1; k++) {
       int level = depth - 2 - k;
       long merged = channels + (width << level);
@@ -146,7 +136,37 @@ public final class UNet extends AbstractBlock {
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape in = inputShapes[0];
+    return outputShapes(inputShapes[0], heads);
+  }
+
+  /** The contracting path: level i's features (the skips), the last one the bottleneck. */
+  static NDArray[] encode(List<Block> down, ParameterStore ps, NDArray x, boolean training,
+      PairList<String, Object> params) {
+    NDArray[] skips = new NDArray[down.size()];
+    for (int i = 0; i < skips.length; i++) {
+      if (i > 0) {
+        x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+      }
+      x = down.get(i).forward(ps, new NDList(x), training, params).singletonOrThrow();
+      skips[i] = x;
+    }
+    return skips;
+  }
+
+  /** Initialises the contracting path for input {@code in}; returns the bottleneck's width. */
+  static long initializeEncoder(List<Block> down, int width, NDManager manager,
+      DataType dataType, Shape in) {
+    long n = in.get(0), h = in.get(2), w = in.get(3);
+    long channels = in.get(1);
+    for (int i = 0; i < down.size(); i++) {
+      down.get(i).initialize(manager, dataType, new Shape(n, channels, h >> i, w >> i));
+      channels = width << i;
+    }
+    return channels;
+  }
+
+  /** One (N, K_t, H, W) logits shape per head. */
+  static Shape[] outputShapes(Shape in, int[] heads) {
     Shape[] out = new Shape[heads.length];
     for (int t = 0; t < heads.length; t++) {
       out[t] = new Shape(in.get(0), heads[t], in.get(2), in.get(3));

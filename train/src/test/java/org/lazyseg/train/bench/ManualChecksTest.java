@@ -20,7 +20,6 @@ import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingRun;
-import org.lazyseg.train.nn.UNet;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.testing.Discs;
 
@@ -86,7 +85,7 @@ class ManualChecksTest {
     ModelSpec spec = ModelSpec.builder().setChannels(3).addTask(Task.of("fg", 2))
         .optWidth(2).optDepth(2).optNormalization(Normalization.identity(3)).build();
     try (NDManager m = NDManager.newBaseManager()) {
-      UNet net = spec.newBlock();
+      ai.djl.nn.Block net = spec.newBlock();
       net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
       FloatImage image = new FloatImage(6000, 4000, 3);
       long t = System.nanoTime();

@@ -207,6 +207,57 @@ class TrainingRunTest {
   }
 
   @Test
+  void aBudgetUsedUpBeforeTheFirstStepStillTrainsOneStepAndCheckpoints() throws IOException {
+    TrainingResult r = new TrainingRun(dir, tinySpec(Task.of("fg", 2)),
+        tinyConfig().setEpochs(3).optBudgetMinutes(1e-9).build())
+        .run(Discs.examples(2, 40, 9), List.of());
+    assertThat(r.steps()).isEqualTo(1);
+    assertThat(r.epochs()).isEqualTo(1);
+    assertThat(r.stoppedByBudget()).isTrue();
+    assertThat(new RunFolder(dir).checkpoint(RunFolder.BEST)).isNotNull();
+  }
+
+  @Test
+  void metricsBreakTheStepLoopIntoComputeAndWaitingForData() throws IOException {
+    new TrainingRun(dir, tinySpec(Task.of("fg", 2)), tinyConfig().setEpochs(2).build())
+        .run(Discs.examples(3, 40, 10), Discs.examples(1, 40, 11));
+    List<String> lines = Files.readAllLines(new RunFolder(dir).metricsFile());
+    assertThat(lines.get(0)).endsWith("seconds,steps,loop_s,step_s,wait_s");
+    assertThat(lines).hasSize(3);
+    for (String line : lines.subList(1, 3)) {
+      String[] f = line.split(",");
+      double seconds = Double.parseDouble(f[5]), loop = Double.parseDouble(f[7]);
+      double step = Double.parseDouble(f[8]), wait = Double.parseDouble(f[9]);
+      assertThat(step).isPositive();
+      assertThat(wait).isNotNegative();
+      // Rounded to milliseconds in the file.
+      assertThat(step + wait).isLessThanOrEqualTo(loop + 0.002);
+      assertThat(loop).isLessThanOrEqualTo(seconds + 0.001);
+    }
+  }
+
+  @Test
+  void thePapersMultiTaskNetworkTrainsAndReopensForPrediction() throws IOException {
+    List<Example> train = new ArrayList<>();
+    for (Example e : Discs.examples(3, 40, 12)) {
+      LabelImage mask = e.targets()[0];
+      train.add(new Example(e.id(), e.image(), new LabelImage[] {mask, mask, null}));
+    }
+    ModelSpec spec = ModelSpec.builder().setChannels(1).optWidth(4).optDepth(3)
+        .addTask(Task.of("segmentation", 2)).addTask(Task.of("detection", 2))
+        .addTask(Task.of("separation", 2)).optNetwork(ModelSpec.MULTITASK_DECODER).build();
+    TrainingResult r = new TrainingRun(dir, spec, tinyConfig().setEpochs(1).build())
+        .run(train, List.of());
+    assertThat(r.steps()).isEqualTo(3);
+    try (Predictor p = Predictor.open(dir, RunFolder.LAST)) {
+      assertThat(p.spec().network()).isEqualTo(ModelSpec.MULTITASK_DECODER);
+      float[][][] probs = p.probabilities(train.get(0).image(), 0, 1, 2);
+      assertThat(probs).hasNumberOfRows(3);
+      assertThat(probs[2][1]).hasSize(40 * 40);
+    }
+  }
+
+  @Test
   void colourImagesTrainAGreyModelAndBudgetStopsEarly() throws IOException {
     List<Example> train = new ArrayList<>();
     for (Example e : Discs.examples(2, 32, 8)) {

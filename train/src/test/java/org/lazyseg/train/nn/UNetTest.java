@@ -74,6 +74,42 @@ class UNetTest {
   }
 
   @Test
+  void bilinearUpsamplingOfRandomInputMatchesTheClampedTwoTapFormula() {
+    int c = 2, h = 5, w = 7;
+    java.util.Random rnd = new java.util.Random(4);
+    float[] in = new float[c * h * w];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = rnd.nextFloat() * 10 - 5;
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[] y = Upsample2x.upsample(m.create(in, new Shape(1, c, h, w))).toFloatArray();
+      // Oracle: per axis, out 2i = .25 x[i-1] + .75 x[i], out 2i+1 = .75 x[i] + .25 x[i+1],
+      // indices clamped (PyTorch bilinear, align_corners=False, scale 2).
+      for (int ch = 0; ch < c; ch++) {
+        for (int oy = 0; oy < 2 * h; oy++) {
+          for (int ox = 0; ox < 2 * w; ox++) {
+            double v = 0;
+            for (int[] ty : taps(oy, h)) {
+              for (int[] tx : taps(ox, w)) {
+                v += ty[1] / 4.0 * tx[1] / 4.0 * in[(ch * h + ty[0]) * w + tx[0]];
+              }
+            }
+            assertThat(y[(ch * 2 * h + oy) * 2 * w + ox]).isCloseTo((float) v,
+                org.assertj.core.data.Offset.offset(1e-5f));
+          }
+        }
+      }
+    }
+  }
+
+  /** {index, weight in quarters} of the two source pixels of output o along an axis of n. */
+  private static int[][] taps(int o, int n) {
+    int i = o / 2;
+    int other = o % 2 == 0 ? Math.max(0, i - 1) : Math.min(n - 1, i + 1);
+    return new int[][] {{i, 3}, {other, 1}};
+  }
+
+  @Test
   void bilinearUpsamplingPassesGradientsBack() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomNormal(new Shape(2, 3, 4, 6));
@@ -82,7 +118,7 @@ class UNetTest {
           ai.djl.engine.Engine.getInstance().newGradientCollector()) {
         c.backward(Upsample2x.upsample(x).sum());
       }
-      // Each input pixel's weights sum to 2 per axis (border pixels via the replicate pad).
+      // Each input pixel's weights sum to 2 per axis (border pixels too, as with clamping).
       assertThat(x.getGradient().toFloatArray()).containsOnly(4f);
     }
   }

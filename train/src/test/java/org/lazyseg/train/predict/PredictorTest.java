@@ -15,7 +15,6 @@ import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.data.Normalization;
-import org.lazyseg.train.nn.UNet;
 
 class PredictorTest {
   private static final ModelSpec SPEC = ModelSpec.builder().setChannels(1)
@@ -32,13 +31,13 @@ class PredictorTest {
   }
 
   /** DJL prefixes child names with their index, e.g. "11head0_weight". */
-  private static ai.djl.nn.Parameter parameter(UNet net, String suffix) {
+  private static ai.djl.nn.Parameter parameter(ai.djl.nn.Block net, String suffix) {
     return net.getParameters().stream().filter(p -> p.getKey().endsWith(suffix))
         .findFirst().orElseThrow().getValue();
   }
 
-  private static UNet initialised(NDManager m) {
-    UNet net = SPEC.newBlock();
+  private static ai.djl.nn.Block initialised(NDManager m) {
+    ai.djl.nn.Block net = SPEC.newBlock();
     net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
     return net;
   }
@@ -46,7 +45,7 @@ class PredictorTest {
   @Test
   void constantOutputTilesStitchToTheSameConstantAtAnySize() {
     try (NDManager m = NDManager.newBaseManager()) {
-      UNet net = initialised(m);
+      ai.djl.nn.Block net = initialised(m);
       // Zero head weights, bias (0, 1): every pixel's logits are (0, 1) whatever the input.
       parameter(net, "head0_weight").getArray().muli(0);
       parameter(net, "head0_bias").getArray().set(new float[] {0f, 1f});
@@ -69,7 +68,7 @@ class PredictorTest {
   @Test
   void anImageOfExactlyOneTileEqualsTheDirectForwardPass() {
     try (NDManager m = NDManager.newBaseManager()) {
-      UNet net = initialised(m);
+      ai.djl.nn.Block net = initialised(m);
       FloatImage image = noise(32, 24, 1, 3);
       try (Predictor p = Predictor.of(net, SPEC, m, 32)) {
         float[][] tiled = p.probabilities(image, 1);
@@ -90,7 +89,7 @@ class PredictorTest {
   @Test
   void overlappingTilesGiveProbabilitiesForEveryPixelOfOddSizes() {
     try (NDManager m = NDManager.newBaseManager()) {
-      UNet net = initialised(m);
+      ai.djl.nn.Block net = initialised(m);
       try (Predictor p = Predictor.of(net, SPEC, m, 16).setTileBatch(3)) {
         float[][][] prob = p.probabilities(noise(53, 37, 1, 4), 0, 1);
         for (float[][] head : prob) {

@@ -1,0 +1,19 @@
+package org.lazyseg.train.experiment;
+
+import java.io.IOException;
+
+/**
+ * A named experiment ({@code lazyseg experiment --preset NAME}): which datasets, label
+ * simulations, runs and measures make one of the papers' comparisons, and the table they
+ * fill. Every run and evaluation goes through the {@link ExperimentContext}, which keeps
+ * what is finished, so a preset started again (or another preset asking for the same run)
+ * skips it.
+ */
+public interface Preset {
+  String name();
+
+  /** One line for {@code --list}. */
+  String description();
+
+  void run(ExperimentContext ctx) throws IOException;
+}

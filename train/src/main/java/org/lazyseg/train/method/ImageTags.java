@@ -1,0 +1,477 @@
+package org.lazyseg.train.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.lazyseg.core.data.DatasetException;
+import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.weak.SuperpixelVoting;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.Task;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.data.Augmentation;
+import org.lazyseg.train.data.Example;
+import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.engine.RoundHook;
+import org.lazyseg.train.loss.TagLosses;
+import org.lazyseg.train.nn.GlobalWeightedPooling;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
+
+/**
+ * Segmentation from image-level tags (paper 003, SPEC section 5): one foreground map per
+ * class, pooled to a class score ({@link GlobalWeightedPooling}) and trained with binary
+ * cross-entropy against tags.csv on positive and negative images; then masks from the maps,
+ * refined by superpixel voting, and rounds of fine-tuning with Dice loss against the voted
+ * masks, re-voted from the new outputs after each round. No voting at inference.
+ *
+ * <p>Stages and engine rounds: the profile's E epochs become rounds of
+ * {@code ceil(E / 5)} epochs; the classification stage spans about 5 of them and each
+ * refinement stage one more (the paper: 100 epochs, then 20 per refinement round). So the
+ * quick profile (5 epochs) runs 5 + 2 epochs, standard (20) 20 + 4 + 4, paper (100)
+ * 100 + 20 + 20. After each stage but the last the network is kept as checkpoint
+ * {@code stageS} (S = 0: classification only, S = r: after refinement round r); the final
+ * stage is checkpoint {@code last}. RUN/refinement.csv records each vote.
+ *
+ * <p>Tags describe whole images, so training crops must hold whole images: {@link #adjust}
+ * keeps only flips and 90-degree turns (no zoom or free rotation that cut corners off) and
+ * training stops with a message when an image is larger than the crop (cut patches first:
+ * {@code lazyseg patches --size S}). Smaller images are padded; the padding takes part in
+ * the pooled score like any background.
+ *
+ * <p>Options ({@code -O key=value}): {@code pooling=gwp|gap|gmp} (default gwp), {@code r}
+ * (GWP parameter, default 5), {@code refine} (refinement rounds, default 2), {@code vote}
+ * (superpixel share, default 0.2), {@code scale} (Felzenszwalb scale, default 100) and
+ * {@code crop} (training crop = the patch size; default the profile's) and
+ * {@code dice-weight} (weight of the refinement loss, default 0.1, see
+ * {@link #DEFAULT_DICE_WEIGHT}).
+ *
+ * <p>A method instance remembers the crop and stage layout that {@link #adjust} chose, so
+ * use one instance per training job (as {@link Methods#create} gives).
+ */
+public final class ImageTags implements Method {
+  public static final String NAME = "tags";
+  /** Where each vote's statistics go in the run folder. */
+  public static final String REFINEMENT_FILE = "refinement.csv";
+  /** Classification gets this many engine rounds for each refinement round's one. */
+  static final int CLASSIFICATION_SHARE = 5;
+  /** A pixel is foreground in a map when its score exceeds this. */
+  static final float THRESHOLD = 0.5f;
+
+  private static final Set<String> OPTIONS =
+      Set.of("pooling", "r", "refine", "vote", "scale", "crop", "dice-weight");
+  /**
+   * Weight of the refinement Dice loss [R]. Adam's second-moment estimate still holds the
+   * small gradients of the converged classification loss when refinement starts, and lags
+   * for hundreds of steps, so the first Dice steps are several times the learning rate; at
+   * the quick profile's 1e-3 (the paper fine-tunes with RMSprop at 1e-4) that drove the maps
+   * to light whole images (DSB2018 patches: accuracy 0.98 to 0.68). Weight 0.1 damps those
+   * steps (accuracy 0.89 after a round); once Adam has adapted the weight no longer matters.
+   */
+  static final double DEFAULT_DICE_WEIGHT = 0.1;
+
+  private final GlobalWeightedPooling pooling;
+  private final int refineRounds;
+  private final double voteShare;
+  private final double scale;
+  /** The crop asked for with {@code -O crop=S}, 0 = the profile's. */
+  private int cropOption;
+  private double diceWeight = DEFAULT_DICE_WEIGHT;
+  private int classificationRounds = 1;
+  private int crop;
+
+  public ImageTags(GlobalWeightedPooling pooling, int refineRounds, double voteShare,
+      double scale) {
+    if (refineRounds < 0 || !(voteShare >= 0 && voteShare <= 1) || !(scale > 0)) {
+      throw new IllegalArgumentException("tags: need refine >= 0, vote in [0, 1], scale > 0: "
+          + refineRounds + ", " + voteShare + ", " + scale);
+    }
+    this.pooling = pooling;
+    this.refineRounds = refineRounds;
+    this.voteShare = voteShare;
+    this.scale = scale;
+  }
+
+  /** The paper's defaults with r = 5: GWP, 2 refinement rounds, vote 0.2, scale 100. */
+  public ImageTags() {
+    this(GlobalWeightedPooling.gwp(5), 2, SuperpixelVoting.DEFAULT_THRESHOLD,
+        SuperpixelVoting.DEFAULT_SCALE);
+  }
+
+  /** From {@code -O} options; rejects unknown keys and bad values with a clear message. */
+  public static ImageTags create(Map<String, String> options) {
+    Options.requireKnown(NAME, options, OPTIONS);
+    String kind = options.getOrDefault("pooling", "gwp");
+    if (!kind.equalsIgnoreCase("gwp") && options.containsKey("r")) {
+      throw new IllegalArgumentException("tags: option r applies to pooling=gwp only");
+    }
+    try {
+      ImageTags m = new ImageTags(
+          GlobalWeightedPooling.of(kind, number(options, "r", 5)),
+          (int) number(options, "refine", 2), number(options, "vote", 0.2),
+          number(options, "scale", 100));
+      int crop = (int) number(options, "crop", 0);
+      if (crop < 0) {
+        throw new IllegalArgumentException("crop must be >= 0: " + crop);
+      }
+      m.cropOption = crop;
+      double weight = number(options, "dice-weight", DEFAULT_DICE_WEIGHT);
+      if (!(weight > 0)) {
+        throw new IllegalArgumentException("dice-weight must be > 0: " + weight);
+      }
+      m.diceWeight = weight;
+      return m;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().startsWith("tags") ? e.getMessage()
+          : "tags: " + e.getMessage(), e);
+    }
+  }
+
+  private static double number(Map<String, String> options, String key, double fallback) {
+    String v = options.get(key);
+    return v == null ? fallback : Options.number(key, v);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "image tags only: pooled maps (GWP) + BCE, superpixel voting, Dice refinement rounds";
+  }
+
+  public GlobalWeightedPooling pooling() {
+    return pooling;
+  }
+
+  public int refineRounds() {
+    return refineRounds;
+  }
+
+  @Override
+  public Map<String, String> options() {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("pooling", pooling.kind().name().toLowerCase(Locale.ROOT));
+    if (pooling.kind() == GlobalWeightedPooling.Kind.GWP) {
+      o.put("r", plain(pooling.r()));
+    }
+    o.put("refine", Integer.toString(refineRounds));
+    o.put("vote", plain(voteShare));
+    o.put("scale", plain(scale));
+    if (cropOption > 0) {
+      o.put("crop", Integer.toString(cropOption));
+    }
+    o.put("dice-weight", plain(diceWeight));
+    return o;
+  }
+
+  private static String plain(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /**
+   * One 2-class head per foreground class: a softmax of two logits is the sigmoid of their
+   * difference, so each head is the paper's sigmoid map of one class, independent of the
+   * others (tags are multi-label: classes co-occur, and each tag is its own present/absent
+   * decision). One (K + 1)-class softmax head would make classes compete per pixel and its
+   * pooled scores would not be independent probabilities for the BCE. For K = 1 (DSB2018)
+   * both are the same: head 0 with 2 classes.
+   */
+  @Override
+  public List<Task> tasks(int classes) {
+    List<Task> tasks = new ArrayList<>();
+    for (int k = 1; k <= classes; k++) {
+      tasks.add(Task.of("map" + k, 2));
+    }
+    return tasks;
+  }
+
+  /** No pixel targets to start with: they come from voting, between rounds. */
+  @Override
+  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
+    return null;
+  }
+
+  /** The tags, 1 = present, 0 = absent, one per class; null for an image without tags. */
+  @Override
+  public float[] imageLabels(Sample sample, boolean strong, int classes) {
+    return sample.tags().map(t -> {
+      float[] out = new float[classes];
+      for (int k = 0; k < classes; k++) {
+        out[k] = t[k] ? 1 : 0;
+      }
+      return out;
+    }).orElse(null);
+  }
+
+  /**
+   * Rounds as the class comment says; crops of {@code -O crop=S} when given (the patch
+   * size); only flips and 90-degree turns; a time budget grows by the refinement rounds'
+   * share, so that a budget sized for classification leaves time to refine.
+   */
+  @Override
+  public TrainConfig adjust(TrainConfig config) {
+    int total = config.epochs();
+    int perRound = (total + CLASSIFICATION_SHARE - 1) / CLASSIFICATION_SHARE;
+    classificationRounds = Math.max(1, Math.round((float) total / perRound));
+    int rounds = classificationRounds + refineRounds;
+    crop = cropOption > 0 ? cropOption : config.crop();
+    Augmentation a = config.augmentation();
+    TrainConfig.Builder b = config.toBuilder()
+        .setRounds(rounds, perRound)
+        .setCrop(crop)
+        .setAugmentation(new Augmentation(a.flips(), a.rotate90(), 0, 1, 1));
+    if (config.budgetMinutes() > 0) {
+      b.optBudgetMinutes(config.budgetMinutes() * rounds / classificationRounds);
+    }
+    return b.build();
+  }
+
+  /** Engine rounds of the classification stage (after {@link #adjust}; 1 before). */
+  public int classificationRounds() {
+    return classificationRounds;
+  }
+
+  /** Round 0 .. C-1: BCE of the pooled maps against the tags; later rounds: soft Dice. */
+  @Override
+  public Objective objective(List<Task> tasks) {
+    return (outputs, batch, round) -> {
+      if (round < classificationRounds) {
+        if (batch.imageLabels() == null) {
+          return outputs.head().sum().mul(0);
+        }
+        NDList maps = new NDList(outputs.size());
+        for (NDArray logits : outputs) {
+          maps.add(foreground(logits));
+        }
+        // NDArrays.concat of a single array returns a copy cut off from autograd.
+        NDArray scores = pooling.pool(maps.size() == 1 ? maps.head() : NDArrays.concat(maps, 1));
+        return TagLosses.binaryCrossEntropy(scores, batch.imageLabels());
+      }
+      NDArray total = null;
+      int terms = 0;
+      for (int t = 0; t < outputs.size(); t++) {
+        NDArray dice = TagLosses.softDice(foreground(outputs.get(t)), batch.targets()[t]);
+        if (dice != null) {
+          total = total == null ? dice : total.add(dice);
+          terms++;
+        }
+      }
+      return total == null ? outputs.head().sum().mul(0) : total.div(terms).mul((float) diceWeight);
+    };
+  }
+
+  /** (N, 2, H, W) logits to (N, 1, H, W) foreground probabilities. */
+  static NDArray foreground(NDArray logits) {
+    return logits.softmax(1).get(":, 1:2");
+  }
+
+  /**
+   * Checks that every training image fits in the crop, then returns the hook that keeps
+   * each stage's network and re-votes the pixel targets after it.
+   */
+  @Override
+  public RoundHook roundHook(TrainingData data, Path runDir) {
+    if (crop > 0) {
+      for (Example e : data.train()) {
+        FloatImage im = e.image();
+        if (im.width() > crop || im.height() > crop) {
+          throw new DatasetException(e.id() + ": image " + im.width() + "x" + im.height()
+              + " is larger than the training crop " + crop + "; tags describe whole images, "
+              + "so a random sub-crop could miss the object. Cut patches first (lazyseg patches"
+              + " --size " + crop + ") or train with --crop >= the largest side");
+        }
+      }
+    }
+    Map<String, LabelImage> superpixels = new HashMap<>();
+    return (round, predictor, examples) -> {
+      if (round < classificationRounds - 1) {
+        return;
+      }
+      int stage = round - classificationRounds + 1;
+      keepStage(runDir, stage);
+      relabel(stage, predictor, examples, superpixels, runDir);
+    };
+  }
+
+  /** The checkpoint name of the network after {@code stage} (0 = classification only). */
+  public static String stageCheckpoint(int stage) {
+    return "stage" + stage;
+  }
+
+  /**
+   * The checkpoint of a finished stage in a run folder: {@code stageS}, or {@code last} for
+   * the final stage; null when the run did not get that far.
+   */
+  public String checkpointOfStage(Path runDir, int stage) {
+    RunFolder run = new RunFolder(runDir);
+    if (run.checkpoint(stageCheckpoint(stage)) != null) {
+      return stageCheckpoint(stage);
+    }
+    if (stage == refineRounds && run.checkpoint(RunFolder.LAST) != null) {
+      Path state = run.checkpoint(RunFolder.LAST).resolve(RunFolder.STATE);
+      var s = RunFolder.read(state, org.lazyseg.train.engine.CheckpointState.class);
+      if (s.epoch() >= s.config().epochs()) {
+        return RunFolder.LAST;
+      }
+    }
+    return null;
+  }
+
+  /** Copies checkpoint last (just written at the round's end) to stageS, once. */
+  private static void keepStage(Path runDir, int stage) {
+    RunFolder run = new RunFolder(runDir);
+    String name = stageCheckpoint(stage);
+    Path last = run.checkpoint(RunFolder.LAST);
+    if (run.checkpoint(name) != null || last == null) {
+      return; // a resumed run: the stage was kept before (or a hook called outside a run)
+    }
+    try {
+      Path tmp = run.prepareTemporary(name);
+      try (Stream<Path> files = Files.list(last)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, tmp.resolve(f.getFileName()));
+        }
+      }
+      run.publish(tmp, name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep " + name + " in " + run.checkpoints(), e);
+    }
+  }
+
+  /**
+   * New pixel targets from the current network: per class, the map above 1/2, voted into
+   * superpixels; all background for an image tagged absent; none (ignored) for a class
+   * without a tag or a positive image whose vote is empty.
+   */
+  private void relabel(int stage, Predictor predictor, List<Example> examples,
+      Map<String, LabelImage> superpixels, Path runDir) {
+    int positives = 0, voted = 0;
+    double rawShare = 0, votedShare = 0;
+    for (Example e : examples) {
+      float[] tags = e.imageLabels();
+      LabelImage[] targets = e.targets();
+      if (tags == null) {
+        continue;
+      }
+      float[][] maps = maps(predictor, e.image());
+      int w = e.image().width(), h = e.image().height();
+      for (int k = 0; k < targets.length && k < tags.length; k++) {
+        if (Float.isNaN(tags[k])) {
+          targets[k] = null;
+        } else if (tags[k] == 0) {
+          targets[k] = new LabelImage(w, h);
+        } else {
+          positives++;
+          LabelImage raw = threshold(maps[k], w, h);
+          LabelImage sp = superpixels.computeIfAbsent(e.id(), id -> superpixels(e.image()));
+          LabelImage vote = SuperpixelVoting.vote(sp, raw, voteShare);
+          double share = share(vote);
+          rawShare += share(raw);
+          votedShare += share;
+          voted += share > 0 ? 1 : 0;
+          targets[k] = share > 0 ? vote : null;
+        }
+      }
+    }
+    String line = String.format(Locale.ROOT, "%d,%d,%d,%.5f,%.5f%n", stage, positives, voted,
+        positives == 0 ? 0 : rawShare / positives, positives == 0 ? 0 : votedShare / positives);
+    try {
+      Path file = runDir.resolve(REFINEMENT_FILE);
+      if (!Files.exists(file)) {
+        Files.writeString(file, "stage,positive_maps,voted_nonempty,raw_share,voted_share\n",
+            StandardCharsets.UTF_8);
+      }
+      Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot write " + runDir.resolve(REFINEMENT_FILE), ex);
+    }
+  }
+
+  /** Felzenszwalb superpixels with this method's scale (the paper's 100). */
+  public LabelImage superpixels(FloatImage image) {
+    return SuperpixelVoting.superpixels(image, scale, SuperpixelVoting.DEFAULT_SIGMA,
+        SuperpixelVoting.DEFAULT_MIN_SIZE);
+  }
+
+  /** Votes a map's mask into superpixels with this method's share (the paper's 0.2). */
+  public LabelImage vote(LabelImage superpixels, LabelImage mask) {
+    return SuperpixelVoting.vote(superpixels, mask, voteShare);
+  }
+
+  /** Foreground probability of each class, [class - 1][pixel], one pass over the tiles. */
+  public static float[][] maps(Predictor predictor, FloatImage image) {
+    int heads = predictor.spec().tasks().size();
+    int[] all = new int[heads];
+    for (int t = 0; t < heads; t++) {
+      all[t] = t;
+    }
+    float[][][] p = predictor.probabilities(image, all);
+    float[][] out = new float[heads][];
+    for (int t = 0; t < heads; t++) {
+      out[t] = p[t][1];
+    }
+    return out;
+  }
+
+  /** 1 where the map exceeds 1/2. */
+  public static LabelImage threshold(float[] map, int width, int height) {
+    int[] d = new int[map.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = map[i] > THRESHOLD ? 1 : 0;
+    }
+    return new LabelImage(width, height, d);
+  }
+
+  private static double share(LabelImage mask) {
+    int n = 0;
+    for (int v : mask.data()) {
+      n += v > 0 ? 1 : 0;
+    }
+    return (double) n / mask.data().length;
+  }
+
+  /**
+   * Each pixel gets the class whose map is highest there, if that map exceeds 1/2; the
+   * probabilities are {1 - max_k p_k, p_1, ..., p_K} (for K = 1 exactly {1 - p, p}).
+   */
+  @Override
+  public Segmentation segment(Predictor predictor, FloatImage image) {
+    float[][] maps = maps(predictor, image);
+    int n = image.width() * image.height();
+    int[] classes = new int[n];
+    float[][] probabilities = new float[maps.length + 1][];
+    probabilities[0] = new float[n];
+    for (int i = 0; i < n; i++) {
+      float best = 0;
+      for (int k = 0; k < maps.length; k++) {
+        if (maps[k][i] > best) {
+          best = maps[k][i];
+          classes[i] = maps[k][i] > THRESHOLD ? k + 1 : 0;
+        }
+      }
+      probabilities[0][i] = 1 - best;
+    }
+    System.arraycopy(maps, 0, probabilities, 1, maps.length);
+    LabelImage labels = new LabelImage(image.width(), image.height(), classes);
+    return new Segmentation(labels, Segmentation.instances(labels, null), probabilities);
+  }
+}

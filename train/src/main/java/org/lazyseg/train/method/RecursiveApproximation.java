@@ -1,0 +1,467 @@
+package org.lazyseg.train.method;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Connectivity;
+import org.lazyseg.core.weak.LevelSetGrowth;
+import org.lazyseg.train.Task;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.engine.RoundHook;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
+
+/**
+ * Recursive approximation tasks (paper 000, SPEC section 3). Head 0 learns the segmentation
+ * from the few strong masks, head 1 the "approximation" from partial masks that grow towards
+ * the object boundaries between rounds, and an optional head 2 the separation of touching
+ * objects from scribbles.
+ *
+ * <p>Training runs {@code rounds} rounds. After each round but the last, every weakly
+ * labelled training image (a partial mask, no strong mask) gets a new approximation label
+ * ({@link #relabel}): the current label joined with the network's approximation A, grown by
+ * level sets ({@link LevelSetGrowth}) inside the predicted foreground S with
+ * {@code lambda}, united with the annotator's partial mask. {@link Rounds} keeps every
+ * round's labels in the run folder and, where the truth is known, their mean Dice per round.
+ * Prediction ({@link #segment}) grows the approximation head's output inside the
+ * segmentation head's with the larger {@code lambda-pred}.
+ *
+ * <p>Choices the paper leaves open [R], recorded in SPEC section 3:
+ * <ul>
+ *   <li>A strong image's approximation target is its strong mask (the exact approximation),
+ *       never re-labelled; weak images learn their partial masks ("rest" = 0 elsewhere).</li>
+ *   <li>A = the network's approximation united with the current label, restricted to the
+ *       8-connected components that meet the current label: an object the network
+ *       imagines where the annotator marked nothing does not become a new label. So labels
+ *       never shrink and never gain objects.</li>
+ *   <li>S = the segmentation head's foreground, minus the pixels the separation head calls
+ *       interface (probability &gt; 1/2) when the network has one; seeds are A's
+ *       8-connected components (the paper's steps 1 to 4), classes by seed.</li>
+ *   <li>lambda = 0.1 during training (the paper's "small values"), 10 rounds. For the
+ *       final prediction ("a larger value") lambda-pred = infinity: A united with the parts
+ *       of S that A's objects own. On GlaS after a short training (9.4% strong, 4 rounds of
+ *       50 steps) test-A object Dice rose monotonically with lambda-pred: 0.15 (0), 0.21
+ *       (1), 0.27 (3), 0.33 (10), 0.38 (infinity), while the approximations were still
+ *       cores; the segmentation head alone scored 0.48 there.</li>
+ * </ul>
+ *
+ * <p>Training length: a profile gives E epochs of N steps. Unless {@code epochs-per-round}
+ * or {@code steps-per-round} is set, the method keeps the profile's E x N steps and splits
+ * them into the rounds: whole epochs per round where E &gt;= rounds, else one epoch of
+ * E x N / rounds steps per round.
+ *
+ * <p>An instance keeps state between {@link #targets} and {@link #roundHook}: the samples it
+ * saw (to load the truth for the per-round Dice) and whether any had scribbles. Use one
+ * instance per training job, as {@link TrainingJob} does.
+ */
+public final class RecursiveApproximation implements Method {
+  public static final String NAME = "recursive";
+  public static final String APPROXIMATION = "approximation";
+  /** Head indices. */
+  public static final int SEGMENTATION_HEAD = 0;
+  public static final int APPROXIMATION_HEAD = 1;
+  public static final int SEPARATION_HEAD = 2;
+
+  /**
+   * The method's settings.
+   *
+   * @param rounds T, training rounds (labels are re-computed T - 1 times, between rounds)
+   * @param epochsPerRound 0 = from the profile (see the class comment)
+   * @param stepsPerRound 0 = from the profile; otherwise one epoch of this many steps a round
+   * @param lambda growth speed while training
+   * @param lambdaPred growth speed of the final prediction
+   * @param prediction the final segmentation: "grow" (the paper), "grow-keep" or
+   *     "segmentation" (see {@link RecursiveApproximation#segment})
+   * @param separation "auto" (a separation head when some training image has a scribble
+   *     pixel),
+   *     "true" or "false"
+   * @param truth a dataset folder whose masks/ are the truth of the weakly labelled images,
+   *     for the per-round Dice only (never trained on); null = the training dataset's own
+   *     masks of the images outside the strong subset
+   * @param overlays how many weak images get pictures of their labels per round
+   */
+  public record Settings(int rounds, int epochsPerRound, int stepsPerRound, double lambda,
+      double lambdaPred, String prediction, String separation, String truth, int overlays) {
+    /** Final segmentations: see {@link RecursiveApproximation#segment}. */
+    public static final List<String> PREDICTIONS = List.of("grow", "grow-keep", "segmentation");
+    public static final Settings DEFAULT =
+        new Settings(10, 0, 0, 0.1, Double.POSITIVE_INFINITY, "grow", "auto", null, 4);
+
+    public Settings {
+      if (rounds < 1 || epochsPerRound < 0 || stepsPerRound < 0 || overlays < 0) {
+        throw new IllegalArgumentException("method 'recursive': rounds must be >= 1 and "
+            + "epochs-per-round, steps-per-round, overlays >= 0");
+      }
+      if (epochsPerRound > 0 && stepsPerRound > 0) {
+        throw new IllegalArgumentException(
+            "method 'recursive': give epochs-per-round or steps-per-round, not both");
+      }
+      if (!(lambda >= 0) || !(lambdaPred >= 0)) {
+        throw new IllegalArgumentException(
+            "method 'recursive': lambda and lambda-pred must be >= 0 (inf allowed)");
+      }
+      if (!PREDICTIONS.contains(prediction)) {
+        throw new IllegalArgumentException("method 'recursive': prediction must be one of "
+            + PREDICTIONS + ", not '" + prediction + "'");
+      }
+      if (!List.of("auto", "true", "false").contains(separation)) {
+        throw new IllegalArgumentException(
+            "method 'recursive': separation must be auto, true or false, not '" + separation + "'");
+      }
+    }
+
+    /** Parses {@code -O key=value} settings; unknown keys are rejected with the known ones. */
+    public static Settings parse(Map<String, String> o) {
+      Options.requireKnown(NAME, o, java.util.Set.copyOf(KEYS));
+      Settings d = DEFAULT;
+      return new Settings(
+          o.containsKey("rounds") ? Options.integer("rounds", o.get("rounds")) : d.rounds,
+          o.containsKey("epochs-per-round")
+              ? Options.integer("epochs-per-round", o.get("epochs-per-round")) : d.epochsPerRound,
+          o.containsKey("steps-per-round")
+              ? Options.integer("steps-per-round", o.get("steps-per-round")) : d.stepsPerRound,
+          o.containsKey("lambda") ? lambdaOf("lambda", o.get("lambda")) : d.lambda,
+          o.containsKey("lambda-pred") ? lambdaOf("lambda-pred", o.get("lambda-pred"))
+              : d.lambdaPred,
+          o.getOrDefault("prediction", d.prediction),
+          o.getOrDefault("separation", d.separation),
+          emptyToNull(o.get("truth")),
+          o.containsKey("overlays") ? Options.integer("overlays", o.get("overlays")) : d.overlays);
+    }
+
+    static final List<String> KEYS = List.of("rounds", "epochs-per-round", "steps-per-round",
+        "lambda", "lambda-pred", "prediction", "separation", "truth", "overlays");
+
+    Map<String, String> asMap() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("rounds", Integer.toString(rounds));
+      m.put("epochs-per-round", Integer.toString(epochsPerRound));
+      m.put("steps-per-round", Integer.toString(stepsPerRound));
+      m.put("lambda", number(lambda));
+      m.put("lambda-pred", number(lambdaPred));
+      m.put("prediction", prediction);
+      m.put("separation", separation);
+      if (truth != null) {
+        m.put("truth", truth);
+      }
+      m.put("overlays", Integer.toString(overlays));
+      return m;
+    }
+
+    /** A number, or "inf". */
+    private static double lambdaOf(String key, String v) {
+      String t = v.trim().toLowerCase(Locale.ROOT);
+      return t.equals("inf") || t.equals("infinity") ? Double.POSITIVE_INFINITY
+          : Options.number(key, t);
+    }
+
+    private static String number(double v) {
+      return Double.isInfinite(v) ? "inf" : Double.toString(v);
+    }
+
+    private static String emptyToNull(String v) {
+      return v == null || v.isBlank() ? null : v;
+    }
+  }
+
+  private final Settings options;
+  /** Samples seen by {@link #targets} that the round hook re-labels, by id. */
+  private final Map<String, Sample> weakSamples = new ConcurrentHashMap<>();
+  private volatile boolean sawScribbles;
+
+  public RecursiveApproximation() {
+    this(Settings.DEFAULT);
+  }
+
+  public RecursiveApproximation(Settings options) {
+    this.options = options;
+  }
+
+  public Settings settings() {
+    return options;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "segmentation (strong masks) + approximation (partial masks grown between rounds)"
+        + " + optional separation (scribbles)";
+  }
+
+  @Override
+  public List<Task> tasks(int classes) {
+    List<Task> tasks = new ArrayList<>(List.of(
+        Task.of(Supervised.SEGMENTATION, classes + 1),
+        Task.of(APPROXIMATION, classes + 1)));
+    if (withSeparation()) {
+      tasks.add(Task.of(LazyMultiTask.SEPARATION, 2));
+    }
+    return tasks;
+  }
+
+  private boolean withSeparation() {
+    return options.separation.equals("true")
+        || (options.separation.equals("auto") && sawScribbles);
+  }
+
+  /**
+   * Always three entries (segmentation, approximation, separation); the engine reads only
+   * as many as the network has heads.
+   */
+  @Override
+  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
+    boolean isStrong = strong && sample.mask().isPresent();
+    LabelImage segmentation = isStrong ? sample.loadClasses() : null;
+    LabelImage approximation = null;
+    if (isStrong) {
+      approximation = segmentation;   // the exact approximation; never re-labelled
+    } else if (sample.partial().isPresent()) {
+      approximation = Method.asClasses(sample.loadPartial(), classes);
+      weakSamples.put(sample.id(), sample);
+    }
+    LabelImage separation = null;
+    if (sample.scribbles().isPresent()) {
+      separation = sample.loadScribbles();
+      if (!sawScribbles && separation.max() > 0) {
+        sawScribbles = true;
+      }
+    }
+    if (segmentation == null && approximation == null && separation == null) {
+      return null;
+    }
+    return new LabelImage[] {segmentation, approximation, separation};
+  }
+
+  /** Also with one round: it records round 0 (the partial masks and their Dice). */
+  @Override
+  public RoundHook roundHook(TrainingData data, Path runDir) {
+    return new Rounds(runDir, data, weakSamples, options);
+  }
+
+  /** Rounds and their length; see the class comment. */
+  @Override
+  public TrainConfig adjust(TrainConfig config) {
+    int t = options.rounds;
+    TrainConfig.Builder b = config.toBuilder();
+    if (options.stepsPerRound > 0) {
+      return b.setRounds(t, 1).setStepsPerEpoch(options.stepsPerRound).build();
+    }
+    if (options.epochsPerRound > 0) {
+      return b.setRounds(t, options.epochsPerRound).build();
+    }
+    int epochs = config.epochs();
+    if (epochs >= t) {
+      return b.setRounds(t, Math.max(1, Math.round((float) epochs / t))).build();
+    }
+    long steps = (long) epochs * config.stepsPerEpoch();
+    return b.setRounds(t, 1).setStepsPerEpoch((int) Math.max(1, steps / t)).build();
+  }
+
+  @Override
+  public Map<String, String> options() {
+    Map<String, String> m = options.asMap();
+    if (options.separation.equals("auto") && !weakSamples.isEmpty()) {
+      m.put("separation", Boolean.toString(sawScribbles));   // resolved by the data
+    }
+    return m;
+  }
+
+  /**
+   * The final segmentation, by {@code prediction}: "grow" (the paper) grows the approximation
+   * head's regions inside the segmentation head's foreground S with {@code lambda-pred};
+   * instances are the grown objects (they never touch) and objects of S that hold no
+   * approximation are dropped. "grow-keep" keeps those objects as they are (class by the
+   * segmentation head). "segmentation" is the segmentation head alone (the default of
+   * {@link Method#segment}). Probabilities are the segmentation head's.
+   */
+  @Override
+  public Segmentation segment(Predictor predictor, FloatImage image) {
+    List<Task> tasks = predictor.spec().tasks();
+    int approximation = headOf(tasks, APPROXIMATION);
+    if (approximation < 0 || options.prediction.equals("segmentation")) {
+      return Method.super.segment(predictor, image);
+    }
+    int separation = headOf(tasks, LazyMultiTask.SEPARATION);
+    int[] heads = separation >= 0 ? new int[] {0, approximation, separation}
+        : new int[] {0, approximation};
+    float[][][] p = predictor.probabilities(image, heads);
+    return grow(p[0], p[1], separation >= 0 ? p[2] : null, image.width(), image.height(),
+        options.lambdaPred, options.prediction.equals("grow-keep"));
+  }
+
+  /**
+   * The final segmentation from the heads' probabilities ([class][pixel] each; separation
+   * nullable): the approximation's argmax grown inside the foreground S with {@code lambda}.
+   */
+  public static Segmentation grow(float[][] segmentation, float[][] approximation,
+      float[][] separation, int w, int h, double lambda) {
+    return grow(segmentation, approximation, separation, w, h, lambda, false);
+  }
+
+  /**
+   * The same; with {@code keepUnseeded} the 8-connected components of S that no grown object
+   * touches are kept as objects of their own, with the segmentation head's classes.
+   */
+  public static Segmentation grow(float[][] segmentation, float[][] approximation,
+      float[][] separation, int w, int h, double lambda, boolean keepUnseeded) {
+    LabelImage fg = foreground(segmentation, separation, w, h);
+    LabelImage seeds = Predictor.argmax(approximation, w, h);
+    LevelSetGrowth.Grown g = LevelSetGrowth.growClasses(seeds, fg, lambda);
+    if (keepUnseeded) {
+      int[] comp = Components.label(fg, Connectivity.EIGHT).data();
+      int[] ids = g.instances().data(), cls = g.classes().data();
+      int maxComponent = 0;
+      for (int k : comp) {
+        maxComponent = Math.max(maxComponent, k);
+      }
+      boolean[] seeded = new boolean[maxComponent + 1];
+      for (int i = 0; i < comp.length; i++) {
+        if (comp[i] > 0 && ids[i] > 0) {
+          seeded[comp[i]] = true;
+        }
+      }
+      int next = Math.max(0, g.instances().max());
+      int[] newId = new int[maxComponent + 1];
+      int[] argmax = Predictor.argmax(segmentation, w, h).data();
+      for (int i = 0; i < comp.length; i++) {
+        int k = comp[i];
+        if (k > 0 && !seeded[k] && ids[i] == 0) {
+          if (newId[k] == 0) {
+            newId[k] = ++next;
+          }
+          ids[i] = newId[k];
+          cls[i] = Math.max(1, argmax[i]);
+        }
+      }
+    }
+    return new Segmentation(g.classes(), g.instances(), segmentation);
+  }
+
+  /**
+   * S: pixels whose most likely class of the segmentation head is not background, minus
+   * those the separation head (nullable) calls interface.
+   */
+  static LabelImage foreground(float[][] segmentation, float[][] separation, int w, int h) {
+    LabelImage s = Predictor.argmax(segmentation, w, h);
+    int[] d = s.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = d[i] > 0 && (separation == null || separation[1][i] <= 0.5f) ? 1 : 0;
+    }
+    return s;
+  }
+
+  /**
+   * One re-labelling (SPEC section 3): A = {@code predicted} united with {@code current},
+   * keeping only A's 8-connected components that meet {@code current}; A grows inside
+   * {@code foreground} with {@code lambda}, seeds taken as A's components and classes by
+   * seed ({@link LevelSetGrowth#growClasses(LabelImage, LabelImage, double, LabelImage)}),
+   * united with {@code original}. The result contains {@code current} with its classes
+   * wherever {@code current} contains {@code original} (as it does from round 0 on).
+   *
+   * @param current the label of the round that ended (class ids, 0 = rest)
+   * @param predicted the approximation head's class ids
+   * @param foreground S, every positive pixel
+   * @param original the annotator's partial mask (class ids)
+   */
+  public static LabelImage relabel(LabelImage current, LabelImage predicted,
+      LabelImage foreground, double lambda, LabelImage original) {
+    return relabel(current, predicted, foreground, lambda, original, null);
+  }
+
+  /**
+   * {@link #relabel(LabelImage, LabelImage, LabelImage, double, LabelImage)} for one class
+   * when the annotator's objects are known: components of A that hold pixels of the same
+   * annotated object ({@code originalIds}) are one seed
+   * ({@link LevelSetGrowth#growLabelledSeeds}), so an object whose core fell apart into
+   * islands grows as one, with no midway gap between its islands. Null ids: as without.
+   *
+   * @param originalIds instance ids of the annotator's partial mask (single class), or null
+   */
+  public static LabelImage relabel(LabelImage current, LabelImage predicted,
+      LabelImage foreground, double lambda, LabelImage original, LabelImage originalIds) {
+    int[] cur = current.data(), pred = predicted.data();
+    LabelImage joined = new LabelImage(current.width(), current.height());
+    int[] a = joined.data();
+    for (int i = 0; i < a.length; i++) {
+      a[i] = cur[i] > 0 ? cur[i] : Math.max(0, pred[i]);
+    }
+    LabelImage components = Components.label(joined, Connectivity.EIGHT);
+    int[] c = components.data();
+    int n = Math.max(0, components.max());
+    boolean[] keep = new boolean[n + 1];
+    for (int i = 0; i < c.length; i++) {
+      if (cur[i] > 0) {
+        keep[c[i]] = true;
+      }
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!keep[c[i]]) {
+        a[i] = 0;
+        c[i] = 0;
+      }
+    }
+    if (originalIds == null) {
+      return LevelSetGrowth.growClasses(joined, foreground, lambda, original).classes();
+    }
+    // Union-find over components: two components holding pixels of one object join.
+    int[] parent = new int[n + 1];
+    for (int k = 0; k <= n; k++) {
+      parent[k] = k;
+    }
+    int[] ids = originalIds.data();
+    int maxId = Math.max(0, originalIds.max());
+    int[] firstComponent = new int[maxId + 1];
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] > 0 && c[i] > 0) {
+        if (firstComponent[ids[i]] == 0) {
+          firstComponent[ids[i]] = c[i];
+        } else {
+          int r1 = root(parent, firstComponent[ids[i]]), r2 = root(parent, c[i]);
+          parent[Math.max(r1, r2)] = Math.min(r1, r2);
+        }
+      }
+    }
+    LabelImage seeds = new LabelImage(current.width(), current.height());
+    int[] seed = seeds.data();
+    for (int i = 0; i < seed.length; i++) {
+      seed[i] = c[i] > 0 ? root(parent, c[i]) : 0;
+    }
+    int[] grown = LevelSetGrowth.growLabelledSeeds(seeds, foreground, lambda).data();
+    int[] o = original.data();
+    LabelImage out = new LabelImage(current.width(), current.height());
+    int[] d = out.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = grown[i] > 0 || o[i] > 0 ? 1 : 0;
+    }
+    return out;
+  }
+
+  private static int root(int[] parent, int k) {
+    while (parent[k] != k) {
+      parent[k] = parent[parent[k]];
+      k = parent[k];
+    }
+    return k;
+  }
+
+  static int headOf(List<Task> tasks, String name) {
+    for (int t = 0; t < tasks.size(); t++) {
+      if (tasks.get(t).name().equals(name)) {
+        return t;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,36 @@
+package org.lazyseg.train.method;
+
+import java.util.List;
+import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.Task;
+
+/**
+ * A single-task U-net trained on the partial masks alone, as if they were full masks (the
+ * paper's "WL only" baseline, SPEC section 2): it learns the inner cores, and so
+ * under-segments; strong masks are not used.
+ */
+public final class WeakOnly implements Method {
+  @Override
+  public String name() {
+    return "weak-only";
+  }
+
+  @Override
+  public String description() {
+    return "U-Net on the partial masks only, taken as full masks (baseline)";
+  }
+
+  @Override
+  public List<Task> tasks(int classes) {
+    return List.of(Task.of(Supervised.SEGMENTATION, classes + 1));
+  }
+
+  @Override
+  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
+    if (sample.partial().isEmpty()) {
+      return null;
+    }
+    return new LabelImage[] {Method.asClasses(sample.loadPartial(), classes)};
+  }
+}

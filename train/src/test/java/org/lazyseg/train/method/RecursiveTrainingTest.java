@@ -1,0 +1,68 @@
+package org.lazyseg.train.method;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.ProgressCallback;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.testing.DiscDatasets;
+
+/** A tiny end-to-end training of the recursive method on synthetic discs. */
+class RecursiveTrainingTest {
+  @TempDir Path dir;
+
+  private static int area(LabelImage l) {
+    int n = 0;
+    for (int v : l.data()) {
+      n += v > 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Test
+  void approximationsOfSyntheticDiscsGetBetterRoundByRound() throws IOException {
+    Path data = DiscDatasets.write(dir.resolve("data"), 12, 64, 5);
+    Path run = dir.resolve("run");
+    TrainingJob job = new TrainingJob(Dataset.open(data), Methods.create("recursive",
+        Map.of("rounds", "3", "steps-per-round", "25", "lambda", "0.5", "overlays", "0")),
+        new TrainingData.Selection("train", 0.25, 0, 0), TrainConfig.builder().setCrop(48).setBatch(4).setLearningRate(1e-2)
+            .setStepsPerEpoch(10).optThreads(1).optSeed(3).build()).optWidth(8).optDepth(3);
+    job.run(run, job.load(ProgressCallback.NONE));
+    List<Rounds.Row> rows = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      Rounds.RoundDice d = RunFolder.read(Rounds.roundDir(run, r).resolve(Rounds.DICE_FILE),
+          Rounds.RoundDice.class);
+      rows.add(new Rounds.Row(d.round(), d.meanDice(), d.images()));
+    }
+    double first = rows.get(0).meanDice(), last = rows.get(2).meanDice();
+    assertThat(rows.get(1).meanDice()).as("Dice per round: %s", rows).isGreaterThan(first);
+    assertThat(last).as("Dice per round: %s", rows).isGreaterThan(first + 0.1);
+
+    // The final prediction grows further with lambda-pred than with the training lambda.
+    Map<String, String> base = Methods.ofRun(run).options();
+    Map<String, String> small = new HashMap<>(base);
+    small.put("lambda-pred", base.get("lambda"));
+    Method asTrained = Methods.create("recursive", small);
+    Method larger = Methods.create("recursive", base);
+    long areaSmall = 0, areaLarge = 0;
+    try (Predictor p = Predictor.open(run, RunFolder.LAST)) {
+      for (var s : Dataset.open(data).samples()) {
+        var image = s.loadImage();
+        areaSmall += area(asTrained.segment(p, image).classes());
+        areaLarge += area(larger.segment(p, image).classes());
+      }
+    }
+    assertThat(areaLarge).isGreaterThan(areaSmall);
+  }
+}
