@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
       log.printf(Locale.ROOT, "lazyseg: phase 1 (%s) trains into %s, then phase 2 into %s%n",
           m.pretraining().options(), out.resolve(TrainingJob.PRETRAIN_DIR), out);
     }
-    int firstEpoch = firstEpoch(out);
+    int firstEpoch = new RunFolder(out).nextEpoch();
     try (ProgressListener listener = new ProgressListener(log, firstEpoch,
         job.config().epochs(), job.config().stepsPerEpoch(),
         progress && System.console() != null)) {
@@ -139,14 +139,6 @@ final class TrainCommand implements Callable<Integer> {
     }
     log.flush();
     return 0;
-  }
-
-  private static int firstEpoch(Path run) {
-    Path last = new RunFolder(run).checkpoint(RunFolder.LAST);
-    if (last == null) {
-      return 1;
-    }
-    return RunFolder.read(last.resolve(RunFolder.STATE), org.lazyseg.train.engine.CheckpointState.class).epoch() + 1;
   }
 
   private Method method(String name) {

@@ -97,7 +97,15 @@ public record RunFolder(Path root) {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  static void deleteRecursively(Path dir) throws IOException {
+  /** The epoch a run in this folder trains next: 1, or after its last checkpoint. */
+  public int nextEpoch() {
+    Path last = checkpoint(LAST);
+    return last == null ? 1 : read(last.resolve(STATE),
+        org.lazyseg.train.engine.CheckpointState.class).epoch() + 1;
+  }
+
+  /** Deletes a folder and everything in it; nothing when it does not exist. */
+  public static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

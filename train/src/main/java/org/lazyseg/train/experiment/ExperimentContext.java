@@ -24,7 +24,6 @@ import org.lazyseg.core.weak.Simulator;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Example;
-import org.lazyseg.train.engine.CheckpointState;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
@@ -105,7 +104,7 @@ public final class ExperimentContext {
       return dir;
     }
     Path tmp = dir.resolveSibling(key + ".partial");
-    deleteRecursively(tmp);
+    RunFolder.deleteRecursively(tmp);
     Files.createDirectories(tmp.getParent());
     log("simulating lazy labels: %s", dir);
     Simulator.Summary s = Simulator.simulate(Dataset.open(data), tmp, o, ProgressCallback.NONE);
@@ -142,7 +141,7 @@ public final class ExperimentContext {
         .optWidth("paper".equals(settings.profile()) ? 32 : 16);
     log("run %s (%s)", spec.key(), dir);
     TrainingData td = job.load(ProgressCallback.NONE);
-    int firstEpoch = firstEpoch(dir);
+    int firstEpoch = new RunFolder(dir).nextEpoch();
     TrainingListener listener = settings.progress() == null ? null
         : settings.progress().apply(firstEpoch, job.config());
     if (listener != null) {
@@ -252,22 +251,5 @@ public final class ExperimentContext {
         separation.precision(), separation.recall(), seconds / samples.size());
     RunFolder.write(cached, t); // NaN is written as "NaN", which reads back
     return t;
-  }
-
-  private static int firstEpoch(Path run) {
-    Path last = new RunFolder(run).checkpoint(RunFolder.LAST);
-    return last == null ? 1
-        : RunFolder.read(last.resolve(RunFolder.STATE), CheckpointState.class).epoch() + 1;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -105,7 +105,7 @@ final class Rounds implements RoundHook {
     this.pictured = originals.keySet().stream().limit(options.overlays()).toList();
     try {
       if (new RunFolder(runDir).checkpoint(RunFolder.LAST) == null) {
-        deleteRecursively(runDir.resolve(FOLDER));
+        RunFolder.deleteRecursively(runDir.resolve(FOLDER));
       }
       if (!isComplete(0)) {
         writeRound(0, originals, images);
@@ -333,14 +333,4 @@ final class Rounds implements RoundHook {
         StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }
