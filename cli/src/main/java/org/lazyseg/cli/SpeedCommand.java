@@ -22,6 +22,7 @@ import org.lazyseg.train.data.Batch;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.MultiTaskLoss;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,6 +50,9 @@ final class SpeedCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "12", description = "Timed steps.") int steps;
   @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first.") int warmup;
   @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads.") int threads;
+  @Option(names = "--trace", description = "Also write PyTorch profiler traces of 3 more training"
+      + " steps and inferences to DIR/train.json and DIR/infer.json (Chrome trace format).")
+  java.nio.file.Path trace;
 
   @Override
   public Integer call() {
@@ -78,25 +82,15 @@ final class SpeedCommand implements Callable<Integer> {
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(batch, channels, size, size));
         params = ((org.lazyseg.train.nn.UNet) block).trainableParameterCount(); // the reference net
-        for (int i = 0; i < warmup + steps; i++) {
-          long t = System.nanoTime();
-          TrainingRun.trainStep(trainer, b);
-          if (i >= warmup) {
-            train.add((System.nanoTime() - t) / 1e6);
-          }
-        }
+        time(() -> TrainingRun.trainStep(trainer, b), train, "train");
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-        for (int i = 0; i < warmup + steps; i++) {
-          long t = System.nanoTime();
+        time(() -> {
           try (NDManager tile = model.getNDManager().newSubManager()) {
             NDList out = block.forward(ps,
                 new NDList(tile.create(x, new Shape(batch, channels, size, size))), false);
             out.get(0).toFloatArray(); // waits for the result, as torch's synchronous call does
           }
-          if (i >= warmup) {
-            infer.add((System.nanoTime() - t) / 1e6);
-          }
-        }
+        }, infer, "infer");
       }
     }
     spec.commandLine().getOut().printf(Locale.ROOT,
@@ -104,6 +98,29 @@ final class SpeedCommand implements Callable<Integer> {
         Engine.getInstance().getVersion(), threads, size, batch, width, params, median(train), median(infer));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** Runs warmup + steps calls, timing the last steps; then 3 traced calls with --trace. */
+  private void time(Runnable call, List<Double> millis, String name) {
+    for (int i = 0; i < warmup + steps; i++) {
+      long t = System.nanoTime();
+      call.run();
+      if (i >= warmup) {
+        millis.add((System.nanoTime() - t) / 1e6);
+      }
+    }
+    if (trace != null) {
+      try {
+        java.nio.file.Files.createDirectories(trace);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      JniUtils.startProfile(false, true, false);
+      for (int i = 0; i < 3; i++) {
+        call.run();
+      }
+      JniUtils.stopProfile(trace.resolve(name + ".json").toString());
+    }
   }
 
   private static double median(List<Double> v) {

@@ -143,6 +143,7 @@ public final class UNet extends AbstractBlock {
   static NDArray[] encode(List<Block> down, ParameterStore ps, NDArray x, boolean training,
       PairList<String, Object> params) {
     NDArray[] skips = new NDArray[down.size()];
+    x = channelsLast(x);
     for (int i = 0; i < skips.length; i++) {
       if (i > 0) {
         x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
@@ -151,6 +152,21 @@ public final class UNet extends AbstractBlock {
       skips[i] = x;
     }
     return skips;
+  }
+
+  /**
+   * The same (N, C, H, W) array with its values stored channel-fastest (PyTorch's
+   * channels-last layout): a view when C = 1, else one copy. Why: oneDNN convolves NHWC data
+   * without the per-call reorders to its blocked layout and back that NCHW data costs, and
+   * every later layer (batch norm, activation, pooling, upsampling, concatenation, the next
+   * convolution) keeps the layout of its input, so the whole network runs channels-last.
+   * Shapes and values are unchanged; only strides differ.
+   */
+  static NDArray channelsLast(NDArray x) {
+    Shape s = x.getShape();
+    long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+    NDArray nhwc = c == 1 ? x.reshape(n, h, w, 1) : x.transpose(0, 2, 3, 1).reshape(n, h, w, c);
+    return nhwc.transpose(0, 3, 1, 2);
   }
 
   /** Initialises the contracting path for input {@code in}; returns the bottleneck's width. */

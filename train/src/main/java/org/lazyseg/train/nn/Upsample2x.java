@@ -2,28 +2,38 @@ package org.lazyseg.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
  * Plain bilinear x2 upsampling of an (N, C, H, W) array with {@code align_corners=False}
- * semantics, exactly as PyTorch's {@code F.interpolate(x, scale_factor=2, mode="bilinear")}.
+ * semantics, exactly as PyTorch's {@code F.interpolate(x, scale_factor=2, mode="bilinear")}:
+ * per axis, output 2i is 0.25 x[i-1] + 0.75 x[i] and output 2i+1 is 0.75 x[i] + 0.25 x[i+1],
+ * indices clamped at the border.
  *
- * <p>Why not DJL's resize: on PyTorch it calls the anti-aliased kernel, which is slower and
- * not what the reference network uses. Per axis, output 2i is 0.25 x[i-1] + 0.75 x[i] and
- * output 2i+1 is 0.75 x[i] + 0.25 x[i+1], indices clamped at the border. That is the same as
- * nearest-neighbour x2 followed by the filter [0.25, 0.5, 0.25] with a replicated border. We
- * filter with zero padding instead (one depthwise 3x3 convolution, no slicing) and divide the
- * border rows and columns by the filter weight that fell inside (0.75): at the border the
- * missing tap would have repeated the pixel beside it, so the normalised value is exactly the
- * replicated one. No slices means no slice-backward, whose full-size zero buffers made the
- * padded variant cost about 10% of a training step.
+ * <p>It runs PyTorch's own kernel ({@code aten::upsample_bilinear2d}, forward and backward)
+ * through a one-line TorchScript module shipped as a resource ({@code upsample_bilinear2d.pt},
+ * written by {@code train/tools/upsample_bilinear2d.py}). Why: DJL's resize and its JNI
+ * {@code interpolate} reach only the anti-aliased kernel ({@code _upsample_bilinear2d_aa}),
+ * whose backward costs twice the plain one and which is slow on the channels-last data the
+ * U-Nets use ({@link UNet#channelsLast}); compositions of DJL operators (nearest doubling and
+ * filtering, or slices) cost three to four full-size passes where the kernel costs one
+ * (measured with bench/speed and PyTorch's profiler, see BENCHMARKS.md).
  */
 public final class Upsample2x extends AbstractBlock {
-  /** Per-axis smoothing taps applied after nearest-neighbour doubling. */
-  private static final float[] TAPS = {0.25f, 0.5f, 0.25f};
+  private static final String RESOURCE = "upsample_bilinear2d.pt";
+  private static PtSymbolBlock kernel;
 
   @Override
   protected NDList forwardInternal(
@@ -32,43 +42,36 @@ public final class Upsample2x extends AbstractBlock {
     return new NDList(upsample(inputs.singletonOrThrow()));
   }
 
-  /** Upsamples an (N, C, H, W) array to (N, C, 2H, 2W). */
+  /** Upsamples an (N, C, H, W) PyTorch array to (N, C, 2H, 2W), in the input's layout. */
   public static NDArray upsample(NDArray x) {
     Shape s = x.getShape();
-    long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
-    NDArray nearest = x.reshape(n, c, h, 1, w, 1).broadcast(new Shape(n, c, h, 2, w, 2))
-        .reshape(n, c, 2 * h, 2 * w);
-    NDArray smoothed = x.getNDArrayInternal().convolution(nearest, filters(x, (int) c), null,
-        new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), (int) c).singletonOrThrow();
-    return smoothed.mul(borderCorrection(x, (int) (2 * h), (int) (2 * w)));
+    if (s.dimension() != 4) {
+      throw new IllegalArgumentException("expected (N, C, H, W), got " + s);
+    }
+    if (!(x instanceof PtNDArray)) {
+      throw new IllegalArgumentException("needs a PyTorch array, got " + x.getClass().getName());
+    }
+    // DJL runs a module with isTrain = false under a no-grad guard, so pass whether gradients
+    // are being collected (the module has no train/eval behaviour of its own). The result
+    // belongs to x's manager.
+    return IValueUtils.forward(kernel(), new NDList(x), JniUtils.isGradMode()).singletonOrThrow();
   }
 
-  /** Depthwise weights (C, 1, 3, 3): the outer product of {@link #TAPS} for every channel. */
-  private static NDArray filters(NDArray like, int channels) {
-    float[] weights = new float[channels * 9];
-    for (int ch = 0; ch < channels; ch++) {
-      for (int i = 0; i < 3; i++) {
-        for (int j = 0; j < 3; j++) {
-          weights[ch * 9 + i * 3 + j] = TAPS[i] * TAPS[j];
+  /** The TorchScript module, loaded once per JVM (it holds no tensors, so any device). */
+  private static synchronized PtSymbolBlock kernel() {
+    if (kernel == null) {
+      try (InputStream in = Upsample2x.class.getResourceAsStream(RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource " + RESOURCE + " next to "
+              + Upsample2x.class.getName());
         }
+        // A base manager of its own that is never closed: the module lives as long as the JVM.
+        kernel = JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in, false, false);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
-    return like.getManager().create(weights, new Shape(channels, 1, 3, 3))
-        .toDevice(like.getDevice(), false);
-  }
-
-  /** (1, 1, H, W), H, W >= 2: 1 / (weight of the taps inside the image), row times column. */
-  private static NDArray borderCorrection(NDArray like, int height, int width) {
-    float[] map = new float[height * width];
-    for (int y = 0; y < height; y++) {
-      float row = y == 0 || y == height - 1 ? 0.75f : 1f;
-      for (int x = 0; x < width; x++) {
-        float col = x == 0 || x == width - 1 ? 0.75f : 1f;
-        map[y * width + x] = 1f / (row * col);
-      }
-    }
-    return like.getManager().create(map, new Shape(1, 1, height, width))
-        .toDevice(like.getDevice(), false);
+    return kernel;
   }
 
   @Override

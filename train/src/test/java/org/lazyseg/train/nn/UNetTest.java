@@ -122,4 +122,45 @@ class UNetTest {
       assertThat(x.getGradient().toFloatArray()).containsOnly(4f);
     }
   }
+
+  @Test
+  void channelsLastKeepsShapeAndValues() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (int c : new int[] {1, 3}) {
+        NDArray x = m.randomNormal(new Shape(2, c, 5, 7));
+        NDArray y = UNet.channelsLast(x);
+        assertThat(y.getShape()).isEqualTo(x.getShape());
+        assertThat(y.toFloatArray()).containsExactly(x.toFloatArray());
+        // Elementwise arithmetic and slicing see the same (N, C, H, W) array.
+        assertThat(y.get("1,:,4,6").toFloatArray()).containsExactly(x.get("1,:,4,6").toFloatArray());
+      }
+    }
+  }
+
+  @Test
+  void bilinearUpsamplingOfChannelsLastDataEqualsThatOfPlainData() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.randomNormal(new Shape(2, 5, 6, 4));
+      float[] plain = Upsample2x.upsample(x).toFloatArray();
+      NDArray cl = UNet.channelsLast(x);
+      cl.setRequiresGradient(true);
+      NDArray up;
+      try (ai.djl.training.GradientCollector c =
+          ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        up = Upsample2x.upsample(cl);
+        c.backward(up.sum());
+      }
+      assertThat(up.toFloatArray()).containsExactly(plain, org.assertj.core.data.Offset.offset(1e-6f));
+      assertThat(cl.getGradient().toFloatArray()).containsOnly(4f);
+    }
+  }
+
+  @Test
+  void upsamplingRejectsArraysThatAreNotImages() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Upsample2x.upsample(m.zeros(new Shape(3, 4, 4))))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(N, C, H, W)");
+    }
+  }
 }
