@@ -33,7 +33,12 @@ import java.io.UncheckedIOException;
  */
 public final class Upsample2x extends AbstractBlock {
   private static final String RESOURCE = "upsample_bilinear2d.pt";
-  private static PtSymbolBlock kernel;
+  /**
+   * One module for calls that record gradients and one for calls that do not: DJL switches
+   * a module to train or eval mode on every call, so threads that train and threads that
+   * predict at the same time never flip a shared module's mode under each other.
+   */
+  private static final PtSymbolBlock[] KERNELS = new PtSymbolBlock[2];
 
   @Override
   protected NDList forwardInternal(
@@ -54,24 +59,27 @@ public final class Upsample2x extends AbstractBlock {
     // DJL runs a module with isTrain = false under a no-grad guard, so pass whether gradients
     // are being collected (the module has no train/eval behaviour of its own). The result
     // belongs to x's manager.
-    return IValueUtils.forward(kernel(), new NDList(x), JniUtils.isGradMode()).singletonOrThrow();
+    boolean grad = JniUtils.isGradMode();
+    return IValueUtils.forward(kernel(grad), new NDList(x), grad).singletonOrThrow();
   }
 
   /** The TorchScript module, loaded once per JVM (it holds no tensors, so any device). */
-  private static synchronized PtSymbolBlock kernel() {
-    if (kernel == null) {
+  private static synchronized PtSymbolBlock kernel(boolean grad) {
+    int i = grad ? 1 : 0;
+    if (KERNELS[i] == null) {
       try (InputStream in = Upsample2x.class.getResourceAsStream(RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException("missing resource " + RESOURCE + " next to "
               + Upsample2x.class.getName());
         }
         // A base manager of its own that is never closed: the module lives as long as the JVM.
-        kernel = JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in, false, false);
+        KERNELS[i] = JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in, false,
+            false);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    return kernel;
+    return KERNELS[i];
   }
 
   @Override

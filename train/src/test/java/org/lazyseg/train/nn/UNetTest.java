@@ -163,4 +163,47 @@ class UNetTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(N, C, H, W)");
     }
   }
+
+  @Test
+  void upsamplingWhileAnotherThreadTrainsGivesTheSameValues() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
+      float[] expected = Upsample2x.upsample(x).toFloatArray();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        java.util.concurrent.Future<float[]> training = pool.submit(() -> {
+          float[] grad = null;
+          for (int i = 0; i < 50; i++) {
+            try (NDManager s = m.newSubManager()) {
+              NDArray y = x.duplicate();
+              s.tempAttachAll(y);
+              y.setRequiresGradient(true);
+              try (ai.djl.training.GradientCollector c =
+                  ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                c.backward(Upsample2x.upsample(y).sum());
+              }
+              grad = y.getGradient().toFloatArray();
+            }
+          }
+          return grad;
+        });
+        java.util.concurrent.Future<Boolean> predicting = pool.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            try (NDManager s = m.newSubManager()) {
+              NDArray in = x.duplicate();
+              s.tempAttachAll(in);
+              if (!java.util.Arrays.equals(Upsample2x.upsample(in).toFloatArray(), expected)) {
+                return false;
+              }
+            }
+          }
+          return true;
+        });
+        assertThat(predicting.get()).isTrue();
+        assertThat(training.get()).containsOnly(4f);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
 }
