@@ -111,10 +111,11 @@ public final class LazyLabelsPreset implements Preset {
             .put("separation recall", s.scores().separationRecall())
             .put("count error", s.scores().countError());
       }
-      r.put("annotation cost", o.annotationCost())
+      r.put("annotation cost", o.annotationTotal())
           .put("steps", o.steps())
           .put("train min", o.trainSeconds() / 60);
     }
+    t.note(RunOutcome.COST_NOTE);
     bars(t, done, scribbles);
     return t;
   }

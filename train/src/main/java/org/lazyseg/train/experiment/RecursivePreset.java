@@ -167,10 +167,11 @@ public final class RecursivePreset implements Preset {
             .put("approx. Dice last round", last.meanDice())
             .put("rounds", last.round() + 1);
       }
-      r.put("annotation cost", o.annotationCost())
+      r.put("annotation cost", o.annotationTotal())
           .put("steps", o.steps())
           .put("train min", o.trainSeconds() / 60);
     }
+    t.note(RunOutcome.COST_NOTE);
     bars(t, done);
     return t;
   }
