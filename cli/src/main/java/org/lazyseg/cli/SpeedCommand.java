@@ -55,7 +55,10 @@ final class SpeedCommand implements Callable<Integer> {
   java.nio.file.Path trace;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (trace != null) {
+      java.nio.file.Files.createDirectories(trace);
+    }
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     Engine.getInstance().setRandomSeed(0);
@@ -110,11 +113,6 @@ final class SpeedCommand implements Callable<Integer> {
       }
     }
     if (trace != null) {
-      try {
-        java.nio.file.Files.createDirectories(trace);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
       JniUtils.startProfile(false, true, false);
       for (int i = 0; i < 3; i++) {
         call.run();

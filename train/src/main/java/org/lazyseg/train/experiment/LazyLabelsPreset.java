@@ -54,28 +54,20 @@ public final class LazyLabelsPreset implements Preset {
     List<Double> fractions = ctx.settings().fractions() != null ? ctx.settings().fractions()
         : FRACTIONS;
 
-    // The runs the bars compare come first (multi-task, U-net on the same strong masks and
-    // pseudo labels at each fraction below 100%, then U-net on all strong masks), the
-    // ablations and the weak-only baseline after them: a preset stopped after a few hours
-    // on 2 cores has then answered its bars, and a second start goes on with the rest.
     List<Entry> entries = new ArrayList<>();
-    List<Entry> later = new ArrayList<>();
+    entries.add(new Entry("U-net, weak labels only", RunSpec.of(lazy, "weak-only", 0.0)));
     for (double f : fractions) {
-      boolean all = f >= 1.0;
-      (all ? later : entries).add(new Entry("multi-task", RunSpec.of(lazy, "multitask", f)));
+      entries.add(new Entry("multi-task", RunSpec.of(lazy, "multitask", f)));
       entries.add(new Entry("U-net, strong only", RunSpec.of(lazy, "supervised", f)));
-      (all ? later : entries).add(
-          new Entry("pseudo labels (GrabCut)", RunSpec.of(lazy, "pseudo-labels", f)));
-      later.add(new Entry("multi-task, paper decoder",
+      entries.add(new Entry("pseudo labels (GrabCut)", RunSpec.of(lazy, "pseudo-labels", f)));
+      entries.add(new Entry("multi-task, paper decoder",
           RunSpec.of(lazy, "multitask", f).withOption("network", ModelSpec.MULTITASK_DECODER)));
       if (scribbles) {
-        (all ? later : entries).add(new Entry("multi-task without separation",
+        entries.add(new Entry("multi-task without separation",
             RunSpec.of(lazy, "multitask", f).withOption("separation", "false")));
       }
     }
-    entries.sort(Comparator.comparing(e -> e.spec().strongFraction() >= 1.0));
-    later.add(0, new Entry("U-net, weak labels only", RunSpec.of(lazy, "weak-only", 0.0)));
-    entries.addAll(later);
+    entries.sort(Comparator.comparingInt(LazyLabelsPreset::order)); // stable: keeps the rest
     ResultTable table = new ResultTable(name() + " (" + dataset + " test split '" + testSplit
         + "', profile " + ctx.settings().profile() + ")");
     Path out = ctx.presetFolder(name());
@@ -89,6 +81,23 @@ public final class LazyLabelsPreset implements Preset {
     }
     ctx.log("results: %s", out.resolve("results.md"));
     ctx.settings().log().println(table.toMarkdown());
+  }
+
+  /**
+   * Run order: the runs the bars compare first (below 100% strong: multi-task, U-net on the
+   * same strong masks, pseudo labels, multi-task without separation), then U-net on all
+   * strong masks, then the ablations and baselines no bar needs. A preset stopped after a few
+   * hours on 2 cores has then answered its bars; a second start goes on with the rest.
+   */
+  private static int order(Entry e) {
+    RunSpec spec = e.spec();
+    if (spec.method().equals("weak-only") || spec.options().containsKey("network")) {
+      return 2;
+    }
+    if (spec.strongFraction() >= 1.0) {
+      return spec.method().equals("supervised") ? 1 : 2;
+    }
+    return 0;
   }
 
   private record Entry(String label, RunSpec spec) {}
