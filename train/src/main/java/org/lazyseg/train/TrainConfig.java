@@ -20,18 +20,22 @@ import org.lazyseg.train.data.Augmentation;
  * @param workers batch-preparing threads
  * @param augmentation random transforms of the crops
  * @param validationTile tile size for validation, 0 = the crop size
+ * @param strongShare share of each batch drawn from the examples that have a head-0
+ *     (segmentation) target, the rest uniformly from all; 0 = all uniformly. Methods whose
+ *     few strong masks would otherwise be under one crop per batch set it (multi-task).
  */
 public record TrainConfig(
     int crop, int batch, double learningRate, int rounds, int epochsPerRound,
     int stepsPerEpoch, double budgetMinutes, long seed, int threads, int workers,
-    Augmentation augmentation, int validationTile) {
+    Augmentation augmentation, int validationTile, double strongShare) {
 
   public TrainConfig {
     if (crop <= 0 || batch <= 0 || !(learningRate > 0) || rounds <= 0 || epochsPerRound <= 0
         || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
-        || validationTile < 0) {
+        || validationTile < 0 || !(strongShare >= 0 && strongShare <= 1)) {
       throw new IllegalArgumentException("bad training configuration: " + toStringOf(
-          crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch, threads, workers));
+          crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch, threads, workers,
+          strongShare));
     }
   }
 
@@ -76,6 +80,7 @@ public record TrainConfig(
     b.epochsPerRound = epochsPerRound; b.stepsPerEpoch = stepsPerEpoch;
     b.budgetMinutes = budgetMinutes; b.seed = seed; b.threads = threads; b.workers = workers;
     b.augmentation = augmentation; b.validationTile = validationTile;
+    b.strongShare = strongShare;
     return b;
   }
 
@@ -93,6 +98,7 @@ public record TrainConfig(
     private int workers = 1;
     private Augmentation augmentation = Augmentation.flipsAndRotations();
     private int validationTile;
+    private double strongShare;
 
     public Builder setCrop(int crop) { this.crop = crop; return this; }
 
@@ -127,9 +133,11 @@ public record TrainConfig(
 
     public Builder optValidationTile(int tile) { this.validationTile = tile; return this; }
 
+    public Builder optStrongShare(double share) { this.strongShare = share; return this; }
+
     public TrainConfig build() {
       return new TrainConfig(crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch,
-          budgetMinutes, seed, threads, workers, augmentation, validationTile);
+          budgetMinutes, seed, threads, workers, augmentation, validationTile, strongShare);
     }
   }
 }

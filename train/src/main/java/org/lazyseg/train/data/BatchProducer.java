@@ -13,7 +13,9 @@ import java.util.concurrent.BlockingQueue;
  * seeded from (seed, k), by worker k mod W, and handed out strictly in order k = 0, 1, ...
  * (each worker has its own small bounded queue). So the batches do not depend on timing or
  * on the number of workers. Examples are chosen uniformly at random, like
- * torch_train_reference.py.
+ * torch_train_reference.py, except that a {@code strongShare} of each batch (rounded) may be
+ * drawn from the examples that have a head-0 target: with 8 strong masks among 85 images a
+ * uniform draw gives the segmentation head under one crop per batch.
  */
 public final class BatchProducer implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 2;
@@ -25,6 +27,8 @@ public final class BatchProducer implements AutoCloseable {
   private final int tasks;
   private final long seed;
   private final int imageLabelCount;
+  private final List<Example> strong;
+  private final int strongSlots;
   private final List<BlockingQueue<Batch>> queues = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
   private volatile RuntimeException failure;
@@ -36,6 +40,16 @@ public final class BatchProducer implements AutoCloseable {
    */
   public BatchProducer(List<Example> examples, Augmenter augmenter, int batchSize, int tasks,
       long seed, int workerCount) {
+    this(examples, augmenter, batchSize, tasks, seed, workerCount, 0);
+  }
+
+  /**
+   * As above; the first {@code round(strongShare * batchSize)} crops of each batch come from
+   * the examples with a head-0 target (uniformly among them), the others from all examples.
+   * Without such examples, or with all examples strong, every crop is drawn from all.
+   */
+  public BatchProducer(List<Example> examples, Augmenter augmenter, int batchSize, int tasks,
+      long seed, int workerCount, double strongShare) {
     if (examples.isEmpty()) {
       throw new IllegalArgumentException("no training examples");
     }
@@ -50,6 +64,10 @@ public final class BatchProducer implements AutoCloseable {
       labels = Math.max(labels, e.imageLabels() == null ? 0 : e.imageLabels().length);
     }
     this.imageLabelCount = labels;
+    this.strong = this.examples.stream().filter(e -> e.targets().length > 0
+        && e.targets()[0] != null).toList();
+    this.strongSlots = strong.isEmpty() || strong.size() == this.examples.size() ? 0
+        : (int) Math.round(strongShare * batchSize);
     for (int i = 0; i < workerCount; i++) {
       BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
       queues.add(queue);
@@ -82,7 +100,8 @@ public final class BatchProducer implements AutoCloseable {
     int[][] targets = new int[tasks][batchSize * plane];
     float[] imageLabels = imageLabelCount == 0 ? null : new float[batchSize * imageLabelCount];
     for (int i = 0; i < batchSize; i++) {
-      Example e = examples.get(rng.nextInt(examples.size()));
+      List<Example> from = i < strongSlots ? strong : examples;
+      Example e = from.get(rng.nextInt(from.size()));
       augmenter.sample(e, rng, images, i * channels * plane, targets, i * plane);
       if (imageLabels != null) {
         float[] own = e.imageLabels();

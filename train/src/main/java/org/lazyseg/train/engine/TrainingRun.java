@@ -177,7 +177,7 @@ public final class TrainingRun {
       int epochSteps = 0;
       long loopStart = System.nanoTime(), stepNanos = 0, waitNanos = 0;
       try (BatchProducer producer = new BatchProducer(train, augmenter, config.batch(), tasks,
-          mixSeed(config.seed(), epoch), config.workers())) {
+          mixSeed(config.seed(), epoch), config.workers(), config.strongShare())) {
         while (epochSteps < config.stepsPerEpoch()) {
           // At least one step per call, so that even a tiny budget leaves a checkpoint.
           if (System.nanoTime() > deadline && steps > stepsAtStart) {

@@ -76,4 +76,61 @@ class AugmenterTest {
       }
     }
   }
+
+  /** An 8 x 8 example whose pixels (image and, when strong, the head-0 target) all equal v. */
+  private static Example constant(String id, int v, boolean strong) {
+    FloatImage image = new FloatImage(8, 8, 1);
+    java.util.Arrays.fill(image.data(), v);
+    LabelImage[] targets = new LabelImage[2];
+    targets[1] = new LabelImage(8, 8);
+    if (strong) {
+      targets[0] = new LabelImage(8, 8);
+      java.util.Arrays.fill(targets[0].data(), v);
+    }
+    return new Example(id, image, targets);
+  }
+
+  @Test
+  void aStrongShareOfEachBatchComesFromTheStronglyLabelledExamples() {
+    // 1 strong among 20: uniform draws would put it in about 1 of 20 crops.
+    List<Example> examples = new java.util.ArrayList<>();
+    examples.add(constant("strong", 100, true));
+    for (int i = 1; i < 20; i++) {
+      examples.add(constant("weak" + i, i, false));
+    }
+    Augmenter a = new Augmenter(8, Augmentation.none(), Normalization.identity(1));
+    int batches = 200, batch = 8;
+    int[] strongCrops = new int[2];
+    double[] shares = {0, 0.5};
+    for (int s = 0; s < 2; s++) {
+      try (BatchProducer producer = new BatchProducer(examples, a, batch, 2, 7, 2, shares[s])) {
+        for (int k = 0; k < batches; k++) {
+          float[] x = producer.next().images();
+          for (int i = 0; i < batch; i++) {
+            boolean strong = x[i * 64] == 100f;
+            if (s == 1 && i < 4) {
+              assertThat(strong).as("crop %d of batch %d", i, k).isTrue();
+            }
+            strongCrops[s] += strong ? 1 : 0;
+          }
+        }
+      }
+    }
+    int crops = batches * batch;
+    assertThat(strongCrops[0]).isBetween(crops / 20 / 2, crops / 20 * 2);
+    // 4 fixed strong slots plus about 1 in 20 of the other 4.
+    assertThat(strongCrops[1]).isBetween(batches * 4, batches * 4 + batches * 4 / 20 * 2);
+  }
+
+  @Test
+  void aStrongShareChangesNothingWhenEveryExampleIsStrong() {
+    List<Example> examples = List.of(constant("a", 1, true), constant("b", 2, true));
+    Augmenter a = new Augmenter(8, Augmentation.none(), Normalization.identity(1));
+    try (BatchProducer uniform = new BatchProducer(examples, a, 4, 2, 9, 1);
+        BatchProducer shared = new BatchProducer(examples, a, 4, 2, 9, 1, 0.5)) {
+      for (int k = 0; k < 5; k++) {
+        assertThat(shared.next().images()).containsExactly(uniform.next().images());
+      }
+    }
+  }
 }

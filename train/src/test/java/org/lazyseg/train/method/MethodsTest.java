@@ -35,4 +35,19 @@ class MethodsTest {
       assertThat(Methods.create(m.name(), m.options()).name()).isEqualTo(m.name());
     }
   }
+
+  @Test
+  void multiTaskSetsTheStrongShareOfItsBatches() {
+    org.lazyseg.train.TrainConfig config = org.lazyseg.train.TrainConfig.profile("quick").build();
+    assertThat(config.strongShare()).isZero();
+    assertThat(Methods.create("multitask", Map.of()).adjust(config).strongShare())
+        .isEqualTo(LazyMultiTask.STRONG_SHARE);
+    Method uniform = Methods.create("multitask", Map.of("strong-share", "0"));
+    assertThat(uniform.adjust(config).strongShare()).isZero();
+    assertThat(uniform.options()).containsEntry("strong-share", "0.0");
+    assertThat(Methods.create("multitask", Map.of()).options()).doesNotContainKey("strong-share");
+    assertThatThrownBy(() -> Methods.create("multitask", Map.of("strong-share", "2")))
+        .hasMessageContaining("strong-share must be in [0, 1]");
+    assertThat(Methods.create("supervised", Map.of()).adjust(config).strongShare()).isZero();
+  }
 }
