@@ -42,9 +42,9 @@ class MethodsTest {
     assertThat(config.strongShare()).isZero();
     assertThat(Methods.create("multitask", Map.of()).adjust(config).strongShare())
         .isEqualTo(LazyMultiTask.STRONG_SHARE);
-    Method uniform = Methods.create("multitask", Map.of("strong-share", "0"));
-    assertThat(uniform.adjust(config).strongShare()).isZero();
-    assertThat(uniform.options()).containsEntry("strong-share", "0.0");
+    Method half = Methods.create("multitask", Map.of("strong-share", "0.5"));
+    assertThat(half.adjust(config).strongShare()).isEqualTo(0.5);
+    assertThat(half.options()).containsEntry("strong-share", "0.5");
     assertThat(Methods.create("multitask", Map.of()).options()).doesNotContainKey("strong-share");
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("strong-share", "2")))
         .hasMessageContaining("strong-share must be in [0, 1]");
