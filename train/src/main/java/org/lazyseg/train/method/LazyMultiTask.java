@@ -3,10 +3,13 @@ package org.lazyseg.train.method;
 import java.util.List;
 import java.util.Map;
 import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
 
 /**
  * The three tasks of the lazy-labels paper (SPEC section 2) on one network: segmentation
@@ -19,6 +22,8 @@ import org.lazyseg.train.TrainConfig;
 public final class LazyMultiTask implements Method {
   public static final String DETECTION = "detection";
   public static final String SEPARATION = "separation";
+  /** Head of the separation task in {@link #tasks} order (segmentation, detection, separation). */
+  private static final int SEPARATION_HEAD = 2;
 
   /**
    * Default share of each batch drawn from the strongly labelled images: 0, uniform draws as
@@ -28,9 +33,19 @@ public final class LazyMultiTask implements Method {
    */
   public static final double STRONG_SHARE = 0;
 
+  /**
+   * Default weight of an interface pixel against a non-interface one in the separation
+   * loss. Interfaces are about 1 pixel in 1000 (DSB2018 scribbles); with the paper's plain
+   * mean the head never passed even 0.05 on DSB2018 and cut no touching nuclei apart
+   * (separation recall 0.071, no better than without the task; BENCHMARKS.md).
+   */
+  public static final double SEPARATION_WEIGHT = 20;
+
   private final boolean separation;
   private final String network;
   private final double strongShare;
+  private double interfaceThreshold = Segmentation.INTERFACE_THRESHOLD;
+  private double separationWeight = SEPARATION_WEIGHT;
 
   /** All three tasks on one U-Net decoder. */
   public LazyMultiTask() {
@@ -60,11 +75,15 @@ public final class LazyMultiTask implements Method {
 
   /**
    * Options: {@code separation=true|false} (default true), {@code network=unet|multitask-decoder}
-   * (default unet), {@code strong-share=F} (default {@value #STRONG_SHARE}).
+   * (default unet), {@code strong-share=F} (default {@value #STRONG_SHARE}),
+   * {@code interface-threshold=T} (prediction: interface where its probability exceeds T,
+   * default 0.5), {@code separation-weight=W} (weight of an interface pixel in the
+   * separation loss, default {@value #SEPARATION_WEIGHT}; 1 = the paper's plain mean).
    */
   static LazyMultiTask fromOptions(Map<String, String> options) {
     Options.requireKnown("multitask", options,
-        java.util.Set.of("separation", "network", "strong-share"));
+        java.util.Set.of("separation", "network", "strong-share", "interface-threshold",
+            "separation-weight"));
     String sep = options.get("separation");
     String net = options.getOrDefault("network", ModelSpec.UNET);
     if (!net.equals(ModelSpec.UNET) && !net.equals(ModelSpec.MULTITASK_DECODER)) {
@@ -73,7 +92,31 @@ public final class LazyMultiTask implements Method {
     }
     double share = options.containsKey("strong-share")
         ? Options.number("strong-share", options.get("strong-share")) : STRONG_SHARE;
-    return new LazyMultiTask(sep == null || Options.bool("separation", sep), net, share);
+    LazyMultiTask m = new LazyMultiTask(sep == null || Options.bool("separation", sep), net,
+        share);
+    if (options.containsKey("separation-weight")) {
+      double w = Options.number("separation-weight", options.get("separation-weight"));
+      if (!(w > 0)) {
+        throw new IllegalArgumentException("separation-weight must be > 0, not " + w);
+      }
+      m.separationWeight = w;
+    }
+    if (options.containsKey("interface-threshold")) {
+      m = m.withInterfaceThreshold(Options.number("interface-threshold",
+          options.get("interface-threshold")));
+    }
+    return m;
+  }
+
+  /** The same method predicting interfaces where their probability exceeds {@code t}. */
+  public LazyMultiTask withInterfaceThreshold(double t) {
+    if (!(t > 0 && t < 1)) {
+      throw new IllegalArgumentException("interface-threshold must be in (0, 1), not " + t);
+    }
+    LazyMultiTask m = new LazyMultiTask(separation, network, strongShare);
+    m.separationWeight = separationWeight;
+    m.interfaceThreshold = t;
+    return m;
   }
 
   @Override
@@ -88,7 +131,24 @@ public final class LazyMultiTask implements Method {
     if (strongShare != STRONG_SHARE) {
       o.put("strong-share", Double.toString(strongShare));
     }
+    if (separation && separationWeight != SEPARATION_WEIGHT) {
+      o.put("separation-weight", Double.toString(separationWeight));
+    }
+    if (interfaceThreshold != Segmentation.INTERFACE_THRESHOLD) {
+      o.put("interface-threshold", Double.toString(interfaceThreshold));
+    }
     return o;
+  }
+
+  @Override
+  public Segmentation segment(Predictor predictor, FloatImage image) {
+    if (!separation) {
+      return Method.super.segment(predictor, image);
+    }
+    float[][][] p = predictor.probabilities(image, 0, SEPARATION_HEAD);
+    LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
+    return new Segmentation(classes, Segmentation.instances(classes, p[1], interfaceThreshold),
+        p[0]);
   }
 
   @Override
@@ -115,7 +175,8 @@ public final class LazyMultiTask implements Method {
   public List<Task> tasks(int classes) {
     Task segmentation = Task.of(Supervised.SEGMENTATION, classes + 1);
     Task detection = Task.of(DETECTION, classes + 1);
-    return separation ? List.of(segmentation, detection, Task.of(SEPARATION, 2))
+    return separation ? List.of(segmentation, detection,
+        Task.of(SEPARATION, 2).withForegroundWeight(separationWeight))
         : List.of(segmentation, detection);
   }
 

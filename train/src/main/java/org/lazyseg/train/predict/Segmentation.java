@@ -15,16 +15,28 @@ import org.lazyseg.core.ops.Connectivity;
  */
 public record Segmentation(LabelImage classes, LabelImage instances, float[][] probabilities) {
 
+  /** The interface threshold of the SPEC: a pixel is an interface where that class wins. */
+  public static final double INTERFACE_THRESHOLD = 0.5;
+
   /**
    * Instances: the foreground minus the pixels whose interface probability exceeds 1/2,
    * split into 4-connected components (SPEC section 2). {@code separation} may be null.
    */
   public static LabelImage instances(LabelImage classes, float[][] separation) {
+    return instances(classes, separation, INTERFACE_THRESHOLD);
+  }
+
+  /**
+   * {@link #instances(LabelImage, float[][])} with another interface threshold: interfaces
+   * are rare, so a separation head trained with plain cross-entropy seldom passes 1/2.
+   */
+  public static LabelImage instances(LabelImage classes, float[][] separation,
+      double threshold) {
     LabelImage fg = classes.foreground();
     if (separation != null) {
       int[] d = fg.data();
       for (int i = 0; i < d.length; i++) {
-        if (separation[1][i] > 0.5f) {
+        if (separation[1][i] > threshold) {
           d[i] = 0;
         }
       }

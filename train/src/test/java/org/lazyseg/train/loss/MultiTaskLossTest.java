@@ -34,6 +34,17 @@ class MultiTaskLossTest {
   }
 
   @Test
+  void foregroundPixelsWeighTheirWeightInTheMean() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDList p = pixels(m);
+      MultiTaskLoss loss = new MultiTaskLoss(List.of(new Task("a", 2, 0.5, 3.0)));
+      float value = loss.evaluate(new NDList(p.get(1)), new NDList(p.get(0))).getFloat();
+      // 0.5 x (3 ln 2 + 1 ln 4) / (3 + 1); the IGNORE pixel still counts for nothing
+      assertThat(value).isCloseTo(0.5f * 1.25f * LN2, within(1e-5f));
+    }
+  }
+
+  @Test
   void allIgnoreTaskContributesZeroAndNoNaN() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDList p = pixels(m);
