@@ -49,5 +49,10 @@ class MethodsTest {
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("strong-share", "2")))
         .hasMessageContaining("strong-share must be in [0, 1]");
     assertThat(Methods.create("supervised", Map.of()).adjust(config).strongShare()).isZero();
+    Method weighted = Methods.create("multitask", Map.of("separation-weight", "20"));
+    assertThat(weighted.tasks(1).get(2).foregroundWeight()).isEqualTo(20.0);
+    assertThat(weighted.options()).containsEntry("separation-weight", "20.0");
+    assertThat(Methods.create("multitask", Map.of()).tasks(1).get(2).foregroundWeight())
+        .isEqualTo(1.0);
   }
 }
