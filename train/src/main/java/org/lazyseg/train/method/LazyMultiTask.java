@@ -45,8 +45,8 @@ public final class LazyMultiTask implements Method {
   private final boolean separation;
   private final String network;
   private final double strongShare;
-  private double interfaceThreshold = Segmentation.INTERFACE_THRESHOLD;
-  private double separationWeight = SEPARATION_WEIGHT;
+  private final double separationWeight;
+  private final double interfaceThreshold;
 
   /** All three tasks on one U-Net decoder. */
   public LazyMultiTask() {
@@ -54,7 +54,8 @@ public final class LazyMultiTask implements Method {
   }
 
   public LazyMultiTask(boolean separation, String network) {
-    this(separation, network, STRONG_SHARE);
+    this(separation, network, STRONG_SHARE, SEPARATION_WEIGHT,
+        Segmentation.INTERFACE_THRESHOLD);
   }
 
   /**
@@ -64,60 +65,54 @@ public final class LazyMultiTask implements Method {
    *     {@link ModelSpec#MULTITASK_DECODER}: the paper's multi-task blocks
    * @param strongShare share of each batch drawn from the strongly labelled images (0:
    *     uniformly from all, as the paper)
+   * @param separationWeight weight of an interface pixel in the separation loss (1: plain mean)
+   * @param interfaceThreshold prediction: a pixel is an interface where its probability
+   *     exceeds this
    */
-  public LazyMultiTask(boolean separation, String network, double strongShare) {
+  public LazyMultiTask(boolean separation, String network, double strongShare,
+      double separationWeight, double interfaceThreshold) {
     if (!(strongShare >= 0 && strongShare <= 1)) {
       throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
+    }
+    if (!(separationWeight > 0)) {
+      throw new IllegalArgumentException("separation-weight must be > 0, not " + separationWeight);
+    }
+    if (!(interfaceThreshold > 0 && interfaceThreshold < 1)) {
+      throw new IllegalArgumentException("interface-threshold must be in (0, 1), not "
+          + interfaceThreshold);
     }
     this.separation = separation;
     this.network = network;
     this.strongShare = strongShare;
+    this.separationWeight = separationWeight;
+    this.interfaceThreshold = interfaceThreshold;
   }
 
   /**
    * Options: {@code separation=true|false} (default true), {@code network=unet|multitask-decoder}
    * (default unet), {@code strong-share=F} (default {@value #STRONG_SHARE}),
-   * {@code interface-threshold=T} (prediction: interface where its probability exceeds T,
-   * default 0.5), {@code separation-weight=W} (weight of an interface pixel in the
-   * separation loss, default {@value #SEPARATION_WEIGHT}; 1 = the paper's plain mean).
+   * {@code separation-weight=W} (weight of an interface pixel in the separation loss, default
+   * {@value #SEPARATION_WEIGHT}: the paper's plain mean), {@code interface-threshold=T}
+   * (prediction: interface where its probability exceeds T, default 0.5).
    */
   static LazyMultiTask fromOptions(Map<String, String> options) {
     Options.requireKnown("multitask", options,
-        java.util.Set.of("separation", "network", "strong-share", "interface-threshold",
-            "separation-weight"));
+        java.util.Set.of("separation", "network", "strong-share", "separation-weight",
+            "interface-threshold"));
     String sep = options.get("separation");
     String net = options.getOrDefault("network", ModelSpec.UNET);
     if (!net.equals(ModelSpec.UNET) && !net.equals(ModelSpec.MULTITASK_DECODER)) {
       throw new IllegalArgumentException("network must be " + ModelSpec.UNET + " or "
           + ModelSpec.MULTITASK_DECODER + ", not '" + net + "'");
     }
-    double share = options.containsKey("strong-share")
-        ? Options.number("strong-share", options.get("strong-share")) : STRONG_SHARE;
-    LazyMultiTask m = new LazyMultiTask(sep == null || Options.bool("separation", sep), net,
-        share);
-    if (options.containsKey("separation-weight")) {
-      double w = Options.number("separation-weight", options.get("separation-weight"));
-      if (!(w > 0)) {
-        throw new IllegalArgumentException("separation-weight must be > 0, not " + w);
-      }
-      m.separationWeight = w;
-    }
-    if (options.containsKey("interface-threshold")) {
-      m = m.withInterfaceThreshold(Options.number("interface-threshold",
-          options.get("interface-threshold")));
-    }
-    return m;
+    return new LazyMultiTask(sep == null || Options.bool("separation", sep), net,
+        number(options, "strong-share", STRONG_SHARE),
+        number(options, "separation-weight", SEPARATION_WEIGHT),
+        number(options, "interface-threshold", Segmentation.INTERFACE_THRESHOLD));
   }
 
-  /** The same method predicting interfaces where their probability exceeds {@code t}. */
-  public LazyMultiTask withInterfaceThreshold(double t) {
-    if (!(t > 0 && t < 1)) {
-      throw new IllegalArgumentException("interface-threshold must be in (0, 1), not " + t);
-    }
-    LazyMultiTask m = new LazyMultiTask(separation, network, strongShare);
-    m.separationWeight = separationWeight;
-    m.interfaceThreshold = t;
-    return m;
+  private static double number(Map<String, String> options, String key, double otherwise) {
+    return options.containsKey(key) ? Options.number(key, options.get(key)) : otherwise;
   }
 
   @Override
