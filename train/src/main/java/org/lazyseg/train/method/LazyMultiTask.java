@@ -3,12 +3,10 @@ package org.lazyseg.train.method;
 import java.util.List;
 import java.util.Map;
 import org.lazyseg.core.data.Sample;
-import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
-import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
@@ -22,8 +20,6 @@ import org.lazyseg.train.predict.Segmentation;
 public final class LazyMultiTask implements Method {
   public static final String DETECTION = "detection";
   public static final String SEPARATION = "separation";
-  /** Head of the separation task in {@link #tasks} order (segmentation, detection, separation). */
-  private static final int SEPARATION_HEAD = 2;
 
   /**
    * Default share of each batch drawn from the strongly labelled images: 0, uniform draws as
@@ -137,14 +133,8 @@ public final class LazyMultiTask implements Method {
   }
 
   @Override
-  public Segmentation segment(Predictor predictor, FloatImage image) {
-    if (!separation) {
-      return Method.super.segment(predictor, image);
-    }
-    float[][][] p = predictor.probabilities(image, 0, SEPARATION_HEAD);
-    LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
-    return new Segmentation(classes, Segmentation.instances(classes, p[1], interfaceThreshold),
-        p[0]);
+  public double interfaceThreshold() {
+    return interfaceThreshold;
   }
 
   @Override

@@ -95,9 +95,15 @@ public interface Method {
     return Map.of();
   }
 
+  /** Prediction: a pixel is an interface where the separation head's probability exceeds this. */
+  default double interfaceThreshold() {
+    return Segmentation.INTERFACE_THRESHOLD;
+  }
+
   /**
    * Segments one image with a network this method trained. The default takes the argmax of
-   * head 0 and cuts instances apart along a "separation" head if the network has one.
+   * head 0 and cuts instances apart along a "separation" head if the network has one
+   * (at {@link #interfaceThreshold}).
    */
   default Segmentation segment(Predictor predictor, FloatImage image) {
     int separation = -1;
@@ -111,7 +117,8 @@ public interface Method {
     float[][][] p = predictor.probabilities(image, heads);
     LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
     return new Segmentation(classes,
-        Segmentation.instances(classes, separation >= 0 ? p[1] : null), p[0]);
+        Segmentation.instances(classes, separation >= 0 ? p[1] : null, interfaceThreshold()),
+        p[0]);
   }
 
   /** A class-id image: positive values of a single-class label become class 1. */
