@@ -56,6 +56,10 @@ final class ExperimentCommand implements Callable<Integer> {
       description = "Strong fractions to run instead of the preset's, e.g. 0.094,1.0.")
   List<Double> fractions;
 
+  @Option(names = {"-O", "--preset-option"}, paramLabel = "KEY=VALUE",
+      description = "A preset's own setting, e.g. -O side=128 for sizes-hc18 (images shrunk to a 128-pixel side).")
+  java.util.Map<String, String> presetOptions = new java.util.LinkedHashMap<>();
+
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches. Default: ${DEFAULT-VALUE}.")
   int workers;
 
@@ -78,7 +82,7 @@ final class ExperimentCommand implements Callable<Integer> {
     }
     Preset p;
     try {
-      p = Presets.byName(preset);
+      p = Presets.byName(preset).withOptions(presetOptions);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -59,6 +59,24 @@ class ExperimentCommandTest {
     assertThat(missing.err()).contains("dataset 'glas' not found", "--data-root");
   }
 
+  @Test
+  void presetOptionsAreCheckedByThePreset() {
+    CliTest.Result none = CliTest.run("experiment", "--preset", "lazy-labels-glas",
+        "-O", "side=128", "--out", dir.resolve("o").toString());
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("preset 'lazy-labels-glas' takes no options, got side");
+
+    CliTest.Result unknown = CliTest.run("experiment", "--preset", "sizes-hc18",
+        "-O", "width=3", "--out", dir.resolve("o").toString());
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown option 'width' (known: side)");
+
+    CliTest.Result small = CliTest.run("experiment", "--preset", "sizes-hc18",
+        "-O", "side=4", "--out", dir.resolve("o").toString());
+    assertThat(small.code()).isEqualTo(2);
+    assertThat(small.err()).contains("side must be >= 8, got 4");
+  }
+
   private static List<Path> find(Path root, String name) throws Exception {
     try (Stream<Path> s = Files.walk(root)) {
       return s.filter(p -> p.getFileName().toString().equals(name)).sorted().toList();

@@ -1,6 +1,7 @@
 package org.lazyseg.train.experiment;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A named experiment ({@code lazyseg experiment --preset NAME}): which datasets, label
@@ -16,4 +17,16 @@ public interface Preset {
   String description();
 
   void run(ExperimentContext ctx) throws IOException;
+
+  /**
+   * This preset with the options of {@code lazyseg experiment -O KEY=VALUE}. Presets take
+   * none unless they say so; an unknown key is an error, not silently ignored.
+   */
+  default Preset withOptions(Map<String, String> options) {
+    if (!options.isEmpty()) {
+      throw new IllegalArgumentException("preset '" + name() + "' takes no options, got "
+          + String.join(", ", options.keySet()));
+    }
+    return this;
+  }
 }

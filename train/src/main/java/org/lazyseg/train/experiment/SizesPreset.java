@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.ImageFiles;
@@ -71,6 +72,29 @@ public final class SizesPreset implements Preset {
   @Override
   public String name() {
     return "sizes-hc18";
+  }
+
+  /** Option {@code side}: the working side (default {@value #SIDE}), for a faster run. */
+  @Override
+  public Preset withOptions(Map<String, String> options) {
+    int s = side;
+    for (Map.Entry<String, String> o : options.entrySet()) {
+      if (!o.getKey().equals("side")) {
+        throw new IllegalArgumentException("preset '" + name() + "': unknown option '"
+            + o.getKey() + "' (known: side)");
+      }
+      try {
+        s = Integer.parseInt(o.getValue());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("preset '" + name() + "': side must be a whole"
+            + " number of pixels, got '" + o.getValue() + "'");
+      }
+      if (s < 8) {
+        throw new IllegalArgumentException("preset '" + name() + "': side must be >= 8, got "
+            + s);
+      }
+    }
+    return new SizesPreset(s, costSteps);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +49,8 @@ class SizesPresetTest {
     ExperimentContext ctx = new ExperimentContext(new ExperimentContext.Settings(
         dir.resolve("exp"), dir.resolve("data"), "quick", 0.01, List.of(0.25), 1, 1,
         new PrintWriter(log), null));
-    new SizesPreset(32, 1).run(ctx);
+    // the working side through the option users give on the command line (-O side=32)
+    new SizesPreset(64, 1).withOptions(Map.of("side", "32")).run(ctx);
 
     String table = Files.readString(dir.resolve("exp/sizes-hc18/results.md"));
     assertThat(table).as(log.toString()).contains("pre-trained (m masks)",
@@ -58,6 +60,7 @@ class SizesPresetTest {
       List<Path> tested = s.filter(p -> p.getFileName().toString().equals("test-test.json"))
           .toList();
       assertThat(tested).hasSize(2); // RUN/pretrain and RUN
+      assertThat(tested.get(0).toString()).contains("sizes-side32-");
     }
     assertThat(Files.readString(dir.resolve("exp/sizes-hc18/results.json")))
         .contains("\"strong m\"");
