@@ -16,15 +16,26 @@ public final class Components {
    */
   public static LabelImage label(LabelImage mask, Connectivity connectivity) {
     LabelImage labels;
-    int count;
     try (Mat bin = Mats.foregroundMask(mask); Mat lab = new Mat()) {
-      count = connectedComponents(bin, lab, connectivity.neighbours(), CV_32S);
+      connectedComponents(bin, lab, connectivity.neighbours(), CV_32S);
       labels = Mats.toLabels(lab);
     }
     // OpenCV's block-based scans (8-connected: 2 x 2 blocks) number by block, not by pixel:
-    // a component starting at (0, 1) comes before one starting at (4, 0). Renumber in place.
+    // a component starting at (0, 1) comes before one starting at (4, 0).
+    return renumber(labels);
+  }
+
+  /**
+   * Renumbers the positive ids of {@code labels} in place to 1..n in raster order of their
+   * first pixel (0 stays background); returns {@code labels}.
+   */
+  public static LabelImage renumber(LabelImage labels) {
     int[] d = labels.data();
-    int[] rank = new int[count];
+    int max = 0;
+    for (int v : d) {
+      max = Math.max(max, v);
+    }
+    int[] rank = new int[max + 1];
     int next = 0;
     for (int i = 0; i < d.length; i++) {
       int v = d[i];

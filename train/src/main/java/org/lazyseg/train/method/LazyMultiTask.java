@@ -31,18 +31,33 @@ public final class LazyMultiTask implements Method {
 
   /**
    * Default weight of an interface pixel against a non-interface one in the separation
-   * loss: 1, the paper's plain mean. Interfaces are about 1 pixel in 1000 (DSB2018
-   * scribbles) and under the plain mean the head never passed 0.05 there; weight 20 made it
-   * fire, but off the interfaces (DSB2018 test: separation recall 0.038 at threshold 0.5,
-   * count error 14.4 vs 13.5; BENCHMARKS.md), so it stays an option.
+   * loss: 20, not the paper's plain mean (1). Interfaces are about 1 pixel in 1000 (DSB2018
+   * scribbles), and under the plain mean the head never passed 0.05 there; at 20 it fires,
+   * on the interfaces and elsewhere, which {@link #MIN_PIECE} and the low
+   * {@link #INTERFACE_THRESHOLD} turn into cuts (DSB2018 test count error 11.3 vs 13.5 at
+   * weight 1 and 12.7 without separation; BENCHMARKS.md).
    */
-  public static final double SEPARATION_WEIGHT = 1;
+  public static final double SEPARATION_WEIGHT = 20;
+
+  /**
+   * Default interface threshold of the prediction: 0.1, chosen on the DSB2018 validation
+   * images of a weight-20 run (count error 1.2 vs 1.8 at 0.5; bench/interface_threshold).
+   */
+  public static final double INTERFACE_THRESHOLD = 0.1;
+
+  /**
+   * Default least area (pixels) of a piece the interfaces cut off to count as an object of
+   * its own: 32, chosen with {@link #INTERFACE_THRESHOLD}; smaller pieces grow back into
+   * their neighbours ({@link Segmentation#instances(LabelImage, float[][], double, int)}).
+   */
+  public static final int MIN_PIECE = 32;
 
   private final boolean separation;
   private final String network;
   private final double strongShare;
   private final double separationWeight;
   private final double interfaceThreshold;
+  private final int minPiece;
 
   /** All three tasks on one U-Net decoder. */
   public LazyMultiTask() {
@@ -50,8 +65,7 @@ public final class LazyMultiTask implements Method {
   }
 
   public LazyMultiTask(boolean separation, String network) {
-    this(separation, network, STRONG_SHARE, SEPARATION_WEIGHT,
-        Segmentation.INTERFACE_THRESHOLD);
+    this(separation, network, STRONG_SHARE, SEPARATION_WEIGHT, INTERFACE_THRESHOLD, MIN_PIECE);
   }
 
   /**
@@ -64,9 +78,10 @@ public final class LazyMultiTask implements Method {
    * @param separationWeight weight of an interface pixel in the separation loss (1: plain mean)
    * @param interfaceThreshold prediction: a pixel is an interface where its probability
    *     exceeds this
+   * @param minPiece prediction: least area of a piece cut off by interfaces to be an object
    */
   public LazyMultiTask(boolean separation, String network, double strongShare,
-      double separationWeight, double interfaceThreshold) {
+      double separationWeight, double interfaceThreshold, int minPiece) {
     if (!(strongShare >= 0 && strongShare <= 1)) {
       throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
     }
@@ -77,24 +92,30 @@ public final class LazyMultiTask implements Method {
       throw new IllegalArgumentException("interface-threshold must be in (0, 1), not "
           + interfaceThreshold);
     }
+    if (minPiece < 0) {
+      throw new IllegalArgumentException("min-piece must be >= 0, not " + minPiece);
+    }
     this.separation = separation;
     this.network = network;
     this.strongShare = strongShare;
     this.separationWeight = separationWeight;
     this.interfaceThreshold = interfaceThreshold;
+    this.minPiece = minPiece;
   }
 
   /**
    * Options: {@code separation=true|false} (default true), {@code network=unet|multitask-decoder}
    * (default unet), {@code strong-share=F} (default {@value #STRONG_SHARE}),
    * {@code separation-weight=W} (weight of an interface pixel in the separation loss, default
-   * {@value #SEPARATION_WEIGHT}: the paper's plain mean), {@code interface-threshold=T}
-   * (prediction: interface where its probability exceeds T, default 0.5).
+   * {@value #SEPARATION_WEIGHT}; 1 is the paper's plain mean), {@code interface-threshold=T}
+   * (prediction: interface where its probability exceeds T, default
+   * {@value #INTERFACE_THRESHOLD}), {@code min-piece=A} (prediction: least area of a cut-off
+   * piece, default {@value #MIN_PIECE} pixels).
    */
   static LazyMultiTask fromOptions(Map<String, String> options) {
     Options.requireKnown("multitask", options,
         java.util.Set.of("separation", "network", "strong-share", "separation-weight",
-            "interface-threshold"));
+            "interface-threshold", "min-piece"));
     String sep = options.get("separation");
     String net = options.getOrDefault("network", ModelSpec.UNET);
     if (!net.equals(ModelSpec.UNET) && !net.equals(ModelSpec.MULTITASK_DECODER)) {
@@ -104,7 +125,9 @@ public final class LazyMultiTask implements Method {
     return new LazyMultiTask(sep == null || Options.bool("separation", sep), net,
         number(options, "strong-share", STRONG_SHARE),
         number(options, "separation-weight", SEPARATION_WEIGHT),
-        number(options, "interface-threshold", Segmentation.INTERFACE_THRESHOLD));
+        number(options, "interface-threshold", INTERFACE_THRESHOLD),
+        options.containsKey("min-piece") ? Options.integer("min-piece", options.get("min-piece"))
+            : MIN_PIECE);
   }
 
   private static double number(Map<String, String> options, String key, double otherwise) {
@@ -126,15 +149,20 @@ public final class LazyMultiTask implements Method {
     if (separation && separationWeight != SEPARATION_WEIGHT) {
       o.put("separation-weight", Double.toString(separationWeight));
     }
-    if (interfaceThreshold != Segmentation.INTERFACE_THRESHOLD) {
+    if (separation && interfaceThreshold != INTERFACE_THRESHOLD) {
       o.put("interface-threshold", Double.toString(interfaceThreshold));
+    }
+    if (separation && minPiece != MIN_PIECE) {
+      o.put("min-piece", Integer.toString(minPiece));
     }
     return o;
   }
 
+  /** The regrown cut at this method's threshold and least piece area. */
   @Override
-  public double interfaceThreshold() {
-    return interfaceThreshold;
+  public LabelImage instances(LabelImage classes, float[][] separationProbabilities) {
+    return Segmentation.instances(classes, separationProbabilities, interfaceThreshold,
+        minPiece);
   }
 
   @Override

@@ -95,15 +95,19 @@ public interface Method {
     return Map.of();
   }
 
-  /** Prediction: a pixel is an interface where the separation head's probability exceeds this. */
-  default double interfaceThreshold() {
-    return Segmentation.INTERFACE_THRESHOLD;
+  /**
+   * Instances from the class image and the separation head's probabilities (null when the
+   * network has none). The default is the SPEC's cut: foreground minus the pixels where the
+   * interface class wins, split into components.
+   */
+  default LabelImage instances(LabelImage classes, float[][] separation) {
+    return Segmentation.instances(classes, separation);
   }
 
   /**
    * Segments one image with a network this method trained. The default takes the argmax of
    * head 0 and cuts instances apart along a "separation" head if the network has one
-   * (at {@link #interfaceThreshold}).
+   * ({@link #instances}).
    */
   default Segmentation segment(Predictor predictor, FloatImage image) {
     int separation = -1;
@@ -116,9 +120,7 @@ public interface Method {
     int[] heads = separation >= 0 ? new int[] {0, separation} : new int[] {0};
     float[][][] p = predictor.probabilities(image, heads);
     LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
-    return new Segmentation(classes,
-        Segmentation.instances(classes, separation >= 0 ? p[1] : null, interfaceThreshold()),
-        p[0]);
+    return new Segmentation(classes, instances(classes, separation >= 0 ? p[1] : null), p[0]);
   }
 
   /** A class-id image: positive values of a single-class label become class 1. */

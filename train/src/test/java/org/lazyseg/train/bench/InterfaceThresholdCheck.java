@@ -52,7 +52,11 @@ class InterfaceThresholdCheck {
     } else {
       samples = data.samples(split);
     }
-    int n = thresholds.length;
+    // -DminPieces=0,16,...: also score the regrown cut (Segmentation.instances with minPiece)
+    String pieceList = System.getProperty("minPieces", "");
+    int[] minPieces = pieceList.isBlank() ? new int[0]
+        : java.util.Arrays.stream(pieceList.split(",")).mapToInt(Integer::parseInt).toArray();
+    int n = thresholds.length * (1 + minPieces.length);
     List<List<ImageScores>> scores = new ArrayList<>();
     SeparationMeasures[] separation = new SeparationMeasures[n];
     double[] countError = new double[n];
@@ -67,7 +71,10 @@ class InterfaceThresholdCheck {
         LabelImage classes = Predictor.argmax(prob[0], image.width(), image.height());
         LabelImage truth = s.loadInstances();
         for (int k = 0; k < n; k++) {
-          LabelImage objects = Segmentation.instances(classes, prob[1], thresholds[k]);
+          double t = thresholds[k % thresholds.length];
+          int mode = k / thresholds.length;
+          LabelImage objects = mode == 0 ? Segmentation.instances(classes, prob[1], t)
+              : Segmentation.instances(classes, prob[1], t, minPieces[mode - 1]);
           scores.get(k).add(ImageScores.of(s.id(), truth, objects, 1));
           separation[k] = separation[k].plus(SeparationMeasures.of(truth, objects));
           countError[k] += Math.abs(Components.countIds(objects) - Components.countIds(truth));
@@ -77,10 +84,13 @@ class InterfaceThresholdCheck {
     for (int k = 0; k < n; k++) {
       ImageScores m = Evaluation.of(scores.get(k)).mean();
       System.out.printf(Locale.ROOT, "{\"check\":\"interface-threshold\",\"run\":\"%s\","
-          + "\"split\":\"%s\",\"images\":%d,\"threshold\":%s,\"count_error\":%.3f,"
+          + "\"split\":\"%s\",\"images\":%d,\"threshold\":%s,\"regrown_min_piece\":%s,"
+          + "\"count_error\":%.3f,"
           + "\"object_dice\":%.4f,\"dice\":%.4f,\"separation_precision\":%.3f,"
           + "\"separation_recall\":%.3f}%n", run.getFileName(), split, samples.size(),
-          given[k], countError[k] / samples.size(), m.objectDice(), m.dice(),
+          given[k % thresholds.length],
+          k < thresholds.length ? "null" : Integer.toString(minPieces[k / thresholds.length - 1]),
+          countError[k] / samples.size(), m.objectDice(), m.dice(),
           separation[k].precision(), separation[k].recall());
     }
   }

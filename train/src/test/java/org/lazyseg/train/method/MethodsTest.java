@@ -49,10 +49,38 @@ class MethodsTest {
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("strong-share", "2")))
         .hasMessageContaining("strong-share must be in [0, 1]");
     assertThat(Methods.create("supervised", Map.of()).adjust(config).strongShare()).isZero();
-    Method weighted = Methods.create("multitask", Map.of("separation-weight", "20"));
-    assertThat(weighted.tasks(1).get(2).foregroundWeight()).isEqualTo(20.0);
-    assertThat(weighted.options()).containsEntry("separation-weight", "20.0");
+    Method plain = Methods.create("multitask", Map.of("separation-weight", "1"));
+    assertThat(plain.tasks(1).get(2).foregroundWeight()).isEqualTo(1.0);
+    assertThat(plain.options()).containsEntry("separation-weight", "1.0");
     assertThat(Methods.create("multitask", Map.of()).tasks(1).get(2).foregroundWeight())
-        .isEqualTo(1.0);
+        .isEqualTo(LazyMultiTask.SEPARATION_WEIGHT).isEqualTo(20.0);
+  }
+
+  @Test
+  void multiTaskCutsInstancesAtItsThresholdAndLeastPiece() {
+    // a 40 x 4 bar, a faint interface (0.2) at column 15 and a strong one (0.9) at 26:
+    // pieces of 60, 40 and 52 pixels
+    org.lazyseg.core.image.LabelImage classes = new org.lazyseg.core.image.LabelImage(40, 4);
+    float[][] sep = new float[2][160];
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 40; x++) {
+        classes.set(x, y, 1);
+      }
+      sep[1][y * 40 + 15] = 0.2f;
+      sep[1][y * 40 + 26] = 0.9f;
+    }
+    java.util.function.Function<Map<String, String>, Integer> count = o ->
+        org.lazyseg.core.ops.Components.countIds(
+            Methods.create("multitask", o).instances(classes, sep));
+    assertThat(count.apply(Map.of())).as("threshold 0.1 cuts both").isEqualTo(3);
+    assertThat(count.apply(Map.of("interface-threshold", "0.5"))).isEqualTo(2);
+    assertThat(count.apply(Map.of("min-piece", "45"))).as("the 40-pixel piece rejoins")
+        .isEqualTo(2);
+    assertThat(Methods.create("multitask", Map.of("min-piece", "45")).options())
+        .containsEntry("min-piece", "45");
+    assertThatThrownBy(() -> Methods.create("multitask", Map.of("min-piece", "-1")))
+        .hasMessageContaining("min-piece must be >= 0");
+    assertThat(Methods.create("multitask", Map.of("separation", "false")).options())
+        .containsOnlyKeys("separation");
   }
 }
