@@ -34,6 +34,7 @@ import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.MultiTaskLoss;
 import org.lazyseg.train.loss.SizeObjective;
 import org.lazyseg.train.method.ObjectSizes;
+import org.lazyseg.train.method.TrainingJob;
 import org.lazyseg.train.predict.Predictor;
 
 /**
@@ -121,14 +122,15 @@ public final class SizesPreset implements Preset {
       RunSpec spec = RunSpec.of(sized, ObjectSizes.NAME, f)
           .withOption("side", Integer.toString(side));
       TrainedRun fine = ctx.train(spec);
-      TrainedRun pre = new TrainedRun(fine.dir().resolve("pretrain"),
+      TrainedRun pre = new TrainedRun(fine.dir().resolve(TrainingJob.PRETRAIN_DIR),
           spec.withOption("phase", "pretrain"), fine.outcome());
-      TestScores preScores = ctx.test(pre, data, "test");
-      TestScores fineScores = ctx.test(fine, data, "test");
-      rows.add(new Row((int) Math.round(f * trainImages), fine.outcome().strongImages(), pre,
-          preScores,
-          sizeError(pre.dir(), data, "test"), fine, fineScores,
-          sizeError(fine.dir(), data, "test")));
+      List<Phase> phases = new ArrayList<>(List.of(
+          phase(ctx, PRETRAINED, pre, data), phase(ctx, FINE_TUNED, fine, data)));
+      if (f == fractions.get(0)) {
+        phases.add(phase(ctx, CONTROL, control(ctx, spec, fine), data));
+      }
+      rows.add(new Row((int) Math.round(f * trainImages), fine.outcome().strongImages(),
+          phases));
       if (cost == null) {
         cost = stepCost(ctx, pre.dir(), sized, costSteps);
       }
@@ -141,36 +143,71 @@ public final class SizesPreset implements Preset {
     }
   }
 
+  static final String PRETRAINED = "pre-trained (m masks)";
+  static final String FINE_TUNED = "fine-tuned (+ sizes)";
+  static final String CONTROL = "control: fine-tuned with size weight 0";
+
+  /** One network of a row: its run, test scores and {E, mean |g - g_hat|}. */
+  private record Phase(String network, TrainedRun run, TestScores scores, double[] e) {}
+
   /** {@code strong}: m, the strong images asked for; {@code trained}: those not held out. */
-  private record Row(int strong, int trained, TrainedRun pre, TestScores preScores, double[] preE,
-      TrainedRun fine, TestScores fineScores, double[] fineE) {}
+  private record Row(int strong, int trained, List<Phase> phases) {
+    Phase get(String network) {
+      return phases.stream().filter(p -> p.network().equals(network)).findFirst().orElse(null);
+    }
+  }
+
+  private static Phase phase(ExperimentContext ctx, String network, TrainedRun run, Path data)
+      throws IOException {
+    return new Phase(network, run, ctx.test(run, data, "test"),
+        sizeError(run.dir(), data, "test"));
+  }
+
+  /**
+   * The control for the smallest m: the same fine-tuning with the size term weighted 0 (so
+   * the loss is the cross-entropy of the strong images in each batch), from a copy of the
+   * same pre-trained network, to tell a gain of the sizes from one of more training steps.
+   */
+  private static TrainedRun control(ExperimentContext ctx, RunSpec spec, TrainedRun fine)
+      throws IOException {
+    RunSpec c = spec.withOption("weight", "0");
+    Path pretrain = ctx.runFolder(c).resolve(TrainingJob.PRETRAIN_DIR);
+    if (!Files.exists(pretrain)) {
+      Files.createDirectories(pretrain.getParent());
+      RunFolder.copyRecursively(fine.dir().resolve(TrainingJob.PRETRAIN_DIR), pretrain);
+    }
+    return ctx.train(c);
+  }
 
   private ResultTable table(List<Row> rows, double[] cost, ExperimentContext ctx)
       throws IOException {
     ResultTable t = new ResultTable(name() + " (hc18 test split, profile "
         + ctx.settings().profile() + ")");
     for (Row r : rows) {
-      for (int phase = 0; phase < 2; phase++) {
-        TestScores s = phase == 0 ? r.preScores() : r.fineScores();
-        double[] e = phase == 0 ? r.preE() : r.fineE();
-        Path dir = phase == 0 ? r.pre().dir() : r.fine().dir();
-        double[] steps = stepTimes(dir);
+      for (Phase p : r.phases()) {
+        double[] steps = stepTimes(p.run().dir());
         t.row()
             .put("strong m", r.strong())
             .put("m in training", r.trained())
-            .put("network", phase == 0 ? "pre-trained (m masks)" : "fine-tuned (+ sizes)")
-            .put("test IoU", s.iou())
-            .put("test Dice", s.dice())
-            .put("E (px^2)", e[0])
-            .put("mean |g - g_hat| (px)", e[1])
+            .put("network", p.network())
+            .put("test IoU", p.scores().iou())
+            .put("test Dice", p.scores().dice())
+            .put("E (px^2)", p.e()[0])
+            .put("mean |g - g_hat| (px)", p.e()[1])
             .put("steps", (long) steps[1])
             .put("ms per step", steps[0] * 1000);
       }
     }
     for (Row r : rows) {
+      Phase pre = r.get(PRETRAINED), fine = r.get(FINE_TUNED), control = r.get(CONTROL);
       t.note(String.format(Locale.ROOT,
           "- m = %d: fine-tuning changes test IoU by %+.3f and E from %.0f to %.0f px^2",
-          r.strong(), r.fineScores().iou() - r.preScores().iou(), r.preE()[0], r.fineE()[0]));
+          r.strong(), fine.scores().iou() - pre.scores().iou(), pre.e()[0], fine.e()[0]));
+      if (control != null) {
+        t.note(String.format(Locale.ROOT,
+            "- m = %d, control (the same steps without the size term): IoU %+.3f, E %.0f px^2",
+            r.strong(), control.scores().iou() - pre.scores().iou(), control.e()[0]));
+      }
     }
     if (cost != null) {
       t.note(String.format(Locale.ROOT,

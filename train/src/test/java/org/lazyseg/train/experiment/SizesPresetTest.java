@@ -55,12 +55,15 @@ class SizesPresetTest {
     String table = Files.readString(dir.resolve("exp/sizes-hc18/results.md"));
     assertThat(table).as(log.toString()).contains("pre-trained (m masks)",
         "fine-tuned (+ sizes)", "test IoU", "E (px^2)", "Step cost on the same batches",
-        "m = 2: fine-tuning changes test IoU", "m in training");
+        "m = 2: fine-tuning changes test IoU", "m in training",
+        "control: fine-tuned with size weight 0", "m = 2, control (the same steps without");
     try (var s = Files.walk(dir.resolve("exp/runs"))) {
       List<Path> tested = s.filter(p -> p.getFileName().toString().equals("test-test.json"))
           .toList();
-      assertThat(tested).hasSize(2); // RUN/pretrain and RUN
+      // RUN/pretrain, RUN, the control's copy of RUN/pretrain (tested with it) and the control
+      assertThat(tested).hasSize(4);
       assertThat(tested.get(0).toString()).contains("sizes-side32-");
+      assertThat(tested).anyMatch(p -> p.toString().contains("sizes-side32-weight0-"));
     }
     assertThat(Files.readString(dir.resolve("exp/sizes-hc18/results.json")))
         .contains("\"strong m\"");
