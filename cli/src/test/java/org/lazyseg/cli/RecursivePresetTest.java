@@ -32,10 +32,16 @@ class RecursivePresetTest {
     assertThat(table).contains("| recursive |", "pseudo labels (GrabCut)", "U-net, strong only",
         "recursive, lambda 0 ", "recursive, lambda 0.5", "1 round (no re-labelling)",
         "lambda-pred 10", "prediction segmentation", "prediction grow-keep",
+        "prediction approximation",
         "approx. Dice round 0");
+    // Rows in the order they run: what the bars need first, then what only predicts.
+    assertThat(table.indexOf("U-net, strong only")).isLessThan(table.indexOf("pseudo labels"));
+    assertThat(table.indexOf("prediction grow-keep"))
+        .isLessThan(table.indexOf("recursive, lambda 0 "));
     // recursive, pseudo labels, U-net; lambda 0, lambda 0.5, 1 round.
     assertThat(find(out, "done.json")).hasSize(6);
     assertThat(find(out, "test-test-lambda-pred10.json")).hasSize(1);
+    assertThat(find(out, "test-test-predictionapproximation.json")).hasSize(1);
     assertThat(find(out, "approximation-dice.json")).hasSize(4);
     assertThat(out.resolve("recursive-hc18/results.json")).isRegularFile();
     assertThat(out.resolve("recursive-hc18/approximation-dice-f0.5.png")).isRegularFile();

@@ -36,24 +36,63 @@ public final class RecursivePreset implements Preset {
   private final List<Double> fractions;
   private final double mainFraction;
   private final boolean objectMeasures;
+  /** Options of every recursive run ({@code -O strong-share=F}); empty by default. */
+  private final Map<String, String> recursiveOptions;
 
   /** Training lambdas of the ablation (besides the method's default). */
   static final List<String> LAMBDAS = List.of("0", "0.5");
   /** Prediction lambdas of the ablation (besides the method's default), on the main run. */
   static final List<String> PREDICTION_LAMBDAS = List.of("0", "1", "10");
   /** Other final segmentations of the main run (the method's "prediction" option). */
-  static final List<String> PREDICTIONS = List.of("grow-keep", "segmentation");
+  static final List<String> PREDICTIONS = List.of("grow-keep", "segmentation",
+      "approximation");
 
   /**
    * @param objectMeasures bars on object Dice (GlaS) rather than Dice (HC18)
    */
   public RecursivePreset(String dataset, String testSplit, List<Double> fractions,
       double mainFraction, boolean objectMeasures) {
+    this(dataset, testSplit, fractions, mainFraction, objectMeasures, Map.of());
+  }
+
+  private RecursivePreset(String dataset, String testSplit, List<Double> fractions,
+      double mainFraction, boolean objectMeasures, Map<String, String> recursiveOptions) {
     this.dataset = dataset;
     this.testSplit = testSplit;
     this.fractions = List.copyOf(fractions);
     this.mainFraction = mainFraction;
     this.objectMeasures = objectMeasures;
+    this.recursiveOptions = Map.copyOf(recursiveOptions);
+  }
+
+  /**
+   * Option {@code strong-share=F}: every recursive run draws that share of each batch from
+   * the strongly labelled images (the method's option of the same name; default uniform).
+   * The baselines are unchanged, so they stay shared with the other presets.
+   */
+  @Override
+  public Preset withOptions(Map<String, String> options) {
+    if (options.isEmpty()) {
+      return this;
+    }
+    for (Map.Entry<String, String> o : options.entrySet()) {
+      if (!o.getKey().equals("strong-share")) {
+        throw new IllegalArgumentException("preset '" + name() + "': unknown option '"
+            + o.getKey() + "' (known: strong-share)");
+      }
+    }
+    Methods.create(RecursiveApproximation.NAME, options);   // checks the value
+    return new RecursivePreset(dataset, testSplit, fractions, mainFraction, objectMeasures,
+        options);
+  }
+
+  /** The recursive run of a fraction, with the preset's options. */
+  private RunSpec recursive(Path lazy, double f) {
+    RunSpec spec = RunSpec.of(lazy, RecursiveApproximation.NAME, f);
+    for (Map.Entry<String, String> o : new java.util.TreeMap<>(recursiveOptions).entrySet()) {
+      spec = spec.withOption(o.getKey(), o.getValue());
+    }
+    return spec;
   }
 
   @Override
@@ -92,26 +131,29 @@ public final class RecursivePreset implements Preset {
     List<Entry> entries = new ArrayList<>();
     for (double f : fs) {
       if (f < 1) {
-        entries.add(new Entry("recursive", RunSpec.of(lazy, RecursiveApproximation.NAME, f),
-            null));
+        entries.add(new Entry("recursive", recursive(lazy, f), null));
+      }
+      // U-net before the pseudo labels: the bars of both datasets need it, only GlaS's PL.
+      entries.add(new Entry("U-net, strong only", RunSpec.of(lazy, "supervised", f), null));
+      if (f < 1) {
         entries.add(new Entry("pseudo labels (GrabCut)", RunSpec.of(lazy, "pseudo-labels", f),
             null));
       }
-      entries.add(new Entry("U-net, strong only", RunSpec.of(lazy, "supervised", f), null));
     }
     if (ablation != null) {
-      RunSpec main = RunSpec.of(lazy, RecursiveApproximation.NAME, ablation);
-      for (String l : LAMBDAS) {
-        entries.add(new Entry("recursive, lambda " + l, main.withOption("lambda", l), null));
-      }
-      entries.add(new Entry("recursive, 1 round (no re-labelling)",
-          main.withOption("rounds", "1"), null));
+      RunSpec main = recursive(lazy, ablation);
+      // The other segmentations of the main run first: they only predict, in minutes.
       for (String l : PREDICTION_LAMBDAS) {
         entries.add(new Entry("recursive, lambda-pred " + l, main, Map.of("lambda-pred", l)));
       }
       for (String p : PREDICTIONS) {
         entries.add(new Entry("recursive, prediction " + p, main, Map.of("prediction", p)));
       }
+      for (String l : LAMBDAS) {
+        entries.add(new Entry("recursive, lambda " + l, main.withOption("lambda", l), null));
+      }
+      entries.add(new Entry("recursive, 1 round (no re-labelling)",
+          main.withOption("rounds", "1"), null));
     }
 
     Path out = ctx.presetFolder(name());
@@ -130,7 +172,7 @@ public final class RecursivePreset implements Preset {
       }
       done.add(new Scored(e, run, t));
       if (e.prediction() == null && e.spec().method().equals(RecursiveApproximation.NAME)
-          && e.spec().options().isEmpty()) {
+          && e.spec().options().equals(recursiveOptions)) {
         copyPictures(run.dir(), out, e.spec().strongFraction());
       }
       table = table(done);
@@ -172,6 +214,9 @@ public final class RecursivePreset implements Preset {
           .put("train min", o.trainSeconds() / 60);
     }
     t.note(RunOutcome.COST_NOTE);
+    if (!recursiveOptions.isEmpty()) {
+      t.note("- every recursive run with " + new java.util.TreeMap<>(recursiveOptions));
+    }
     bars(t, done);
     return t;
   }
@@ -224,12 +269,14 @@ public final class RecursivePreset implements Preset {
     }
   }
 
-  /** The plain run (no options, own prediction) of a method at a fraction. */
-  private static Scored find(List<Scored> done, String method, double f) {
+  /** The plain run (the preset's options only, own prediction) of a method at a fraction. */
+  private Scored find(List<Scored> done, String method, double f) {
     for (Scored s : done) {
       RunSpec spec = s.run().spec();
+      Map<String, String> plain = method.equals(RecursiveApproximation.NAME) ? recursiveOptions
+          : Map.of();
       if (spec.method().equals(method) && Math.abs(spec.strongFraction() - f) < 1e-9
-          && spec.options().isEmpty() && s.entry().prediction() == null) {
+          && spec.options().equals(plain) && s.entry().prediction() == null) {
         return s;
       }
     }

@@ -196,6 +196,16 @@ class RecursiveApproximationTest {
         .hasMessageContaining(">= 0");
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("rounds", "x")))
         .hasMessageContaining("whole number");
+    // strong-share reaches the batches, and is recorded only where it is not the default.
+    assertThat(m.options()).doesNotContainKey("strong-share");
+    assertThat(m.adjust(TrainConfig.profile("quick").build()).strongShare()).isZero();
+    Method shared = Methods.create("recursive", Map.of("strong-share", "0.5"));
+    assertThat(shared.adjust(TrainConfig.profile("quick").build()).strongShare())
+        .isEqualTo(0.5);
+    assertThat(Methods.create("recursive", shared.options()).options())
+        .containsEntry("strong-share", "0.5");
+    assertThatThrownBy(() -> Methods.create("recursive", Map.of("strong-share", "2")))
+        .hasMessageContaining("strong-share").hasMessageContaining("[0, 1]");
   }
 
   @Test
