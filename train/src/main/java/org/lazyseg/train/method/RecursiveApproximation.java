@@ -78,8 +78,8 @@ public final class RecursiveApproximation implements Method {
    * @param stepsPerRound 0 = from the profile; otherwise one epoch of this many steps a round
    * @param lambda growth speed while training
    * @param lambdaPred growth speed of the final prediction
-   * @param prediction the final segmentation: "grow" (the paper), "grow-keep" or
-   *     "segmentation" (see {@link RecursiveApproximation#segment})
+   * @param prediction the final segmentation: "grow" (the paper), "grow-keep",
+   *     "segmentation" or "approximation" (see {@link RecursiveApproximation#segment})
    * @param separation "auto" (a separation head when some training image has a scribble
    *     pixel),
    *     "true" or "false"
