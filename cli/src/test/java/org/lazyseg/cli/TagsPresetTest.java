@@ -60,6 +60,11 @@ class TagsPresetTest {
     try (Stream<Path> s = Files.walk(out)) {
       assertThat(s.filter(p -> p.getFileName().toString().equals("done.json"))).hasSize(10);
     }
+    try (Stream<Path> s = Files.walk(out)) {
+      // the reference trains on whole patches, not the profile's crop (mostly padding)
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .contains("supervised-crop64-f1-s0").doesNotContain("supervised-f1-s0");
+    }
     CliTest.Result again = CliTest.run(args);
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.err()).doesNotContain("lazyseg: run ", "cutting patches");

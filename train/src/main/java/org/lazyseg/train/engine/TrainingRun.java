@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.ModelSpec;
@@ -55,6 +56,7 @@ public final class TrainingRun {
   private final List<TrainingListener> listeners = new ArrayList<>();
   private RoundHook roundHook;
   private Objective objective;
+  private RoundOptimizer.Schedule optimizerSchedule = round -> RoundOptimizer.SAME;
   private Path initialModel;
 
   public TrainingRun(Path runDir, ModelSpec spec, TrainConfig config) {
@@ -87,6 +89,16 @@ public final class TrainingRun {
   /** What each step minimises; without one, the multi-task cross-entropy of the tasks. */
   public TrainingRun optObjective(Objective objective) {
     this.objective = objective;
+    return this;
+  }
+
+  /**
+   * Adam's learning rate and restarts per round (default: the config's rate throughout, one
+   * Adam state for the whole run). A run resumed inside a round starts that round's Adam
+   * afresh anyway (its moments are not checkpointed).
+   */
+  public TrainingRun optOptimizerSchedule(RoundOptimizer.Schedule schedule) {
+    this.optimizerSchedule = schedule;
     return this;
   }
 
@@ -131,22 +143,58 @@ public final class TrainingRun {
         Predictor.loadParameters(block, initialModel.resolve(RunFolder.PARAMETERS),
             model.getNDManager());
       }
-      DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(
-          new MultiTaskLoss(spec.tasks()))
-          .optOptimizer(Optimizer.adam()
-              .optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build());
-      try (Trainer trainer = model.newTrainer(trainingConfig);
+      // One learning-rate cell that the loop sets per round; the tracker reads it each step.
+      float[] learningRate = {(float) config.learningRate()};
+      Tracker tracker = update -> learningRate[0];
+      Shape input = new Shape(config.batch(), spec.channels(), config.crop(), config.crop());
+      Trainers trainers = new Trainers(() -> {
+        // Parameters that already exist (restored, or trained by an earlier trainer of this
+        // run) are kept by initialize(); only the new trainer's Adam moments start at zero.
+        Trainer t = model.newTrainer(new DefaultTrainingConfig(new MultiTaskLoss(spec.tasks()))
+            .optOptimizer(Optimizer.adam().optLearningRateTracker(tracker).build()));
+        t.initialize(input);
+        return t;
+      });
+      try (trainers;
           Predictor predictor = Predictor.of(block, spec, model.getNDManager(), tile)) {
-        trainer.initialize(new Shape(config.batch(), spec.channels(), config.crop(),
-            config.crop()));
-        return loop(trainer, block, spec, predictor, train, validation, resumed, deadline);
+        return loop(trainers, learningRate, block, spec, predictor, train, validation, resumed,
+            deadline);
       }
     }
   }
 
-  private TrainingResult loop(Trainer trainer, Block block, ModelSpec spec, Predictor predictor,
-      List<Example> train, List<Example> validation, CheckpointState resumed, long deadline)
-      throws IOException {
+  /** The run's current trainer; {@link #restart} replaces it by one with a fresh Adam. */
+  private static final class Trainers implements AutoCloseable {
+    private final Supplier<Trainer> factory;
+    private Trainer current;
+
+    Trainers(Supplier<Trainer> factory) {
+      this.factory = factory;
+      this.current = factory.get();
+    }
+
+    Trainer current() {
+      return current;
+    }
+
+    void restart() {
+      current.close();
+      current = null;
+      current = factory.get();
+    }
+
+    @Override
+    public void close() {
+      if (current != null) {
+        current.close();
+      }
+    }
+  }
+
+  private TrainingResult loop(Trainers trainers, float[] learningRate, Block block,
+      ModelSpec spec, Predictor predictor, List<Example> train, List<Example> validation,
+      CheckpointState resumed, long deadline) throws IOException {
+    Trainer trainer = trainers.current();
     int doneEpochs = resumed == null ? 0 : resumed.epoch();
     long steps = resumed == null ? 0 : resumed.steps();
     double bestScore = resumed == null ? Double.NEGATIVE_INFINITY : resumed.bestScore();
@@ -165,9 +213,18 @@ public final class TrainingRun {
     }
     boolean outOfTime = false;
     long stepsAtStart = steps;
-    for (int epoch = doneEpochs + 1; epoch <= config.epochs() && !outOfTime; epoch++) {
+    int firstEpoch = doneEpochs + 1;
+    for (int epoch = firstEpoch; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
       int round = (epoch - 1) / config.epochsPerRound();
+      boolean roundStarts = (epoch - 1) % config.epochsPerRound() == 0;
+      RoundOptimizer plan = optimizerSchedule.inRound(round);
+      learningRate[0] = (float) (config.learningRate() * plan.learningRateFactor());
+      if (plan.fresh() && roundStarts && epoch > firstEpoch) {
+        // (at the first epoch of this JVM the trainer is new anyway)
+        trainers.restart();
+        trainer = trainers.current();
+      }
       if (validation.isEmpty() && epoch > 1 && (epoch - 1) % config.epochsPerRound() == 0) {
         // Without validation images the score is the training loss, comparable only within
         // a round (objectives and targets may change between rounds): a new best per round.

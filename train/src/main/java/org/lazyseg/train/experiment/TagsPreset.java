@@ -18,6 +18,7 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.ImageTags;
 import org.lazyseg.train.method.Method;
 import org.lazyseg.train.method.Methods;
+import org.lazyseg.train.method.Supervised;
 import org.lazyseg.train.method.TagsEvaluation;
 import org.lazyseg.train.predict.Predictor;
 
@@ -79,7 +80,8 @@ public final class TagsPreset implements Preset {
       out.add(new Column("GWP" + r, tags.withOption("r", Integer.toString(r))));
     }
     out.add(new Column("GMP", tags.withOption("pooling", "gmp")));
-    out.add(new Column(SUPERVISED, RunSpec.of(patches, "supervised", 1.0)));
+    out.add(new Column(SUPERVISED, RunSpec.of(patches, Supervised.NAME, 1.0)
+        .withOption("crop", Integer.toString(PATCH))));
     return out;
   }
 

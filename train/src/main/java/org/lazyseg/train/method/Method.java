@@ -10,6 +10,7 @@ import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.engine.Objective;
 import org.lazyseg.train.engine.RoundHook;
+import org.lazyseg.train.engine.RoundOptimizer;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -72,6 +73,14 @@ public interface Method {
    */
   default Method pretraining() {
     return null;
+  }
+
+  /**
+   * Adam's learning rate and restarts in each round (after {@link #adjust}); the default is
+   * the config's rate and one Adam state throughout.
+   */
+  default RoundOptimizer roundOptimizer(int round) {
+    return RoundOptimizer.SAME;
   }
 
   /** Called between rounds (e.g. to re-label the training images), or null. */

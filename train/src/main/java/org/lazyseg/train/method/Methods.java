@@ -15,7 +15,7 @@ public final class Methods {
       new LinkedHashMap<>();
 
   static {
-    FACTORIES.put("supervised", o -> noOptions("supervised", o, new Supervised()));
+    FACTORIES.put(Supervised.NAME, Supervised::fromOptions);
     FACTORIES.put("multitask", LazyMultiTask::fromOptions);
     FACTORIES.put("weak-only", o -> noOptions("weak-only", o, new WeakOnly()));
     FACTORIES.put(PseudoLabelTraining.NAME,

@@ -141,6 +141,7 @@ public final class TrainingJob {
     TrainingRun run = new TrainingRun(runDir, built, config)
         .optObjective(method.objective(built.tasks()))
         .optRoundHook(method.roundHook(td, runDir))
+        .optOptimizerSchedule(method::roundOptimizer)
         .optInitialModel(initial);
     listeners.forEach(run::addListener);
     return run.run(td.train(), td.validation());

@@ -97,7 +97,63 @@ class TrainingRunTest {
         org.assertj.core.data.Offset.offset(1e-6f));
   }
 
+  @Test
+  void theOptimizerScheduleSetsEachRoundsLearningRateAndRestartsAdam(@TempDir Path carried)
+      throws IOException {
+    float lr = 3e-3f;
+    List<float[]> fresh = weightsPerRound(dir, true);
+    List<float[]> carry = weightsPerRound(carried, false);
+    // round 2's vanishing rate leaves the weights where round 1 left them
+    assertThat(fresh.get(2)).containsExactly(fresh.get(1), org.assertj.core.data.Offset.offset(1e-7f));
+    // Adam's first step from zero moments moves every weight by the learning rate (m / sqrt v
+    // = g / |g|); Adam carried on from 3 earlier steps moves most of them by less.
+    double freshShare = shareMovedByExactly(fresh.get(2), fresh.get(3), lr);
+    double carriedShare = shareMovedByExactly(carry.get(2), carry.get(3), lr);
+    assertThat(freshShare).isGreaterThan(0.95);
+    assertThat(carriedShare).isLessThan(freshShare - 0.3);
+  }
+
+  /** First-conv weights after each of 4 one-step rounds: 0, 1 plain; 2 rate 1e-9; 3 plain. */
+  private static List<float[]> weightsPerRound(Path run, boolean freshLast) throws IOException {
+    List<float[]> weights = new ArrayList<>();
+    new TrainingRun(run, tinySpec(Task.of("fg", 2)),
+        tinyConfig().setRounds(4, 1).setStepsPerEpoch(1).build())
+        .optOptimizerSchedule(round -> round == 2 ? new RoundOptimizer(1e-9, false)
+            : round == 3 ? new RoundOptimizer(1, freshLast) : RoundOptimizer.SAME)
+        .addListener(new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochStats s) {
+            try {
+              weights.add(firstConvWeights(run));
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        })
+        .run(Discs.examples(2, 32, 11), List.of());
+    assertThat(weights).hasSize(4);
+    return weights;
+  }
+
+  private static double shareMovedByExactly(float[] before, float[] after, float step) {
+    int n = 0;
+    for (int i = 0; i < before.length; i++) {
+      n += Math.abs(Math.abs(after[i] - before[i]) - step) < 0.01 * step ? 1 : 0;
+    }
+    return (double) n / before.length;
+  }
+
+  @Test
+  void roundOptimizerRejectsAFactorThatIsNotPositive() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RoundOptimizer(0, true))
+        .hasMessage("learning-rate factor must be > 0: 0.0");
+  }
+
   private float[] firstConvWeights() throws IOException {
+    return firstConvWeights(dir);
+  }
+
+  private static float[] firstConvWeights(Path dir) throws IOException {
     try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
       RunFolder run = new RunFolder(dir);
       var block = run.readModel().spec().newBlock();

@@ -30,6 +30,7 @@ import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Batch;
 import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.engine.RoundOptimizer;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.nn.GlobalWeightedPooling;
 import org.lazyseg.train.predict.Predictor;
@@ -202,11 +203,29 @@ class ImageTagsTest {
         Map.of("r", "9", "refine", "3", "crop", "64"));
     assertThat(m.options()).containsEntry("pooling", "gwp").containsEntry("r", "9")
         .containsEntry("refine", "3").containsEntry("vote", "0.2").containsEntry("scale", "100")
-        .containsEntry("crop", "64").containsEntry("dice-weight", "0.1");
+        .containsEntry("crop", "64").containsEntry("dice-weight", "1")
+        .containsEntry("refine-adam", "fresh").containsEntry("refine-lr", "0.1");
     ImageTags again = (ImageTags) Methods.create("tags", m.options());
     assertThat(again.options()).isEqualTo(m.options());
     assertThat(((ImageTags) Methods.create("tags", Map.of("pooling", "gmp"))).options())
         .doesNotContainKey("r");
+  }
+
+  @Test
+  void refinementRoundsStartAdamAfreshAtATenthOfTheRate() {
+    ImageTags m = ImageTags.create(Map.of());
+    m.adjust(TrainConfig.profile("standard").build()); // 20 + 4 + 4 epochs: rounds 0-4, 5, 6
+    assertThat(m.classificationRounds()).isEqualTo(5);
+    assertThat(m.roundOptimizer(4)).isEqualTo(RoundOptimizer.SAME);
+    assertThat(m.roundOptimizer(5)).isEqualTo(new RoundOptimizer(0.1, true));
+    assertThat(m.roundOptimizer(6)).isEqualTo(new RoundOptimizer(0.1, true));
+    ImageTags carry = ImageTags.create(Map.of("refine-adam", "carry", "refine-lr", "1"));
+    carry.adjust(TrainConfig.profile("standard").build());
+    assertThat(carry.roundOptimizer(5)).isEqualTo(RoundOptimizer.SAME);
+    assertThatThrownBy(() -> ImageTags.create(Map.of("refine-adam", "reset")))
+        .hasMessage("tags: refine-adam must be fresh or carry, not 'reset'");
+    assertThatThrownBy(() -> ImageTags.create(Map.of("refine-lr", "0")))
+        .hasMessage("tags: refine-lr must be > 0: 0.0");
   }
 
   @Test

@@ -18,7 +18,23 @@ class MethodsTest {
     assertThatThrownBy(() -> Methods.byName("magic"))
         .hasMessageContaining("unknown method 'magic'").hasMessageContaining("multitask");
     assertThatThrownBy(() -> Methods.create("supervised", Map.of("lambda", "1")))
+        .hasMessageContaining("has no option 'lambda'").hasMessageContaining("crop");
+    assertThatThrownBy(() -> Methods.create("weak-only", Map.of("lambda", "1")))
         .hasMessageContaining("takes no options").hasMessageContaining("lambda");
+  }
+
+  @Test
+  void supervisedTrainsOnItsOwnCropWhenAsked() {
+    org.lazyseg.train.TrainConfig config = org.lazyseg.train.TrainConfig.profile("standard").build();
+    assertThat(Methods.create("supervised", Map.of()).adjust(config).crop()).isEqualTo(192);
+    Method patches = Methods.create("supervised", Map.of("crop", "64"));
+    assertThat(patches.adjust(config).crop()).isEqualTo(64);
+    assertThat(patches.options()).containsExactly(Map.entry("crop", "64"));
+    assertThat(Methods.create("supervised", Map.of()).options()).isEmpty();
+    assertThatThrownBy(() -> Methods.create("supervised", Map.of("crop", "-1")))
+        .hasMessage("supervised: crop must be >= 0: -1");
+    assertThatThrownBy(() -> Methods.create("supervised", Map.of("crop", "big")))
+        .hasMessage("supervised: crop must be a whole number, not 'big'");
   }
 
   @Test
