@@ -147,18 +147,19 @@ public final class TrainingRun {
       float[] learningRate = {(float) config.learningRate()};
       Tracker tracker = update -> learningRate[0];
       Shape input = new Shape(config.batch(), spec.channels(), config.crop(), config.crop());
+      MultiTaskLoss loss = new MultiTaskLoss(spec.tasks());
       Trainers trainers = new Trainers(() -> {
         // Parameters that already exist (restored, or trained by an earlier trainer of this
         // run) are kept by initialize(); only the new trainer's Adam moments start at zero.
-        Trainer t = model.newTrainer(new DefaultTrainingConfig(new MultiTaskLoss(spec.tasks()))
+        Trainer t = model.newTrainer(new DefaultTrainingConfig(loss)
             .optOptimizer(Optimizer.adam().optLearningRateTracker(tracker).build()));
         t.initialize(input);
         return t;
       });
       try (trainers;
           Predictor predictor = Predictor.of(block, spec, model.getNDManager(), tile)) {
-        return loop(trainers, learningRate, block, spec, predictor, train, validation, resumed,
-            deadline);
+        return loop(trainers, learningRate, loss, block, spec, predictor, train, validation,
+            resumed, deadline);
       }
     }
   }
@@ -179,7 +180,7 @@ public final class TrainingRun {
 
     void restart() {
       current.close();
-      current = null;
+      current = null; // so that close() does not close it again if the factory throws
       current = factory.get();
     }
 
@@ -191,10 +192,9 @@ public final class TrainingRun {
     }
   }
 
-  private TrainingResult loop(Trainers trainers, float[] learningRate, Block block,
-      ModelSpec spec, Predictor predictor, List<Example> train, List<Example> validation,
-      CheckpointState resumed, long deadline) throws IOException {
-    Trainer trainer = trainers.current();
+  private TrainingResult loop(Trainers trainers, float[] learningRate, MultiTaskLoss loss,
+      Block block, ModelSpec spec, Predictor predictor, List<Example> train,
+      List<Example> validation, CheckpointState resumed, long deadline) throws IOException {
     int doneEpochs = resumed == null ? 0 : resumed.epoch();
     long steps = resumed == null ? 0 : resumed.steps();
     double bestScore = resumed == null ? Double.NEGATIVE_INFINITY : resumed.bestScore();
@@ -204,7 +204,7 @@ public final class TrainingRun {
         spec.normalization());
     int tasks = spec.tasks().size();
     Objective goal = objective != null ? objective
-        : Objective.pixelTargets(trainer.getLoss());
+        : Objective.pixelTargets(loss);
 
     int resumeRound = doneEpochs / config.epochsPerRound();
     if (roundHook != null && doneEpochs > 0 && resumeRound > 0
@@ -223,7 +223,6 @@ public final class TrainingRun {
       if (plan.fresh() && roundStarts && epoch > firstEpoch) {
         // (at the first epoch of this JVM the trainer is new anyway)
         trainers.restart();
-        trainer = trainers.current();
       }
       if (validation.isEmpty() && epoch > 1 && (epoch - 1) % config.epochsPerRound() == 0) {
         // Without validation images the score is the training loss, comparable only within
@@ -244,15 +243,15 @@ public final class TrainingRun {
           long t0 = System.nanoTime();
           Batch batch = producer.next();
           long t1 = System.nanoTime();
-          float loss = trainStep(trainer, batch, goal, round);
+          float value = trainStep(trainers.current(), batch, goal, round);
           long t2 = System.nanoTime();
           waitNanos += t1 - t0;
           stepNanos += t2 - t1;
-          lossSum += loss;
+          lossSum += value;
           epochSteps++;
           steps++;
           for (TrainingListener l : listeners) {
-            l.onStep(steps, loss);
+            l.onStep(steps, value);
           }
         }
       }
