@@ -45,7 +45,9 @@ public final class BatchProducer implements AutoCloseable {
 
   /**
    * As above; the first {@code round(strongShare * batchSize)} crops of each batch come from
-   * the examples with a head-0 target (uniformly among them), the others from all examples.
+   * the examples with a complete head-0 target (a strong mask: no pixel
+   * {@link org.lazyseg.core.image.LabelImage#IGNORE}; a target a partial mask implies has
+   * unlabelled pixels), uniformly among them, the others from all examples.
    * Without such examples, or with all examples strong, every crop is drawn from all.
    */
   public BatchProducer(List<Example> examples, Augmenter augmenter, int batchSize, int tasks,
@@ -64,8 +66,8 @@ public final class BatchProducer implements AutoCloseable {
       labels = Math.max(labels, e.imageLabels() == null ? 0 : e.imageLabels().length);
     }
     this.imageLabelCount = labels;
-    this.strong = this.examples.stream().filter(e -> e.targets().length > 0
-        && e.targets()[0] != null).toList();
+    this.strong = this.examples.stream().filter(BatchProducer::hasCompleteHeadZeroTarget)
+        .toList();
     this.strongSlots = strong.isEmpty() || strong.size() == this.examples.size() ? 0
         : (int) Math.round(strongShare * batchSize);
     for (int i = 0; i < workerCount; i++) {
@@ -77,6 +79,19 @@ public final class BatchProducer implements AutoCloseable {
       workers.add(thread);
       thread.start();
     }
+  }
+
+  /** A head-0 target that labels every pixel (a strong mask). */
+  private static boolean hasCompleteHeadZeroTarget(Example e) {
+    if (e.targets().length == 0 || e.targets()[0] == null) {
+      return false;
+    }
+    for (int v : e.targets()[0].data()) {
+      if (v == org.lazyseg.core.image.LabelImage.IGNORE) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void produce(int worker, int workerCount, BlockingQueue<Batch> queue) {

@@ -59,6 +59,8 @@ public final class LazyLabelsPreset implements Preset {
     entries.add(new Entry("U-net, weak labels only", RunSpec.of(lazy, "weak-only", 0.0)));
     for (double f : fractions) {
       entries.add(new Entry("multi-task", RunSpec.of(lazy, "multitask", f)));
+      entries.add(new Entry("multi-task, segmentation head also on partial masks (far background 3)",
+          RunSpec.of(lazy, "multitask", f).withOption("far-background", "3.0")));
       if (scribbles) {
         entries.add(new Entry("multi-task without separation",
             RunSpec.of(lazy, "multitask", f).withOption("separation", "false")));

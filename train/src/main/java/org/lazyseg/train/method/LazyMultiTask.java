@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Connectivity;
+import org.lazyseg.core.weak.FarBackground;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
@@ -52,12 +55,19 @@ public final class LazyMultiTask implements Method {
    */
   public static final int MIN_PIECE = 32;
 
+  /**
+   * Default reach (in core radii, see {@link FarBackground}) beyond which the partial mask of
+   * a weakly labelled image calls a pixel background for the segmentation head: 0, off.
+   */
+  public static final double FAR_BACKGROUND = 0;
+
   private final boolean separation;
   private final String network;
   private final double strongShare;
   private final double separationWeight;
   private final double interfaceThreshold;
   private final int minPiece;
+  private final double farBackground;
 
   /** All three tasks on one U-Net decoder. */
   public LazyMultiTask() {
@@ -65,7 +75,8 @@ public final class LazyMultiTask implements Method {
   }
 
   public LazyMultiTask(boolean separation, String network) {
-    this(separation, network, STRONG_SHARE, SEPARATION_WEIGHT, INTERFACE_THRESHOLD, MIN_PIECE);
+    this(separation, network, STRONG_SHARE, SEPARATION_WEIGHT, INTERFACE_THRESHOLD, MIN_PIECE,
+        FAR_BACKGROUND);
   }
 
   /**
@@ -79,9 +90,13 @@ public final class LazyMultiTask implements Method {
    * @param interfaceThreshold prediction: a pixel is an interface where its probability
    *     exceeds this
    * @param minPiece prediction: least area of a piece cut off by interfaces to be an object
+   * @param farBackground 0: the segmentation head learns from the strong masks alone; R &gt; 0:
+   *     also from the partial masks of the other images, their cores as objects and the
+   *     pixels farther than R core radii (plus {@link FarBackground#MARGIN} pixels) from
+   *     every core as background ({@link FarBackground})
    */
   public LazyMultiTask(boolean separation, String network, double strongShare,
-      double separationWeight, double interfaceThreshold, int minPiece) {
+      double separationWeight, double interfaceThreshold, int minPiece, double farBackground) {
     if (!(strongShare >= 0 && strongShare <= 1)) {
       throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
     }
@@ -95,12 +110,18 @@ public final class LazyMultiTask implements Method {
     if (minPiece < 0) {
       throw new IllegalArgumentException("min-piece must be >= 0, not " + minPiece);
     }
+    if (!(farBackground >= 0) || Double.isInfinite(farBackground)) {
+      throw new IllegalArgumentException("far-background must be a number >= 0, not "
+          + farBackground);
+    }
+
     this.separation = separation;
     this.network = network;
     this.strongShare = strongShare;
     this.separationWeight = separationWeight;
     this.interfaceThreshold = interfaceThreshold;
     this.minPiece = minPiece;
+    this.farBackground = farBackground;
   }
 
   /**
@@ -110,12 +131,14 @@ public final class LazyMultiTask implements Method {
    * {@value #SEPARATION_WEIGHT}; 1 is the paper's plain mean), {@code interface-threshold=T}
    * (prediction: interface where its probability exceeds T, default
    * {@value #INTERFACE_THRESHOLD}), {@code min-piece=A} (prediction: least area of a cut-off
-   * piece, default {@value #MIN_PIECE} pixels).
+   * piece, default {@value #MIN_PIECE} pixels), {@code far-background=R} (the segmentation
+   * head also learns from partial masks: cores as objects, pixels beyond R core radii from
+   * every core as background; 0 = off; default {@value #FAR_BACKGROUND}).
    */
   static LazyMultiTask fromOptions(Map<String, String> options) {
     Options.requireKnown("multitask", options,
         java.util.Set.of("separation", "network", "strong-share", "separation-weight",
-            "interface-threshold", "min-piece"));
+            "interface-threshold", "min-piece", "far-background"));
     String sep = options.get("separation");
     String net = options.getOrDefault("network", ModelSpec.UNET);
     if (!net.equals(ModelSpec.UNET) && !net.equals(ModelSpec.MULTITASK_DECODER)) {
@@ -127,7 +150,8 @@ public final class LazyMultiTask implements Method {
         number(options, "separation-weight", SEPARATION_WEIGHT),
         number(options, "interface-threshold", INTERFACE_THRESHOLD),
         options.containsKey("min-piece") ? Options.integer("min-piece", options.get("min-piece"))
-            : MIN_PIECE);
+            : MIN_PIECE,
+        number(options, "far-background", FAR_BACKGROUND));
   }
 
   private static double number(Map<String, String> options, String key, double otherwise) {
@@ -154,6 +178,9 @@ public final class LazyMultiTask implements Method {
     }
     if (separation && minPiece != MIN_PIECE) {
       o.put("min-piece", Integer.toString(minPiece));
+    }
+    if (farBackground != FAR_BACKGROUND) {
+      o.put("far-background", Double.toString(farBackground));
     }
     return o;
   }
@@ -197,8 +224,12 @@ public final class LazyMultiTask implements Method {
   @Override
   public LabelImage[] targets(Sample sample, boolean strong, int classes) {
     LabelImage segmentation = strong && sample.mask().isPresent() ? sample.loadClasses() : null;
-    LabelImage detection = sample.partial().isPresent()
-        ? Method.asClasses(sample.loadPartial(), classes) : null;
+    LabelImage partial = sample.partial().isPresent() ? sample.loadPartial() : null;
+    LabelImage detection = partial != null ? Method.asClasses(partial, classes) : null;
+    if (segmentation == null && partial != null && farBackground > 0) {
+      segmentation = FarBackground.target(cores(partial, classes), detection, farBackground,
+          FarBackground.MARGIN);
+    }
     // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
     LabelImage scribbles = separation && sample.scribbles().isPresent()
         ? sample.loadScribbles() : null;
@@ -207,5 +238,14 @@ public final class LazyMultiTask implements Method {
     }
     return separation ? new LabelImage[] {segmentation, detection, scribbles}
         : new LabelImage[] {segmentation, detection};
+  }
+
+  /**
+   * One id per object core: a partial mask of instance ids keeps them (an object's core may
+   * be islands); class ids and a single-valued mask give their 8-connected components.
+   */
+  static LabelImage cores(LabelImage partial, int classes) {
+    return classes > 1 ? Components.label(partial, Connectivity.EIGHT)
+        : Components.instances(partial);
   }
 }

@@ -12,6 +12,7 @@ import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.ops.Connectivity;
+import org.lazyseg.core.weak.FarBackground;
 import org.lazyseg.core.weak.LevelSetGrowth;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
@@ -92,15 +93,19 @@ public final class RecursiveApproximation implements Method {
    *     draws give the segmentation head a third of a crop a batch; after 800 steps its
    *     foreground was speckle on the ultrasound texture, not the head, so the labels, which
    *     grow inside it, did not grow.
+   * @param farBackground 0: the segmentation head learns from the strong masks alone; R &gt; 0:
+   *     also from the annotator's partial masks of the other images, their cores as objects
+   *     and the pixels farther than R core radii from every core as background
+   *     ({@link FarBackground}; the same option as multi-task's)
    */
   public record Settings(int rounds, int epochsPerRound, int stepsPerRound, double lambda,
       double lambdaPred, String prediction, String separation, String truth, int overlays,
-      double strongShare) {
+      double strongShare, double farBackground) {
     /** Final segmentations: see {@link RecursiveApproximation#segment}. */
     public static final List<String> PREDICTIONS =
         List.of("grow", "grow-keep", "segmentation", "approximation");
     public static final Settings DEFAULT =
-        new Settings(10, 0, 0, 0.1, Double.POSITIVE_INFINITY, "grow", "auto", null, 4, 0);
+        new Settings(10, 0, 0, 0.1, Double.POSITIVE_INFINITY, "grow", "auto", null, 4, 0, 0);
 
     public Settings {
       if (rounds < 1 || epochsPerRound < 0 || stepsPerRound < 0 || overlays < 0) {
@@ -114,6 +119,10 @@ public final class RecursiveApproximation implements Method {
       if (!(strongShare >= 0 && strongShare <= 1)) {
         throw new IllegalArgumentException(
             "method 'recursive': strong-share must be in [0, 1], not " + strongShare);
+      }
+      if (!(farBackground >= 0) || Double.isInfinite(farBackground)) {
+        throw new IllegalArgumentException(
+            "method 'recursive': far-background must be a number >= 0, not " + farBackground);
       }
       if (!(lambda >= 0) || !(lambdaPred >= 0)) {
         throw new IllegalArgumentException(
@@ -147,11 +156,14 @@ public final class RecursiveApproximation implements Method {
           emptyToNull(o.get("truth")),
           o.containsKey("overlays") ? Options.integer("overlays", o.get("overlays")) : d.overlays,
           o.containsKey("strong-share") ? Options.number("strong-share", o.get("strong-share"))
-              : d.strongShare);
+              : d.strongShare,
+          o.containsKey("far-background")
+              ? Options.number("far-background", o.get("far-background")) : d.farBackground);
     }
 
     static final List<String> KEYS = List.of("rounds", "epochs-per-round", "steps-per-round",
-        "lambda", "lambda-pred", "prediction", "separation", "truth", "overlays", "strong-share");
+        "lambda", "lambda-pred", "prediction", "separation", "truth", "overlays", "strong-share",
+        "far-background");
 
     Map<String, String> asMap() {
       Map<String, String> m = new LinkedHashMap<>();
@@ -168,6 +180,9 @@ public final class RecursiveApproximation implements Method {
       m.put("overlays", Integer.toString(overlays));
       if (strongShare != DEFAULT.strongShare) {   // absent by default: older runs read the same
         m.put("strong-share", Double.toString(strongShare));
+      }
+      if (farBackground != DEFAULT.farBackground) {
+        m.put("far-background", Double.toString(farBackground));
       }
       return m;
     }
@@ -244,8 +259,13 @@ public final class RecursiveApproximation implements Method {
     if (isStrong) {
       approximation = segmentation;   // the exact approximation; never re-labelled
     } else if (sample.partial().isPresent()) {
-      approximation = Method.asClasses(sample.loadPartial(), classes);
+      LabelImage partial = sample.loadPartial();
+      approximation = Method.asClasses(partial, classes);
       weakSamples.put(sample.id(), sample);
+      if (options.farBackground > 0) {
+        segmentation = FarBackground.target(LazyMultiTask.cores(partial, classes),
+            approximation, options.farBackground, FarBackground.MARGIN);
+      }
     }
     LabelImage separation = null;
     if (sample.scribbles().isPresent()) {

@@ -96,7 +96,12 @@ class AugmenterTest {
     List<Example> examples = new java.util.ArrayList<>();
     examples.add(constant("strong", 100, true));
     for (int i = 1; i < 20; i++) {
-      examples.add(constant("weak" + i, i, false));
+      Example weak = constant("weak" + i, i, i % 2 == 0);
+      if (i % 2 == 0) {
+        // a segmentation target with unlabelled pixels (as a partial mask implies) is weak
+        weak.targets()[0].data()[5] = LabelImage.IGNORE;
+      }
+      examples.add(weak);
     }
     Augmenter a = new Augmenter(8, Augmentation.none(), Normalization.identity(1));
     int batches = 200, batch = 8;

@@ -99,4 +99,36 @@ class MethodsTest {
     assertThat(Methods.create("multitask", Map.of("separation", "false")).options())
         .containsOnlyKeys("separation");
   }
+
+  @Test
+  void multiTaskWithFarBackgroundTeachesItsSegmentationHeadFromPartialMasks(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    org.lazyseg.core.data.Dataset data = org.lazyseg.core.data.Dataset.open(
+        org.lazyseg.train.testing.DiscDatasets.write(dir, 3, 96, 5));
+    Method plain = Methods.create("multitask", Map.of());
+    Method far = Methods.create("multitask", Map.of("far-background", "3"));
+    assertThat(far.options()).containsEntry("far-background", "3.0");
+    assertThat(plain.options()).doesNotContainKey("far-background");
+    int background = 0, objectCalledBackground = 0;
+    for (org.lazyseg.core.data.Sample s : data.samples()) {
+      assertThat(plain.targets(s, false, 1)[0]).as("no strong mask, no target").isNull();
+      int[] truth = s.loadClasses().data();
+      int[] partial = s.loadPartial().data();
+      int[] t = far.targets(s, false, 1)[0].data();
+      for (int i = 0; i < t.length; i++) {
+        if (partial[i] > 0) {
+          assertThat(t[i]).isEqualTo(1);
+        } else {
+          assertThat(t[i]).isIn(0, org.lazyseg.core.image.LabelImage.IGNORE);
+        }
+        background += t[i] == 0 ? 1 : 0;
+        objectCalledBackground += t[i] == 0 && truth[i] > 0 ? 1 : 0;
+      }
+      assertThat(far.targets(s, true, 1)[0].data()).as("a strong mask wins").isEqualTo(truth);
+    }
+    assertThat(background).isPositive();
+    assertThat(objectCalledBackground).isLessThan(background / 50);
+    assertThatThrownBy(() -> Methods.create("multitask", Map.of("far-background", "-1")))
+        .hasMessageContaining("far-background must be a number >= 0");
+  }
 }

@@ -294,4 +294,25 @@ class RecursiveApproximationTest {
     assertThat(hook.rows()).extracting(Rounds.Row::round).containsExactly(0, 1, 2);
     assertThat(hook.rows()).allMatch(r -> r.images() == 6 && r.meanDice() != null);
   }
+
+  @Test
+  void farBackgroundGivesWeakImagesASegmentationTargetWithTheirBoundaryUnlabelled(
+      @TempDir Path dir) {
+    Dataset data = Dataset.open(org.lazyseg.train.testing.DiscDatasets.write(dir, 2, 96, 3));
+    Method far = Methods.create("recursive", Map.of("far-background", "3"));
+    assertThat(far.options()).containsEntry("far-background", "3.0");
+    assertThat(Methods.create("recursive", far.options()).options()).isEqualTo(far.options());
+    assertThat(new RecursiveApproximation().options()).doesNotContainKey("far-background");
+    for (org.lazyseg.core.data.Sample s : data.samples()) {
+      LabelImage[] weak = far.targets(s, false, 1);
+      LabelImage[] plain = new RecursiveApproximation().targets(s, false, 1);
+      assertThat(plain[0]).isNull();
+      assertThat(weak[1].data()).as("the approximation target is unchanged")
+          .isEqualTo(plain[1].data());
+      assertThat(weak[0].data()).contains(LabelImage.IGNORE, 0, 1);
+      assertThat(far.targets(s, true, 1)[0].data()).isEqualTo(s.loadClasses().data());
+    }
+    assertThatThrownBy(() -> Methods.create("recursive", Map.of("far-background", "-2")))
+        .hasMessageContaining("far-background must be a number >= 0");
+  }
 }
