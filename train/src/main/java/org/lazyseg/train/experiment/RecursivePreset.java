@@ -36,8 +36,11 @@ public final class RecursivePreset implements Preset {
   private final List<Double> fractions;
   private final double mainFraction;
   private final boolean objectMeasures;
-  /** Options of every recursive run ({@code -O strong-share=F}); empty by default. */
+  /** Options of every recursive run ({@link #OPTIONS}); empty by default. */
   private final Map<String, String> recursiveOptions;
+
+  /** The method options a recursive preset passes to every recursive run. */
+  static final List<String> OPTIONS = List.of("strong-share", "far-background");
 
   /** Training lambdas of the ablation (besides the method's default). */
   static final List<String> LAMBDAS = List.of("0", "0.5");
@@ -66,9 +69,10 @@ public final class RecursivePreset implements Preset {
   }
 
   /**
-   * Option {@code strong-share=F}: every recursive run draws that share of each batch from
-   * the strongly labelled images (the method's option of the same name; default uniform).
-   * The baselines are unchanged, so they stay shared with the other presets.
+   * Options {@code strong-share=F} and {@code far-background=R}: the method's options of the
+   * same names, for every recursive run (defaults: uniform batches; the segmentation head on
+   * the strong masks alone). The baselines are unchanged, so they stay shared with the other
+   * presets.
    */
   @Override
   public Preset withOptions(Map<String, String> options) {
@@ -76,9 +80,9 @@ public final class RecursivePreset implements Preset {
       return this;
     }
     for (Map.Entry<String, String> o : options.entrySet()) {
-      if (!o.getKey().equals("strong-share")) {
+      if (!OPTIONS.contains(o.getKey())) {
         throw new IllegalArgumentException("preset '" + name() + "': unknown option '"
-            + o.getKey() + "' (known: strong-share)");
+            + o.getKey() + "' (known: " + String.join(", ", OPTIONS) + ")");
       }
     }
     Methods.create(RecursiveApproximation.NAME, options);   // checks the value
