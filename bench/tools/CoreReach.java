@@ -17,7 +17,7 @@ import org.lazyseg.core.ops.DistanceTransforms.Border;
  * k * r_id + m from every core id; prints one JSON line per (k, m) with the share of true
  * object pixels the rule calls background (its error) and the share of true background it
  * labels (what it gives).
- * usage: java -cp "cli/target/lib/*" bench/tools/CoreReach.java DATA [K,K,..] [M,M,..]
+ * usage: bench/core_reach DATA [K,K,..] [M,M,..]
  */
 public final class CoreReach {
   public static void main(String[] args) throws Exception {
