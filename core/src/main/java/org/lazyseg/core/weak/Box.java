@@ -1,11 +1,23 @@
 package org.lazyseg.core.weak;
 
+import org.lazyseg.core.image.LabelImage;
+
 /**
  * An axis-aligned pixel rectangle with inclusive corners: columns {@code x0..x1}, rows
  * {@code y0..y1}. Lets the weak-label operations work on the few pixels around one object
  * instead of the whole image.
  */
 record Box(int x0, int y0, int x1, int y1) {
+  /** A 0/1 crop of {@code labels} over this box: 1 where the label equals {@code id}. */
+  LabelImage select(LabelImage labels, int id) {
+    LabelImage crop = labels.crop(x0, y0, width(), height(), 0);
+    int[] d = crop.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = d[i] == id ? 1 : 0;
+    }
+    return crop;
+  }
+
   int width() { return x1 - x0 + 1; }
 
   int height() { return y1 - y0 + 1; }

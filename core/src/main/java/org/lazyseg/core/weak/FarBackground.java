@@ -60,7 +60,7 @@ public final class FarBackground {
       double limit = reach * radius(regions, id, box.expand(1, 1, w, h)) + margin;
       int grow = (int) Math.ceil(limit);
       Box around = box.expand(grow, grow, w, h);
-      float[] d = DistanceTransforms.euclideanTo(only(regions, id, around));
+      float[] d = DistanceTransforms.euclideanTo(around.select(regions, id));
       for (int y = 0; y < around.height(); y++) {
         for (int x = 0; x < around.width(); x++) {
           if (d[y * around.width() + x] <= limit) {
@@ -86,19 +86,9 @@ public final class FarBackground {
   /** Largest distance from a pixel of region {@code id} to the nearest pixel not in it. */
   private static float radius(LabelImage regions, int id, Box box) {
     float r = 0;
-    for (float v : DistanceTransforms.euclidean(only(regions, id, box), Border.INSIDE_ONLY)) {
+    for (float v : DistanceTransforms.euclidean(box.select(regions, id), Border.INSIDE_ONLY)) {
       r = Math.max(r, v);
     }
     return r;
-  }
-
-  /** 1 where {@code regions} is {@code id}, 0 elsewhere, over {@code box}. */
-  private static LabelImage only(LabelImage regions, int id, Box box) {
-    LabelImage crop = regions.crop(box.x0(), box.y0(), box.width(), box.height(), 0);
-    int[] c = crop.data();
-    for (int i = 0; i < c.length; i++) {
-      c[i] = c[i] == id ? 1 : 0;
-    }
-    return crop;
   }
 }

@@ -210,8 +210,8 @@ public final class LevelSetGrowth {
         continue;
       }
       Box box = Box.union(seedBoxes[s], partBoxes[s]).expand(1, 1, w, h);
-      LabelImage seed = select(seedIds, box, s);
-      LabelImage part = select(owners, box, s);
+      LabelImage seed = box.select(seedIds, s);
+      LabelImage part = box.select(owners, s);
       int[] grown = growRegion(seed, part, lambda).data();
       int bw = box.width();
       for (int y = 0; y < box.height(); y++) {
@@ -284,7 +284,7 @@ public final class LevelSetGrowth {
     // Each seed lies wholly inside the box, so distances to it are exact there.
     float[][] dist = new float[seedList.length][];
     for (int j = 0; j < seedList.length; j++) {
-      dist[j] = DistanceTransforms.euclideanTo(select(seedIds, box, seedList[j]));
+      dist[j] = DistanceTransforms.euclideanTo(box.select(seedIds, seedList[j]));
     }
     int[] c = components.data();
     for (int y = 0; y < bh; y++) {
@@ -338,15 +338,6 @@ public final class LevelSetGrowth {
     return new LabelImage(seed.width(), seed.height(), out);
   }
 
-  /** A 0/1 crop of {@code labels} over {@code box}: 1 where the label equals {@code id}. */
-  private static LabelImage select(LabelImage labels, Box box, int id) {
-    LabelImage crop = labels.crop(box.x0(), box.y0(), box.width(), box.height(), 0);
-    int[] d = crop.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = d[i] == id ? 1 : 0;
-    }
-    return crop;
-  }
 
   /** Per instance id, the most frequent positive class among its pixels (1 if it has none). */
   private static int[] majorityClass(LabelImage instances, LabelImage classes) {

@@ -194,7 +194,7 @@ public final class PseudoLabels {
           Math.max(CONTEXT, box.height() / 4), w, h);
       byte[] labels = initialMask(regions, r, box, crop);
       boolean[] foreground = runGrabCut(bgr, w, crop, labels, settings);
-      LabelImage seed = regionCrop(regions, r, crop);
+      LabelImage seed = crop.select(regions, r);
       float[] toSeed = DistanceTransforms.euclideanTo(seed);
       for (int y = 0; y < crop.height(); y++) {
         for (int x = 0; x < crop.width(); x++) {
@@ -419,14 +419,6 @@ public final class PseudoLabels {
     }
   }
 
-  private static LabelImage regionCrop(LabelImage regions, int r, Box crop) {
-    LabelImage c = regions.crop(crop.x0(), crop.y0(), crop.width(), crop.height(), 0);
-    int[] d = c.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = d[i] == r ? 1 : 0;
-    }
-    return c;
-  }
 
   /** 8-bit, 3 channels interleaved, row-major; grey replicated. */
   private static byte[] toBgr(FloatImage image) {
