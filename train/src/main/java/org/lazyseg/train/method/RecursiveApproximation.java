@@ -96,7 +96,8 @@ public final class RecursiveApproximation implements Method {
    * @param farBackground 0: the segmentation head learns from the strong masks alone; R &gt; 0:
    *     also from the annotator's partial masks of the other images, their cores as objects
    *     and the pixels farther than R core radii from every core as background
-   *     ({@link FarBackground}; the same option as multi-task's)
+   *     ({@link FarBackground}; the same option as multi-task's), and the approximation
+   *     labels never grow into that background
    */
   public record Settings(int rounds, int epochsPerRound, int stepsPerRound, double lambda,
       double lambdaPred, String prediction, String separation, String truth, int overlays,
@@ -491,6 +492,24 @@ public final class RecursiveApproximation implements Method {
       d[i] = grown[i] > 0 || o[i] > 0 ? 1 : 0;
     }
     return out;
+  }
+
+  /**
+   * Sets to 0 the pixels of {@code label} that {@code known} calls background (0); IGNORE and
+   * object pixels of {@code known} leave it as it is. A null {@code known} changes nothing.
+   * Returns {@code label}.
+   */
+  static LabelImage clearKnownBackground(LabelImage label, LabelImage known) {
+    if (known == null) {
+      return label;
+    }
+    int[] l = label.data(), k = known.data();
+    for (int i = 0; i < l.length; i++) {
+      if (k[i] == 0) {
+        l[i] = 0;
+      }
+    }
+    return label;
   }
 
   private static int root(int[] parent, int k) {

@@ -183,6 +183,10 @@ final class Rounds implements RoundHook {
       LabelImage predicted = Predictor.argmax(p[1], w, h);
       LabelImage grown = RecursiveApproximation.relabel(e.targets()[a], predicted, fg,
           options.lambda(), originals.get(id), originalIds.get(id));
+      // With far-background a weak image's segmentation target says where no object can
+      // be; its label never grows there (the approximation head's own spill included).
+      RecursiveApproximation.clearKnownBackground(grown,
+          e.targets()[RecursiveApproximation.SEGMENTATION_HEAD]);
       e.targets()[a] = grown;
       labels.put(id, grown);
       images.put(id, e.image());

@@ -65,4 +65,50 @@ class RecursiveTrainingTest {
     }
     assertThat(areaLarge).isGreaterThan(areaSmall);
   }
+
+  @Test
+  void withFarBackgroundLabelsNeverGrowWhereThePartialMaskImpliesBackground()
+      throws IOException {
+    Path data = DiscDatasets.write(dir.resolve("data"), 8, 64, 7);
+    Path run = dir.resolve("run");
+    // reach 0.5 core radii + 5 px: tight, so an unclipped label would cross it
+    TrainingJob job = new TrainingJob(Dataset.open(data), Methods.create("recursive",
+        Map.of("rounds", "3", "steps-per-round", "20", "lambda", "2", "overlays", "0",
+            "far-background", "0.5")),
+        new TrainingData.Selection("train", 0.25, 0, 0), TrainConfig.builder().setCrop(48)
+            .setBatch(4).setLearningRate(1e-2).setStepsPerEpoch(10).optThreads(1).optSeed(3)
+            .build()).optWidth(8).optDepth(3);
+    job.run(run, job.load(ProgressCallback.NONE));
+    int checked = 0;
+    for (org.lazyseg.core.data.Sample s : Dataset.open(data).samples()) {
+      Path label = Rounds.roundDir(run, 2).resolve(s.id() + ".png");
+      if (!java.nio.file.Files.exists(label)) {
+        continue;   // a strong image
+      }
+      LabelImage partial = s.loadPartial();
+      LabelImage known = org.lazyseg.core.weak.FarBackground.target(
+          LazyMultiTask.cores(partial, 1), Method.asClasses(partial, 1), 0.5,
+          org.lazyseg.core.weak.FarBackground.MARGIN);
+      int[] l = org.lazyseg.core.image.ImageFiles.readLabels(label).data();
+      for (int i = 0; i < l.length; i++) {
+        if (known.data()[i] == 0) {
+          assertThat(l[i]).as("%s pixel %d", s.id(), i).isZero();
+        }
+        if (partial.data()[i] > 0) {
+          assertThat(l[i]).as("%s keeps its partial mask", s.id()).isPositive();
+        }
+      }
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void clearingKnownBackgroundTouchesOnlyItsZeroPixels() {
+    LabelImage label = new LabelImage(4, 1, new int[] {1, 1, 2, 0});
+    LabelImage known = new LabelImage(4, 1, new int[] {0, LabelImage.IGNORE, 1, 0});
+    assertThat(RecursiveApproximation.clearKnownBackground(label, known).data())
+        .containsExactly(0, 1, 2, 0);
+    assertThat(RecursiveApproximation.clearKnownBackground(label, null)).isSameAs(label);
+  }
 }
