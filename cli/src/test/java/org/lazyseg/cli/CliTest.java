@@ -90,7 +90,8 @@ class CliTest {
         "--truth", dir.resolve("truth").toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().strip()).startsWith("{\"images\":1,\"dice\":0.5,\"iou\":0.333")
-        .contains("\"object_dice\":0.5").contains("\"object_hausdorff\":1.0").endsWith("}");
+        .contains("\"object_dice\":0.5").contains("\"object_hausdorff\":1.0")
+        .contains("\"count_error\":0.0").endsWith("}");
   }
 
   @Test

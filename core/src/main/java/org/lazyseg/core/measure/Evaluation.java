@@ -85,7 +85,8 @@ public final class Evaluation {
   /**
    * One JSON object: {@code images} (an array of per-image objects with {@code id} and the
    * measures) and the means {@code dice}, {@code iou}, {@code object_dice},
-   * {@code object_hausdorff}, plus {@code class_dice} (an array, class 1 first) when per-class
+   * {@code object_hausdorff}, {@code count_error}, then {@code separation_precision} and
+   * {@code separation_recall} (pooled over images; per image for the image objects), plus {@code class_dice} (an array, class 1 first) when per-class
    * Dice was computed. A value that is not finite is written as {@code null}.
    */
   public String toJson() {
@@ -116,7 +117,10 @@ public final class Evaluation {
     json.append("\"dice\":").append(number(s.dice()))
         .append(",\"iou\":").append(number(s.iou()))
         .append(",\"object_dice\":").append(number(s.objectDice()))
-        .append(",\"object_hausdorff\":").append(number(s.objectHausdorff()));
+        .append(",\"object_hausdorff\":").append(number(s.objectHausdorff()))
+        .append(",\"count_error\":").append(number(s.countError()))
+        .append(",\"separation_precision\":").append(number(s.separation().precision()))
+        .append(",\"separation_recall\":").append(number(s.separation().recall()));
     s.classDice().ifPresent(d -> {
       json.append(",\"class_dice\":[");
       for (int k = 0; k < d.length; k++) {
@@ -150,13 +154,16 @@ public final class Evaluation {
 
   private static ImageScores meanOf(List<ImageScores> images) {
     int n = images.size();
-    double dice = 0, iou = 0, objectDice = 0, objectHausdorff = 0;
+    double dice = 0, iou = 0, objectDice = 0, objectHausdorff = 0, countError = 0;
+    SeparationMeasures separation = new SeparationMeasures(0, 0, 0, 0);
     double[] classDice = null;
     for (ImageScores s : images) {
       dice += s.dice() / n;
       iou += s.iou() / n;
       objectDice += s.objectDice() / n;
       objectHausdorff += s.objectHausdorff() / n;
+      countError += s.countError() / n;
+      separation = separation.plus(s.separation());
       if (s.classDice().isPresent()) {
         double[] d = s.classDice().get();
         classDice = classDice == null ? new double[d.length] : classDice;
@@ -165,7 +172,8 @@ public final class Evaluation {
         }
       }
     }
-    return new ImageScores("mean", dice, iou, objectDice, objectHausdorff, Optional.ofNullable(classDice));
+    return new ImageScores("mean", dice, iou, objectDice, objectHausdorff, countError,
+        separation, Optional.ofNullable(classDice));
   }
 
   private static LabelImage read(Path file) {

@@ -9,10 +9,14 @@ import org.lazyseg.core.ops.Components;
  * The measures of one prediction against its truth (or their mean over images).
  *
  * @param id the image id (file stem), or {@code mean}
+ * @param countError |predicted objects - true objects| (the mean: over images)
+ * @param separation the counts behind separation precision and recall (the mean: pooled
+ *     over images, as {@link SeparationMeasures} defines them)
  * @param classDice Dice of classes 1..K (index 0 = class 1), present only when K > 1
  */
 public record ImageScores(String id, double dice, double iou, double objectDice,
-    double objectHausdorff, Optional<double[]> classDice) {
+    double objectHausdorff, double countError, SeparationMeasures separation,
+    Optional<double[]> classDice) {
 
   /**
    * Scores one image. With {@code classes <= 1} both images are instance images (or masks,
@@ -35,6 +39,8 @@ public record ImageScores(String id, double dice, double iou, double objectDice,
     return new ImageScores(id, PixelMeasures.dice(truth, prediction),
         PixelMeasures.iou(truth, prediction),
         ObjectMeasures.objectDice(truthObjects, predictedObjects),
-        ObjectMeasures.objectHausdorff(truthObjects, predictedObjects), classDice);
+        ObjectMeasures.objectHausdorff(truthObjects, predictedObjects),
+        Math.abs(Components.countIds(predictedObjects) - Components.countIds(truthObjects)),
+        SeparationMeasures.of(truthObjects, predictedObjects), classDice);
   }
 }

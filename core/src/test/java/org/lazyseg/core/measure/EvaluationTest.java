@@ -43,12 +43,36 @@ class EvaluationTest {
     assertThat(e.mean().iou()).isCloseTo(2.0 / 3, within(1e-9));
     assertThat(e.mean().objectHausdorff()).isCloseTo(0.5, within(1e-6));
     assertThat(e.toJson())
-        .startsWith("{\"images\":[{\"id\":\"a\",\"dice\":1.0,\"iou\":1.0,\"object_dice\":1.0,\"object_hausdorff\":0.0},")
+        .startsWith("{\"images\":[{\"id\":\"a\",\"dice\":1.0,\"iou\":1.0,\"object_dice\":1.0,\"object_hausdorff\":0.0,"
+            + "\"count_error\":0.0,\"separation_precision\":null,\"separation_recall\":null},")
         .contains("{\"id\":\"b\",\"dice\":0.5,")
-        .endsWith("],\"dice\":0.75,\"iou\":0.6666666666666666,\"object_dice\":0.75,\"object_hausdorff\":0.5}")
+        .endsWith("],\"dice\":0.75,\"iou\":0.6666666666666666,\"object_dice\":0.75,\"object_hausdorff\":0.5,"
+            + "\"count_error\":0.0,\"separation_precision\":null,\"separation_recall\":null}")
         .doesNotContain("class_dice");
     assertThat(e.toSummaryJson())
-        .isEqualTo("{\"images\":2,\"dice\":0.75,\"iou\":0.6666666666666666,\"object_dice\":0.75,\"object_hausdorff\":0.5}");
+        .isEqualTo("{\"images\":2,\"dice\":0.75,\"iou\":0.6666666666666666,\"object_dice\":0.75,\"object_hausdorff\":0.5,"
+            + "\"count_error\":0.0,\"separation_precision\":null,\"separation_recall\":null}");
+  }
+
+  @Test
+  void countErrorPerImageAndSeparationPooledOverImages() {
+    // a: two touching nuclei (1|2) predicted as one: one object missing, the pair not kept
+    // apart. b: two touching nuclei cut right (ids 5|9), plus a predicted speck at x = 5 that
+    // matches no nucleus: one object too many; the cut pair is right, the speck's pair with 9
+    // (2 pixels apart) is not.
+    write("truth", "a.png", 6, 1, 1, 1, 2, 2, 0, 0);
+    write("pred", "a.png", 6, 1, 3, 3, 3, 3, 0, 0);
+    write("truth", "b.png", 6, 1, 1, 1, 2, 2, 0, 0);
+    write("pred", "b.png", 6, 1, 5, 5, 9, 9, 0, 4);
+    Evaluation e = Evaluation.compare(dir.resolve("pred"), dir.resolve("truth"), 1);
+    assertThat(e.images()).extracting(ImageScores::countError).containsExactly(1.0, 1.0);
+    assertThat(e.images().get(0).separation()).isEqualTo(new SeparationMeasures(1, 0, 0, 0));
+    assertThat(e.images().get(1).separation()).isEqualTo(new SeparationMeasures(1, 1, 2, 1));
+    assertThat(e.mean().countError()).isEqualTo(1.0);
+    // Pooled: recall 1 of 2 touching pairs kept apart, precision 1 of 2 close pairs right.
+    assertThat(e.mean().separation()).isEqualTo(new SeparationMeasures(2, 1, 2, 1));
+    assertThat(e.toSummaryJson())
+        .endsWith("\"count_error\":1.0,\"separation_precision\":0.5,\"separation_recall\":0.5}");
   }
 
   @Test
@@ -97,8 +121,8 @@ class EvaluationTest {
 
   @Test
   void jsonEscapesIdsAndWritesNonFiniteAsNull() {
-    ImageScores odd = new ImageScores("a\"b\\c", Double.NaN, 1, 1, Double.POSITIVE_INFINITY,
-        java.util.Optional.empty());
+    ImageScores odd = new ImageScores("a\"b\\c", Double.NaN, 1, 1, Double.POSITIVE_INFINITY, 0,
+        new SeparationMeasures(0, 0, 0, 0), java.util.Optional.empty());
     String json = Evaluation.of(java.util.List.of(odd)).toJson();
     assertThat(json).contains("\"id\":\"a\\\"b\\\\c\"").contains("\"dice\":null").contains("\"object_hausdorff\":null");
   }

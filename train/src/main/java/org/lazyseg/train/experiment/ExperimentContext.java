@@ -17,8 +17,6 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
-import org.lazyseg.core.measure.SeparationMeasures;
-import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.weak.Overlays;
 import org.lazyseg.core.weak.Simulator;
 import org.lazyseg.train.RunFolder;
@@ -219,8 +217,6 @@ public final class ExperimentContext {
     Method method = segmenter != null ? segmenter : Methods.ofRun(run.dir());
     Path out = Files.createDirectories(run.dir().resolve(name));
     List<ImageScores> scores = new ArrayList<>();
-    SeparationMeasures separation = new SeparationMeasures(0, 0, 0, 0);
-    double countError = 0;
     long t0 = System.nanoTime();
     try (Predictor predictor = Predictor.open(run.dir(), RunFolder.BEST)) {
       for (int i = 0; i < samples.size(); i++) {
@@ -228,14 +224,11 @@ public final class ExperimentContext {
         FloatImage image = s.loadImage();
         Segmentation seg = method.segment(predictor, image);
         LabelImage truthObjects = s.loadInstances();
-        if (classes > 1) {
-          scores.add(ImageScores.of(s.id(), s.loadClasses(), seg.classes(), classes));
-        } else {
-          scores.add(ImageScores.of(s.id(), truthObjects, seg.instances(), classes));
-        }
-        separation = separation.plus(SeparationMeasures.of(truthObjects, seg.instances()));
-        countError += Math.abs(Components.countIds(seg.instances())
-            - Components.countIds(truthObjects));
+        // Count error and separation come with the scores: of the instances with one class,
+        // of the per-class regions with several.
+        scores.add(classes > 1
+            ? ImageScores.of(s.id(), s.loadClasses(), seg.classes(), classes)
+            : ImageScores.of(s.id(), truthObjects, seg.instances(), classes));
         ImageFiles.writeLabels(seg.classes(), out.resolve(s.id() + ".png"));
         if (i < PICTURES) {
           Overlays.sideBySide(image.width(), image.height(), Overlays.grey(image),
@@ -247,8 +240,8 @@ public final class ExperimentContext {
     double seconds = (System.nanoTime() - t0) / 1e9;
     ImageScores mean = Evaluation.of(scores).mean();
     TestScores t = new TestScores(split, samples.size(), mean.dice(), mean.iou(),
-        mean.objectDice(), mean.objectHausdorff(), countError / samples.size(),
-        separation.precision(), separation.recall(), seconds / samples.size());
+        mean.objectDice(), mean.objectHausdorff(), mean.countError(),
+        mean.separation().precision(), mean.separation().recall(), seconds / samples.size());
     RunFolder.write(cached, t); // NaN is written as "NaN", which reads back
     return t;
   }

@@ -52,27 +52,24 @@ public final class RecursivePreset implements Preset {
 
   /**
    * @param objectMeasures bars on object Dice (GlaS) rather than Dice (HC18)
+   * @param defaultOptions the recursive runs' options ({@link #OPTIONS}) unless a user
+   *     overrides them; empty for the method's own defaults
    */
   public RecursivePreset(String dataset, String testSplit, List<Double> fractions,
-      double mainFraction, boolean objectMeasures) {
-    this(dataset, testSplit, fractions, mainFraction, objectMeasures, Map.of());
-  }
-
-  private RecursivePreset(String dataset, String testSplit, List<Double> fractions,
-      double mainFraction, boolean objectMeasures, Map<String, String> recursiveOptions) {
+      double mainFraction, boolean objectMeasures, Map<String, String> defaultOptions) {
     this.dataset = dataset;
     this.testSplit = testSplit;
     this.fractions = List.copyOf(fractions);
     this.mainFraction = mainFraction;
     this.objectMeasures = objectMeasures;
-    this.recursiveOptions = Map.copyOf(recursiveOptions);
+    this.recursiveOptions = Map.copyOf(defaultOptions);
   }
 
   /**
    * Options {@code strong-share=F} and {@code far-background=R}: the method's options of the
-   * same names, for every recursive run (defaults: uniform batches; the segmentation head on
-   * the strong masks alone). The baselines are unchanged, so they stay shared with the other
-   * presets.
+   * same names, for every recursive run, over the preset's defaults; 0 turns one off (the
+   * method's default: uniform batches, the segmentation head on the strong masks alone). The
+   * baselines are unchanged, so they stay shared with the other presets.
    */
   @Override
   public Preset withOptions(Map<String, String> options) {
@@ -86,8 +83,18 @@ public final class RecursivePreset implements Preset {
       }
     }
     Methods.create(RecursiveApproximation.NAME, options);   // checks the value
+    Map<String, String> merged = new HashMap<>(recursiveOptions);
+    merged.putAll(options);
+    // An option at 0 is the method's default: left out, so the run is the plain one (same
+    // name, shared with a run made without it).
+    merged.values().removeIf(v -> Double.parseDouble(v) == 0);
     return new RecursivePreset(dataset, testSplit, fractions, mainFraction, objectMeasures,
-        options);
+        merged);
+  }
+
+  /** The options of every recursive run of this preset. */
+  Map<String, String> recursiveOptions() {
+    return recursiveOptions;
   }
 
   /** The recursive run of a fraction, with the preset's options. */
@@ -107,7 +114,9 @@ public final class RecursivePreset implements Preset {
   @Override
   public String description() {
     return "paper 000 on " + dataset + ": recursive approximation vs pseudo labels vs U-net; "
-        + "strong fractions " + fractions + " + 100%, lambda ablation";
+        + "strong fractions " + fractions + " + 100%, lambda ablation"
+        + (recursiveOptions.isEmpty() ? "" : "; recursive runs with "
+            + new java.util.TreeMap<>(recursiveOptions));
   }
 
   /** {@code prediction}: options of another segmentation of the run (no training), or null. */

@@ -24,4 +24,23 @@ class RecursivePresetOptionsTest {
     assertThatThrownBy(() -> hc18.withOptions(Map.of("far-background", "x")))
         .hasMessageContaining("far-background");
   }
+
+  @Test
+  void hc18DefaultsToStrongShareAndFarBackgroundAndZeroTurnsEachOff() {
+    RecursivePreset hc18 = (RecursivePreset) Presets.byName("recursive-hc18");
+    assertThat(hc18.recursiveOptions())
+        .isEqualTo(Map.of("strong-share", "0.5", "far-background", "3"));
+    assertThat(hc18.description()).contains("far-background=3", "strong-share=0.5");
+    assertThat(((RecursivePreset) hc18.withOptions(Map.of("strong-share", "0.25")))
+        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.25", "far-background", "3"));
+    assertThat(((RecursivePreset) hc18.withOptions(Map.of("far-background", "0")))
+        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5"));
+    // Both off: the paper's plain runs, named as runs made without options.
+    assertThat(((RecursivePreset) hc18.withOptions(
+        Map.of("far-background", "0", "strong-share", "0.0"))).recursiveOptions()).isEmpty();
+    RecursivePreset glas = (RecursivePreset) Presets.byName("recursive-glas");
+    assertThat(glas.recursiveOptions()).isEmpty();
+    assertThat(((RecursivePreset) glas.withOptions(Map.of("far-background", "3")))
+        .recursiveOptions()).isEqualTo(Map.of("far-background", "3"));
+  }
 }
