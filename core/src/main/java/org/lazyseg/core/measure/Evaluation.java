@@ -87,7 +87,8 @@ public final class Evaluation {
    * measures) and the means {@code dice}, {@code iou}, {@code object_dice},
    * {@code object_hausdorff}, {@code count_error}, then {@code separation_precision} and
    * {@code separation_recall} (pooled over images; per image for the image objects), plus
-   * {@code class_dice} (an array, class 1 first) when per-class Dice was computed. A value that is not finite is written as {@code null}.
+   * {@code class_dice} (an array, class 1 first) when per-class Dice was computed. A value
+   * that is not finite is written as {@code null}.
    */
   public String toJson() {
     StringBuilder json = new StringBuilder("{\"images\":[");
