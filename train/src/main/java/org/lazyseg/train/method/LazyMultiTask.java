@@ -68,6 +68,7 @@ public final class LazyMultiTask implements Method {
   private final double interfaceThreshold;
   private final int minPiece;
   private final double farBackground;
+  private final boolean pseudoLabels;
 
   /** All three tasks on one U-Net decoder. */
   public LazyMultiTask() {
@@ -76,7 +77,7 @@ public final class LazyMultiTask implements Method {
 
   public LazyMultiTask(boolean separation, String network) {
     this(separation, network, STRONG_SHARE, SEPARATION_WEIGHT, INTERFACE_THRESHOLD, MIN_PIECE,
-        FAR_BACKGROUND);
+        FAR_BACKGROUND, false);
   }
 
   /**
@@ -94,9 +95,13 @@ public final class LazyMultiTask implements Method {
    *     also from the partial masks of the other images, their cores as objects and the
    *     pixels farther than R core radii (plus {@link FarBackground#MARGIN} pixels) from
    *     every core as background ({@link FarBackground})
+   * @param pseudoLabels false: as above; true: the segmentation head also learns from the
+   *     GrabCut pseudo masks of the weakly labelled images (those of the pseudo-label
+   *     baseline, {@link PseudoLabelTraining}); not with {@code farBackground}
    */
   public LazyMultiTask(boolean separation, String network, double strongShare,
-      double separationWeight, double interfaceThreshold, int minPiece, double farBackground) {
+      double separationWeight, double interfaceThreshold, int minPiece, double farBackground,
+      boolean pseudoLabels) {
     if (!(strongShare >= 0 && strongShare <= 1)) {
       throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
     }
@@ -114,6 +119,10 @@ public final class LazyMultiTask implements Method {
       throw new IllegalArgumentException("far-background must be a number >= 0, not "
           + farBackground);
     }
+    if (pseudoLabels && farBackground > 0) {
+      throw new IllegalArgumentException(
+          "pseudo-labels and far-background both give the segmentation head targets; choose one");
+    }
 
     this.separation = separation;
     this.network = network;
@@ -122,6 +131,7 @@ public final class LazyMultiTask implements Method {
     this.interfaceThreshold = interfaceThreshold;
     this.minPiece = minPiece;
     this.farBackground = farBackground;
+    this.pseudoLabels = pseudoLabels;
   }
 
   /**
@@ -133,12 +143,14 @@ public final class LazyMultiTask implements Method {
    * {@value #INTERFACE_THRESHOLD}), {@code min-piece=A} (prediction: least area of a cut-off
    * piece, default {@value #MIN_PIECE} pixels), {@code far-background=R} (the segmentation
    * head also learns from partial masks: cores as objects, pixels beyond R core radii from
-   * every core as background; 0 = off; default {@value #FAR_BACKGROUND}).
+   * every core as background; 0 = off; default {@value #FAR_BACKGROUND}),
+   * {@code pseudo-labels=true|false} (the segmentation head also learns from the GrabCut
+   * pseudo masks of the weakly labelled images; default false).
    */
   static LazyMultiTask fromOptions(Map<String, String> options) {
     Options.requireKnown("multitask", options,
         java.util.Set.of("separation", "network", "strong-share", "separation-weight",
-            "interface-threshold", "min-piece", "far-background"));
+            "interface-threshold", "min-piece", "far-background", "pseudo-labels"));
     String sep = options.get("separation");
     String net = options.getOrDefault("network", ModelSpec.UNET);
     if (!net.equals(ModelSpec.UNET) && !net.equals(ModelSpec.MULTITASK_DECODER)) {
@@ -151,7 +163,9 @@ public final class LazyMultiTask implements Method {
         number(options, "interface-threshold", INTERFACE_THRESHOLD),
         options.containsKey("min-piece") ? Options.integer("min-piece", options.get("min-piece"))
             : MIN_PIECE,
-        number(options, "far-background", FAR_BACKGROUND));
+        number(options, "far-background", FAR_BACKGROUND),
+        options.containsKey("pseudo-labels")
+            && Options.bool("pseudo-labels", options.get("pseudo-labels")));
   }
 
   private static double number(Map<String, String> options, String key, double otherwise) {
@@ -181,6 +195,9 @@ public final class LazyMultiTask implements Method {
     }
     if (farBackground != FAR_BACKGROUND) {
       o.put("far-background", Double.toString(farBackground));
+    }
+    if (pseudoLabels) {
+      o.put("pseudo-labels", "true");
     }
     return o;
   }
@@ -229,6 +246,9 @@ public final class LazyMultiTask implements Method {
     if (segmentation == null && partial != null && farBackground > 0) {
       segmentation = FarBackground.target(cores(partial, classes), detection, farBackground,
           FarBackground.MARGIN);
+    }
+    if (segmentation == null && pseudoLabels) {
+      segmentation = PseudoLabelTraining.pseudoMask(sample, classes);
     }
     // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
     LabelImage scribbles = separation && sample.scribbles().isPresent()

@@ -41,8 +41,17 @@ public final class PseudoLabelTraining implements Method {
     if (strong && sample.mask().isPresent()) {
       return new LabelImage[] {sample.loadClasses()};
     }
+    LabelImage pseudo = pseudoMask(sample, classes);
+    return pseudo == null ? null : new LabelImage[] {pseudo};
+  }
+
+  /**
+   * The class image of a sample's GrabCut pseudo mask: the dataset's pseudo/ mask when it
+   * has one, else computed from its partial mask; null without a partial mask.
+   */
+  static LabelImage pseudoMask(Sample sample, int classes) {
     if (sample.pseudo().isPresent()) { // computed once by lazyseg simulate --pseudo
-      return new LabelImage[] {Method.asClasses(sample.loadPseudo(), classes)};
+      return Method.asClasses(sample.loadPseudo(), classes);
     }
     if (sample.partial().isEmpty()) {
       return null;
@@ -50,6 +59,6 @@ public final class PseudoLabelTraining implements Method {
     LabelImage partial = sample.loadPartial();
     boolean byComponents = classes > 1 || partial.max() <= 1;
     LabelImage pseudo = PseudoLabels.pseudoMask(sample.loadImage(), null, partial, byComponents);
-    return new LabelImage[] {Method.asClasses(pseudo, classes)};
+    return Method.asClasses(pseudo, classes);
   }
 }

@@ -131,4 +131,26 @@ class MethodsTest {
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("far-background", "-1")))
         .hasMessageContaining("far-background must be a number >= 0");
   }
+  @Test
+  void multiTaskWithPseudoLabelsTeachesItsSegmentationHeadTheBaselinesMasks(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    org.lazyseg.core.data.Dataset data = org.lazyseg.core.data.Dataset.open(
+        org.lazyseg.train.testing.DiscDatasets.write(dir, 3, 64, 4));
+    Method pseudo = Methods.create("multitask", Map.of("pseudo-labels", "true"));
+    Method baseline = Methods.byName(PseudoLabelTraining.NAME);
+    assertThat(pseudo.options()).containsEntry("pseudo-labels", "true");
+    assertThat(Methods.create("multitask", Map.of("pseudo-labels", "false")).options())
+        .doesNotContainKey("pseudo-labels");
+    for (org.lazyseg.core.data.Sample s : data.samples()) {
+      org.lazyseg.core.image.LabelImage[] t = pseudo.targets(s, false, 1);
+      assertThat(t[0].data()).isEqualTo(baseline.targets(s, false, 1)[0].data());
+      assertThat(t[1].data()).as("detection still the partial mask")
+          .isEqualTo(Method.asClasses(s.loadPartial(), 1).data());
+      assertThat(pseudo.targets(s, true, 1)[0].data()).as("a strong mask wins")
+          .isEqualTo(s.loadClasses().data());
+    }
+    assertThatThrownBy(() -> Methods.create("multitask",
+        Map.of("pseudo-labels", "true", "far-background", "3")))
+        .hasMessageContaining("choose one");
+  }
 }
