@@ -61,6 +61,8 @@ public final class LazyLabelsPreset implements Preset {
       entries.add(new Entry("multi-task", RunSpec.of(lazy, "multitask", f)));
       entries.add(new Entry("multi-task, segmentation head also on partial masks (far background 3)",
           RunSpec.of(lazy, "multitask", f).withOption("far-background", "3.0")));
+      entries.add(new Entry("multi-task, segmentation head also on the GrabCut pseudo masks",
+          RunSpec.of(lazy, "multitask", f).withOption("pseudo-labels", "true")));
       if (scribbles) {
         entries.add(new Entry("multi-task without separation",
             RunSpec.of(lazy, "multitask", f).withOption("separation", "false")));
