@@ -34,13 +34,14 @@ class ExperimentCommandTest {
     assertThat(table).contains("U-net, weak labels only", "U-net, strong only", "| multi-task |",
         "multi-task without separation", "multi-task, paper decoder", "pseudo labels (GrabCut)", "object Dice", "separation recall",
         "multi-task, separation loss a plain mean (weight 1, as the paper)",
-        "multi-task, segmentation head also on partial masks (far background 3)");
+        "multi-task, segmentation head also on partial masks (far background 3)",
+        "multi-task, segmentation head also on the GrabCut pseudo masks");
     assertThat(Files.readString(out.resolve("lazy-labels-dsb2018/results.json")))
         .contains("\"rows\"", "\"annotation cost\"");
     List<Path> done = find(out, "done.json");
-    assertThat(done).hasSize(8);
-    assertThat(find(out, "test-test.json")).hasSize(8);
-    assertThat(find(out, "foam0006-image-truth-prediction.png")).hasSize(8);
+    assertThat(done).hasSize(9);
+    assertThat(find(out, "test-test.json")).hasSize(9);
+    assertThat(find(out, "foam0006-image-truth-prediction.png")).hasSize(9);
 
     FileTime before = Files.getLastModifiedTime(done.get(0));
     CliTest.Result again = CliTest.run(args);
