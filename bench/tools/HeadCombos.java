@@ -48,13 +48,14 @@ public final class HeadCombos {
         float[][] sepT = sep == null ? null
             : new float[][] {null, average(sep[1], flip(q[2][1], w, h))};
         Map<String, LabelImage> rules = new LinkedHashMap<>();
-        rules.put("segmentation", cut(seg, w, h, 0.5));
+        LabelImage segFg = cut(seg, w, h, 0.5), segFgT = cut(segT, w, h, 0.5);
+        rules.put("segmentation", segFg);
         rules.put("detection", cut(det, w, h, 0.5));
         rules.put("mean", cut(average(seg, det), w, h, 0.5));
-        rules.put("segmentation-supported", supported(cut(seg, w, h, 0.5), det));
-        rules.put("segmentation-flip", cut(segT, w, h, 0.5));
+        rules.put("segmentation-supported", supported(segFg, det));
+        rules.put("segmentation-flip", segFgT);
         rules.put("mean-flip", cut(average(segT, detT), w, h, 0.5));
-        rules.put("segmentation-supported-flip", supported(cut(segT, w, h, 0.5), detT));
+        rules.put("segmentation-supported-flip", supported(segFgT, detT));
         for (Map.Entry<String, LabelImage> r : rules.entrySet()) {
           float[][] cutBy = r.getKey().endsWith("flip") ? sepT : sep;
           LabelImage instances = cutBy == null ? Components.label(r.getValue(), Connectivity.FOUR)

@@ -248,7 +248,7 @@ public final class LazyMultiTask implements Method {
           FarBackground.MARGIN);
     }
     if (segmentation == null && pseudoLabels) {
-      segmentation = PseudoLabelTraining.pseudoMask(sample, classes);
+      segmentation = PseudoLabelTraining.pseudoMask(sample, partial, classes);
     }
     // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
     LabelImage scribbles = separation && sample.scribbles().isPresent()

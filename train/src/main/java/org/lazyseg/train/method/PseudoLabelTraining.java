@@ -41,22 +41,23 @@ public final class PseudoLabelTraining implements Method {
     if (strong && sample.mask().isPresent()) {
       return new LabelImage[] {sample.loadClasses()};
     }
-    LabelImage pseudo = pseudoMask(sample, classes);
+    LabelImage pseudo = pseudoMask(sample, null, classes);
     return pseudo == null ? null : new LabelImage[] {pseudo};
   }
 
   /**
    * The class image of a sample's GrabCut pseudo mask: the dataset's pseudo/ mask when it
-   * has one, else computed from its partial mask; null without a partial mask.
+   * has one, else computed from its partial mask ({@code partial}, or loaded when null);
+   * null without a partial mask.
    */
-  static LabelImage pseudoMask(Sample sample, int classes) {
+  static LabelImage pseudoMask(Sample sample, LabelImage partial, int classes) {
     if (sample.pseudo().isPresent()) { // computed once by lazyseg simulate --pseudo
       return Method.asClasses(sample.loadPseudo(), classes);
     }
-    if (sample.partial().isEmpty()) {
+    if (partial == null && sample.partial().isEmpty()) {
       return null;
     }
-    LabelImage partial = sample.loadPartial();
+    partial = partial != null ? partial : sample.loadPartial();
     boolean byComponents = classes > 1 || partial.max() <= 1;
     LabelImage pseudo = PseudoLabels.pseudoMask(sample.loadImage(), null, partial, byComponents);
     return Method.asClasses(pseudo, classes);
