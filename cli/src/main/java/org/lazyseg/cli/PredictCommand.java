@@ -59,6 +59,10 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--instances", description = "Also write OUT/instances/ID.png.")
   boolean instances;
 
+  @Option(names = "--min-area", defaultValue = "0", paramLabel = "PIXELS",
+      description = "Drop objects of fewer pixels from the class and instance images (speckle; default: ${DEFAULT-VALUE}, keep all).")
+  int minArea;
+
   @Option(names = "--tile", paramLabel = "T", description = "Tile size (default: the run's; larger is faster and uses more memory).")
   Integer tile;
 
@@ -67,6 +71,9 @@ final class PredictCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getErr();
     if (!Files.isDirectory(model) || !Files.isRegularFile(new RunFolder(model).modelFile())) {
       throw new LazySeg.InputException(model + ": not a run folder (no model.json); train one with lazyseg train");
+    }
+    if (minArea < 0) {
+      throw new LazySeg.InputException("--min-area must be >= 0, not " + minArea);
     }
     List<Item> items = items();
     Files.createDirectories(out);
@@ -81,7 +88,7 @@ final class PredictCommand implements Callable<Integer> {
         Item item = items.get(n);
         long t0 = System.nanoTime();
         FloatImage image = ImageFiles.readImage(item.image());
-        Segmentation seg = method.segment(predictor, image);
+        Segmentation seg = method.segment(predictor, image).withoutObjectsUnder(minArea);
         ImageFiles.writeLabels(seg.classes(), out.resolve(item.id() + ".png"));
         if (probabilities && seg.probabilities() != null) {
           FloatImage fg = new FloatImage(image.width(), image.height(), 1);

@@ -77,6 +77,18 @@ class TrainPredictTest {
     LabelImage seg = ImageFiles.readLabels(pred.resolve("im4.png"));
     assertThat(seg.width()).isEqualTo(48);
     assertThat(seg.height()).isEqualTo(48);
+
+    // --min-area above the image's area drops every object from both images
+    Path none = dir.resolve("pred-min-area");
+    CliTest.Result q = CliTest.run("predict", "--model", run.toString(), "--input", data.toString(),
+        "--out", none.toString(), "--instances", "--min-area", "2305", "--threads", "1");
+    assertThat(q.code()).as(q.err()).isZero();
+    assertThat(ImageFiles.readLabels(none.resolve("im4.png")).max()).isZero();
+    assertThat(ImageFiles.readLabels(none.resolve("instances/im4.png")).max()).isZero();
+    CliTest.Result bad = CliTest.run("predict", "--model", run.toString(), "--input",
+        data.toString(), "--out", none.toString(), "--min-area", "-3");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("--min-area must be >= 0");
   }
 
   private static String[] concat(String[] a, String... b) {
