@@ -42,6 +42,8 @@ class RecursivePresetTest {
     assertThat(find(out, "done.json")).hasSize(6);
     assertThat(find(out, "test-test-lambda-pred10.json")).hasSize(1);
     assertThat(find(out, "test-test-predictionapproximation.json")).hasSize(1);
+    assertThat(find(out, "test-test-seed-thresholdauto.json")).hasSize(1);
+    assertThat(table).contains("recursive, seeds at the argmax");
     assertThat(find(out, "approximation-dice.json")).hasSize(4);
     assertThat(out.resolve("recursive-hc18/results.json")).isRegularFile();
     assertThat(out.resolve("recursive-hc18/approximation-dice-f0.5.png")).isRegularFile();

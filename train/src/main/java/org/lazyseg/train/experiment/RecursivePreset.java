@@ -162,6 +162,9 @@ public final class RecursivePreset implements Preset {
       for (String p : PREDICTIONS) {
         entries.add(new Entry("recursive, prediction " + p, main, Map.of("prediction", p)));
       }
+      // The paper's seeds: the approximation's argmax instead of the settled threshold.
+      entries.add(new Entry("recursive, seeds at the argmax", main,
+          Map.of("seed-threshold", "auto")));
       for (String l : LAMBDAS) {
         entries.add(new Entry("recursive, lambda " + l, main.withOption("lambda", l), null));
       }

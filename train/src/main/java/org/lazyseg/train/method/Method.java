@@ -89,6 +89,13 @@ public interface Method {
   }
 
   /**
+   * Runs once the network is trained (also when a finished run is started again), before
+   * the run's record is written for the last time: a method may settle a prediction setting
+   * on its training images here and report it in {@link #options}. The default does nothing.
+   */
+  default void afterTraining(Path runDir, TrainingData data) throws java.io.IOException {}
+
+  /**
    * The method's own constraints on a profile's settings (e.g. whole images instead of
    * crops when labels describe the whole image); the default keeps the config.
    */

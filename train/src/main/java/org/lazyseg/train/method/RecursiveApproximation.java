@@ -1,5 +1,6 @@
 package org.lazyseg.train.method;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,9 @@ import org.lazyseg.core.ops.Connectivity;
 import org.lazyseg.core.weak.FarBackground;
 import org.lazyseg.core.weak.LevelSetGrowth;
 import org.lazyseg.train.Task;
+import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.RoundHook;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
@@ -98,20 +101,27 @@ public final class RecursiveApproximation implements Method {
    *     and the pixels farther than R core radii from every core as background
    *     ({@link FarBackground}; the same option as multi-task's), and the approximation
    *     labels never grow into that background
+   * @param seedThreshold the final prediction's seeds are the pixels whose approximation
+   *     foreground probability exceeds this; NaN ("auto", the default) = chosen after
+   *     training on the weakly labelled training images ({@link SeedThreshold}), and where
+   *     that never happened (older runs) the approximation's argmax as in the paper
+   * @param minSeed seeds (8-connected) of fewer pixels are dropped; settled with an "auto"
+   *     seed threshold, else 0 unless given
    */
   public record Settings(int rounds, int epochsPerRound, int stepsPerRound, double lambda,
       double lambdaPred, String prediction, String separation, String truth, int overlays,
-      double strongShare, double farBackground) {
+      double strongShare, double farBackground, double seedThreshold, int minSeed) {
     /** Final segmentations: see {@link RecursiveApproximation#segment}. */
     public static final List<String> PREDICTIONS =
         List.of("grow", "grow-keep", "segmentation", "approximation");
     public static final Settings DEFAULT =
-        new Settings(10, 0, 0, 0.1, Double.POSITIVE_INFINITY, "grow", "auto", null, 4, 0, 0);
+        new Settings(10, 0, 0, 0.1, Double.POSITIVE_INFINITY, "grow", "auto", null, 4, 0, 0,
+            Double.NaN, 0);
 
     public Settings {
-      if (rounds < 1 || epochsPerRound < 0 || stepsPerRound < 0 || overlays < 0) {
+      if (rounds < 1 || epochsPerRound < 0 || stepsPerRound < 0 || overlays < 0 || minSeed < 0) {
         throw new IllegalArgumentException("method 'recursive': rounds must be >= 1 and "
-            + "epochs-per-round, steps-per-round, overlays >= 0");
+            + "epochs-per-round, steps-per-round, overlays, min-seed >= 0");
       }
       if (epochsPerRound > 0 && stepsPerRound > 0) {
         throw new IllegalArgumentException(
@@ -128,6 +138,10 @@ public final class RecursiveApproximation implements Method {
       if (!(lambda >= 0) || !(lambdaPred >= 0)) {
         throw new IllegalArgumentException(
             "method 'recursive': lambda and lambda-pred must be >= 0 (inf allowed)");
+      }
+      if (!Double.isNaN(seedThreshold) && !(seedThreshold > 0 && seedThreshold < 1)) {
+        throw new IllegalArgumentException("method 'recursive': seed-threshold must be auto or"
+            + " a number in (0, 1), not " + seedThreshold);
       }
       if (!PREDICTIONS.contains(prediction)) {
         throw new IllegalArgumentException("method 'recursive': prediction must be one of "
@@ -159,12 +173,25 @@ public final class RecursiveApproximation implements Method {
           o.containsKey("strong-share") ? Options.number("strong-share", o.get("strong-share"))
               : d.strongShare,
           o.containsKey("far-background")
-              ? Options.number("far-background", o.get("far-background")) : d.farBackground);
+              ? Options.number("far-background", o.get("far-background")) : d.farBackground,
+          seedThresholdOf(o.get("seed-threshold")),
+          o.containsKey("min-seed") ? Options.integer("min-seed", o.get("min-seed")) : d.minSeed);
+    }
+
+    /** A copy with the seeds' threshold and least area settled. */
+    public Settings withSeeds(double threshold, int least) {
+      return new Settings(rounds, epochsPerRound, stepsPerRound, lambda, lambdaPred, prediction,
+          separation, truth, overlays, strongShare, farBackground, threshold, least);
+    }
+
+    private static double seedThresholdOf(String v) {
+      return v == null || v.isBlank() || v.trim().equalsIgnoreCase("auto") ? Double.NaN
+          : Options.number("seed-threshold", v);
     }
 
     static final List<String> KEYS = List.of("rounds", "epochs-per-round", "steps-per-round",
         "lambda", "lambda-pred", "prediction", "separation", "truth", "overlays", "strong-share",
-        "far-background");
+        "far-background", "seed-threshold", "min-seed");
 
     Map<String, String> asMap() {
       Map<String, String> m = new LinkedHashMap<>();
@@ -185,6 +212,10 @@ public final class RecursiveApproximation implements Method {
       if (farBackground != DEFAULT.farBackground) {
         m.put("far-background", Double.toString(farBackground));
       }
+      m.put("seed-threshold", Double.isNaN(seedThreshold) ? "auto" : Double.toString(seedThreshold));
+      if (minSeed != DEFAULT.minSeed) {
+        m.put("min-seed", Integer.toString(minSeed));
+      }
       return m;
     }
 
@@ -204,7 +235,7 @@ public final class RecursiveApproximation implements Method {
     }
   }
 
-  private final Settings options;
+  private Settings options;   // the seed threshold is settled after training
   /** Samples seen by {@link #targets} that the round hook re-labels, by id. */
   private final Map<String, Sample> weakSamples = new ConcurrentHashMap<>();
   private volatile boolean sawScribbles;
@@ -306,6 +337,79 @@ public final class RecursiveApproximation implements Method {
     return b.setRounds(t, 1).setStepsPerEpoch((int) Math.max(1, steps / t)).build();
   }
 
+  /**
+   * Settles an "auto" seed threshold: predicts the first {@link SeedThreshold#MAX_IMAGES}
+   * weakly labelled training images with the best checkpoint, grows each candidate's seeds
+   * as {@link #segment} does and keeps the candidate whose objects pair off best with the
+   * annotated cores (the lowest on a tie). Writes RUN/seed-threshold.json with every
+   * candidate's agreement. Nothing to do without weak images or a given threshold.
+   */
+  @Override
+  public void afterTraining(Path runDir, TrainingData data) throws IOException {
+    if (!Double.isNaN(options.seedThreshold) || !options.prediction.equals("grow")
+        && !options.prediction.equals("grow-keep")) {
+      return;
+    }
+    List<Example> weak = new ArrayList<>();
+    for (Example e : data.train()) {
+      if (!data.strongIds().contains(e.id()) && weakSamples.containsKey(e.id())) {
+        weak.add(e);
+      }
+    }
+    weak.sort(java.util.Comparator.comparing(Example::id));
+    if (weak.isEmpty()) {
+      return;
+    }
+    weak = weak.subList(0, Math.min(weak.size(), SeedThreshold.MAX_IMAGES));
+    List<SeedThreshold.Candidate> candidates = null;
+    try (Predictor predictor = Predictor.open(runDir, RunFolder.BEST)) {
+      predictor.setTileSize(Math.max(predictor.tileSize(), Rounds.RELABEL_TILE));
+      int[] heads = heads(predictor.spec().tasks());
+      int classes = predictor.spec().tasks().get(SEGMENTATION_HEAD).classes() - 1;
+      List<LabelImage> cores = new ArrayList<>();
+      for (Example e : weak) {
+        cores.add(SeedThreshold.cores(weakSamples.get(e.id()).loadPartial(), classes));
+      }
+      candidates = SeedThreshold.candidates(cores);
+      SeedThreshold.Agreement[] pooled = new SeedThreshold.Agreement[candidates.size()];
+      java.util.Arrays.fill(pooled, SeedThreshold.Agreement.NONE);
+      for (int n = 0; n < weak.size(); n++) {
+        Example e = weak.get(n);
+        int w = e.image().width(), h = e.image().height();
+        float[][][] p = predictor.probabilities(e.image(), heads);
+        for (int k = 0; k < candidates.size(); k++) {
+          SeedThreshold.Candidate c = candidates.get(k);
+          Segmentation seg = grow(p[0], p[1], heads.length > 2 ? p[2] : null, w, h,
+              options.lambdaPred, options.prediction.equals("grow-keep"), c.threshold(),
+              c.minSeed());
+          pooled[k] = pooled[k].plus(SeedThreshold.agreement(seg.instances(), cores.get(n)));
+        }
+      }
+      for (int k = 0; k < candidates.size(); k++) {
+        candidates.set(k, candidates.get(k).scored(pooled[k]));
+      }
+    }
+    SeedThreshold.Candidate best = SeedThreshold.best(candidates);
+    options = options.withSeeds(best.threshold(), best.minSeed());
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("images", weak.size());
+    record.put("criterion", "core object Dice");
+    record.put("chosen", best);
+    record.put("candidates", candidates);
+    RunFolder.write(runDir.resolve(SEED_THRESHOLD_FILE), record);
+  }
+
+  /** Where {@link #afterTraining} records its choice. */
+  public static final String SEED_THRESHOLD_FILE = "seed-threshold.json";
+
+  /** Segmentation, approximation and, where the network has one, separation. */
+  private static int[] heads(List<Task> tasks) {
+    int approximation = headOf(tasks, APPROXIMATION);
+    int separation = headOf(tasks, LazyMultiTask.SEPARATION);
+    return separation >= 0 ? new int[] {SEGMENTATION_HEAD, approximation, separation}
+        : new int[] {SEGMENTATION_HEAD, approximation};
+  }
+
   @Override
   public Map<String, String> options() {
     Map<String, String> m = options.asMap();
@@ -340,11 +444,10 @@ public final class RecursiveApproximation implements Method {
       LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
       return new Segmentation(classes, instances(classes, separation >= 0 ? p[1] : null), p[0]);
     }
-    int[] heads = separation >= 0 ? new int[] {0, approximation, separation}
-        : new int[] {0, approximation};
-    float[][][] p = predictor.probabilities(image, heads);
+    float[][][] p = predictor.probabilities(image, heads(tasks));
     return grow(p[0], p[1], separation >= 0 ? p[2] : null, image.width(), image.height(),
-        options.lambdaPred, options.prediction.equals("grow-keep"));
+        options.lambdaPred, options.prediction.equals("grow-keep"), options.seedThreshold,
+        options.minSeed);
   }
 
   /**
@@ -362,8 +465,23 @@ public final class RecursiveApproximation implements Method {
    */
   public static Segmentation grow(float[][] segmentation, float[][] approximation,
       float[][] separation, int w, int h, double lambda, boolean keepUnseeded) {
+    return grow(segmentation, approximation, separation, w, h, lambda, keepUnseeded, Double.NaN,
+        0);
+  }
+
+  /**
+   * The same with the seeds cut from the approximation at {@code seedThreshold}: pixels
+   * whose foreground probability (1 - background) exceeds it, each of its most likely
+   * foreground class. NaN: the approximation's argmax (the paper). Seeds (8-connected) of
+   * fewer than {@code minSeed} pixels are dropped.
+   */
+  public static Segmentation grow(float[][] segmentation, float[][] approximation,
+      float[][] separation, int w, int h, double lambda, boolean keepUnseeded,
+      double seedThreshold, int minSeed) {
     LabelImage fg = foreground(segmentation, separation, w, h);
-    LabelImage seeds = Predictor.argmax(approximation, w, h);
+    LabelImage seeds = Double.isNaN(seedThreshold) ? Predictor.argmax(approximation, w, h)
+        : seeds(approximation, w, h, seedThreshold);
+    dropSmallSeeds(seeds, minSeed);
     LevelSetGrowth.Grown g = LevelSetGrowth.growClasses(seeds, fg, lambda);
     if (keepUnseeded) {
       int[] comp = Components.label(fg, Connectivity.EIGHT).data();
@@ -393,6 +511,41 @@ public final class RecursiveApproximation implements Method {
       }
     }
     return new Segmentation(g.classes(), g.instances(), segmentation);
+  }
+
+  /** Clears the 8-connected components of {@code seeds} under {@code minSeed} pixels. */
+  static void dropSmallSeeds(LabelImage seeds, int minSeed) {
+    if (minSeed <= 1) {
+      return;
+    }
+    int[] c = Components.label(seeds, Connectivity.EIGHT).data(), d = seeds.data();
+    int[] area = new int[c.length + 1];
+    for (int k : c) {
+      area[k]++;
+    }
+    for (int i = 0; i < d.length; i++) {
+      if (c[i] > 0 && area[c[i]] < minSeed) {
+        d[i] = 0;
+      }
+    }
+  }
+
+  /** Pixels of foreground probability above {@code t}, each of its likeliest object class. */
+  static LabelImage seeds(float[][] probabilities, int w, int h, double t) {
+    LabelImage s = new LabelImage(w, h);
+    int[] d = s.data();
+    for (int i = 0; i < d.length; i++) {
+      if (1 - probabilities[0][i] > t) {
+        int best = 1;
+        for (int k = 2; k < probabilities.length; k++) {
+          if (probabilities[k][i] > probabilities[best][i]) {
+            best = k;
+          }
+        }
+        d[i] = best;
+      }
+    }
+    return s;
   }
 
   /**

@@ -133,17 +133,24 @@ public final class TrainingJob {
     ModelSpec built = spec.build();
 
     Files.createDirectories(runDir);
-    RunFolder.write(runDir.resolve(RECORD_FILE), new Record(
-        data.dir().toAbsolutePath().toString(), method.name(), method.options(), profileName,
-        selection.strongFraction(), selection.seed(), data.classNames(),
-        td.strongIds().stream().sorted().toList(),
-        td.validation().stream().map(e -> e.id()).toList()));
+    writeRecord(runDir, td);
     TrainingRun run = new TrainingRun(runDir, built, config)
         .optObjective(method.objective(built.tasks()))
         .optRoundHook(method.roundHook(td, runDir))
         .optOptimizerSchedule(method::roundOptimizer)
         .optInitialModel(initial);
     listeners.forEach(run::addListener);
-    return run.run(td.train(), td.validation());
+    TrainingResult result = run.run(td.train(), td.validation());
+    method.afterTraining(runDir, td);
+    writeRecord(runDir, td);   // the method's options may now hold settled values
+    return result;
+  }
+
+  private void writeRecord(Path runDir, TrainingData td) throws IOException {
+    RunFolder.write(runDir.resolve(RECORD_FILE), new Record(
+        data.dir().toAbsolutePath().toString(), method.name(), method.options(), profileName,
+        selection.strongFraction(), selection.seed(), data.classNames(),
+        td.strongIds().stream().sorted().toList(),
+        td.validation().stream().map(e -> e.id()).toList()));
   }
 }

@@ -17,6 +17,8 @@ import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Connectivity;
 import org.lazyseg.core.measure.PixelMeasures;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
@@ -181,6 +183,56 @@ class RecursiveApproximationTest {
   }
 
   @Test
+  void confidentSeedsKeepTwoBridgedObjectsApart() {
+    int n = 64;
+    // S: two discs joined by a bridge; the approximation is fairly sure (0.7) of all of S and
+    // very sure (0.99) of the two centres only.
+    LabelImage s = union(disc(n, 18, 32, 10), disc(n, 46, 32, 10));
+    for (int y = 30; y < 35; y++) {
+      for (int x = 18; x < 46; x++) {
+        s.set(x, y, 1);
+      }
+    }
+    float[][] segmentation = probabilities(s);
+    LabelImage centres = union(disc(n, 18, 32, 4), disc(n, 46, 32, 4));
+    float[][] approximation = new float[2][n * n];
+    for (int i = 0; i < n * n; i++) {
+      approximation[1][i] = centres.data()[i] > 0 ? 0.99f : s.data()[i] > 0 ? 0.7f : 0.05f;
+      approximation[0][i] = 1 - approximation[1][i];
+    }
+    double inf = Double.POSITIVE_INFINITY;
+    Segmentation argmax = RecursiveApproximation.grow(segmentation, approximation, null, n, n,
+        inf, false, Double.NaN, 0);
+    Segmentation confident = RecursiveApproximation.grow(segmentation, approximation, null, n,
+        n, inf, false, 0.9, 0);
+    assertThat(argmax.instances().max()).as("argmax seeds: one bridged object").isEqualTo(1);
+    assertThat(confident.instances().max()).isEqualTo(2);
+    assertThat(confident.instances().get(18, 32)).isNotEqualTo(confident.instances().get(46, 32));
+    assertThat(confident.classes().get(32, 32)).as("the midway pixels are no object").isZero();
+    assertThat(confident.classes().get(10, 32)).as("grown to the rim of S").isEqualTo(1);
+
+    // The annotated cores (one per disc) pair off with the confident objects only.
+    LabelImage cores = Components.label(centres, Connectivity.EIGHT);
+    assertThat(SeedThreshold.agreement(argmax.instances(), cores).f1()).isZero();
+    assertThat(SeedThreshold.agreement(confident.instances(), cores).f1()).isEqualTo(1.0);
+    assertThat(SeedThreshold.agreement(confident.instances(), cores).coreDice()).isEqualTo(1.0);
+    assertThat(SeedThreshold.agreement(argmax.instances(), cores).coreDice())
+        .as("two cores in one object").isLessThan(0.7);
+
+    // A stray sure speck on the bridge seeds an object of its own, unless under min-seed.
+    for (int y = 31; y < 33; y++) {
+      for (int x = 31; x < 33; x++) {
+        approximation[1][y * n + x] = 0.99f;
+        approximation[0][y * n + x] = 0.01f;
+      }
+    }
+    assertThat(RecursiveApproximation.grow(segmentation, approximation, null, n, n, inf, false,
+        0.9, 0).instances().max()).isEqualTo(3);
+    assertThat(RecursiveApproximation.grow(segmentation, approximation, null, n, n, inf, false,
+        0.9, 10).instances().max()).isEqualTo(2);
+  }
+
+  @Test
   void optionsAreParsedCheckedAndRecorded() {
     RecursiveApproximation m = (RecursiveApproximation) Methods.create("recursive",
         Map.of("rounds", "4", "lambda", "0.3", "lambda-pred", "inf", "prediction", "grow-keep"));
@@ -204,6 +256,21 @@ class RecursiveApproximationTest {
         .isEqualTo(0.5);
     assertThat(Methods.create("recursive", shared.options()).options())
         .containsEntry("strong-share", "0.5");
+    // seed-threshold: auto (NaN until settled after training) or a number in (0, 1)
+    assertThat(m.settings().seedThreshold()).isNaN();
+    assertThat(m.options()).containsEntry("seed-threshold", "auto");
+    RecursiveApproximation settled = (RecursiveApproximation) Methods.create("recursive",
+        Map.of("seed-threshold", "0.95"));
+    assertThat(settled.settings().seedThreshold()).isEqualTo(0.95);
+    assertThat(Methods.create("recursive", settled.options()).options())
+        .containsEntry("seed-threshold", "0.95");
+    assertThatThrownBy(() -> Methods.create("recursive", Map.of("seed-threshold", "1")))
+        .hasMessageContaining("seed-threshold").hasMessageContaining("(0, 1)");
+    assertThat(m.options()).doesNotContainKey("min-seed");
+    assertThat(Methods.create("recursive", Map.of("min-seed", "40")).options())
+        .containsEntry("min-seed", "40");
+    assertThatThrownBy(() -> Methods.create("recursive", Map.of("min-seed", "-1")))
+        .hasMessageContaining("min-seed");
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("strong-share", "2")))
         .hasMessageContaining("strong-share").hasMessageContaining("[0, 1]");
   }

@@ -49,8 +49,19 @@ class RecursiveTrainingTest {
     assertThat(rows.get(1).meanDice()).as("Dice per round: %s", rows).isGreaterThan(first);
     assertThat(last).as("Dice per round: %s", rows).isGreaterThan(first + 0.1);
 
-    // The final prediction grows further with lambda-pred than with the training lambda.
+    // After training the seed threshold is settled on the weak images and recorded.
     Map<String, String> base = Methods.ofRun(run).options();
+    assertThat(SeedThreshold.CANDIDATES)
+        .contains(Double.parseDouble(base.get("seed-threshold")));
+    Map<?, ?> choice = RunFolder.read(run.resolve(RecursiveApproximation.SEED_THRESHOLD_FILE),
+        Map.class);
+    assertThat(((Number) ((Map<?, ?>) choice.get("chosen")).get("threshold")).doubleValue())
+        .isEqualTo(Double.parseDouble(base.get("seed-threshold")));
+    assertThat((List<?>) choice.get("candidates"))
+        .hasSize(SeedThreshold.CANDIDATES.size() * SeedThreshold.MIN_SEED_SHARES.size());
+    assertThat(((Number) choice.get("images")).intValue()).isEqualTo(9);   // 12 - 3 strong
+
+    // The final prediction grows further with lambda-pred than with the training lambda.
     Map<String, String> small = new HashMap<>(base);
     small.put("lambda-pred", base.get("lambda"));
     Method asTrained = Methods.create("recursive", small);
