@@ -76,11 +76,13 @@ public final class LazyMultiTask implements Method {
   }
 
   public LazyMultiTask(boolean separation, String network) {
-    this(separation, network, STRONG_SHARE, SEPARATION_WEIGHT, INTERFACE_THRESHOLD, MIN_PIECE,
-        FAR_BACKGROUND, false);
+    this(new Settings(separation, network, STRONG_SHARE, SEPARATION_WEIGHT, INTERFACE_THRESHOLD,
+        MIN_PIECE, FAR_BACKGROUND, false));
   }
 
   /**
+   * The method's settings.
+   *
    * @param separation whether to learn the separation task (without it, instances are the
    *     components of the segmentation: the ablation of the paper's separation task)
    * @param network {@link ModelSpec#UNET}: heads on one shared decoder (cheapest);
@@ -99,39 +101,43 @@ public final class LazyMultiTask implements Method {
    *     GrabCut pseudo masks of the weakly labelled images (those of the pseudo-label
    *     baseline, {@link PseudoLabelTraining}); not with {@code farBackground}
    */
-  public LazyMultiTask(boolean separation, String network, double strongShare,
+  public record Settings(boolean separation, String network, double strongShare,
       double separationWeight, double interfaceThreshold, int minPiece, double farBackground,
       boolean pseudoLabels) {
-    if (!(strongShare >= 0 && strongShare <= 1)) {
-      throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
+    public Settings {
+      if (!(strongShare >= 0 && strongShare <= 1)) {
+        throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
+      }
+      if (!(separationWeight > 0)) {
+        throw new IllegalArgumentException("separation-weight must be > 0, not " + separationWeight);
+      }
+      if (!(interfaceThreshold > 0 && interfaceThreshold < 1)) {
+        throw new IllegalArgumentException("interface-threshold must be in (0, 1), not "
+            + interfaceThreshold);
+      }
+      if (minPiece < 0) {
+        throw new IllegalArgumentException("min-piece must be >= 0, not " + minPiece);
+      }
+      if (!(farBackground >= 0) || Double.isInfinite(farBackground)) {
+        throw new IllegalArgumentException("far-background must be a number >= 0, not "
+            + farBackground);
+      }
+      if (pseudoLabels && farBackground > 0) {
+        throw new IllegalArgumentException(
+            "pseudo-labels and far-background both give the segmentation head targets; choose one");
+      }
     }
-    if (!(separationWeight > 0)) {
-      throw new IllegalArgumentException("separation-weight must be > 0, not " + separationWeight);
-    }
-    if (!(interfaceThreshold > 0 && interfaceThreshold < 1)) {
-      throw new IllegalArgumentException("interface-threshold must be in (0, 1), not "
-          + interfaceThreshold);
-    }
-    if (minPiece < 0) {
-      throw new IllegalArgumentException("min-piece must be >= 0, not " + minPiece);
-    }
-    if (!(farBackground >= 0) || Double.isInfinite(farBackground)) {
-      throw new IllegalArgumentException("far-background must be a number >= 0, not "
-          + farBackground);
-    }
-    if (pseudoLabels && farBackground > 0) {
-      throw new IllegalArgumentException(
-          "pseudo-labels and far-background both give the segmentation head targets; choose one");
-    }
+  }
 
-    this.separation = separation;
-    this.network = network;
-    this.strongShare = strongShare;
-    this.separationWeight = separationWeight;
-    this.interfaceThreshold = interfaceThreshold;
-    this.minPiece = minPiece;
-    this.farBackground = farBackground;
-    this.pseudoLabels = pseudoLabels;
+  public LazyMultiTask(Settings settings) {
+    this.separation = settings.separation();
+    this.network = settings.network();
+    this.strongShare = settings.strongShare();
+    this.separationWeight = settings.separationWeight();
+    this.interfaceThreshold = settings.interfaceThreshold();
+    this.minPiece = settings.minPiece();
+    this.farBackground = settings.farBackground();
+    this.pseudoLabels = settings.pseudoLabels();
   }
 
   /**
@@ -157,7 +163,7 @@ public final class LazyMultiTask implements Method {
       throw new IllegalArgumentException("network must be " + ModelSpec.UNET + " or "
           + ModelSpec.MULTITASK_DECODER + ", not '" + net + "'");
     }
-    return new LazyMultiTask(sep == null || Options.bool("separation", sep), net,
+    return new LazyMultiTask(new Settings(sep == null || Options.bool("separation", sep), net,
         number(options, "strong-share", STRONG_SHARE),
         number(options, "separation-weight", SEPARATION_WEIGHT),
         number(options, "interface-threshold", INTERFACE_THRESHOLD),
@@ -165,7 +171,7 @@ public final class LazyMultiTask implements Method {
             : MIN_PIECE,
         number(options, "far-background", FAR_BACKGROUND),
         options.containsKey("pseudo-labels")
-            && Options.bool("pseudo-labels", options.get("pseudo-labels")));
+            && Options.bool("pseudo-labels", options.get("pseudo-labels"))));
   }
 
   private static double number(Map<String, String> options, String key, double otherwise) {
