@@ -31,7 +31,7 @@ public final class RecursiveSeeds {
     Set<String> strong = new HashSet<>();
     for (Object o : (List<?>) new com.fasterxml.jackson.databind.ObjectMapper().readValue(run.resolve("training-data.json").toFile(), Map.class).get("strongIds")) strong.add((String) o);
     List<P> ps = new ArrayList<>();
-    List<Double> coreAreas = new ArrayList<>();
+    List<LabelImage> trainCores = new ArrayList<>();
     try (Predictor predictor = Predictor.open(run, "best")) {
       predictor.setTileSize(1024);
       List<Sample> weak = lazy.samples("train").stream().filter(s -> !strong.contains(s.id()) && s.partial().isPresent())
@@ -40,9 +40,7 @@ public final class RecursiveSeeds {
         FloatImage im = s.loadImage();
         float[][][] p = predictor.probabilities(im, 0, 1);
         LabelImage cores = SeedThreshold.cores(s.loadPartial(), 1);
-        int[] a = new int[cores.max() + 1];
-        for (int v : cores.data()) a[v]++;
-        for (int k = 1; k < a.length; k++) if (a[k] > 0) coreAreas.add((double) a[k]);
+        trainCores.add(cores);
         ps.add(new P(s.id(), p[0], p[1], im.width(), im.height(), cores, true));
         System.err.print("t");
       }
@@ -53,8 +51,7 @@ public final class RecursiveSeeds {
         System.err.print(".");
       }
     }
-    Collections.sort(coreAreas);
-    double median = coreAreas.get(coreAreas.size() / 2);
+    int median = SeedThreshold.medianCoreArea(trainCores);
     System.err.println("\nmedian core area " + median);
     for (double f : fs) for (double t : ts) {
       SeedThreshold.Agreement ag = SeedThreshold.Agreement.NONE;

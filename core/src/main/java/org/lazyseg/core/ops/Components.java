@@ -71,6 +71,18 @@ public final class Components {
     return distinct <= 1 ? label(labels, Connectivity.FOUR) : labels;
   }
 
+  /**
+   * Pixels per id: {@code areas[k]} for each id k in 1..max; entry 0 counts the background
+   * (every pixel of value 0 or below).
+   */
+  public static int[] areas(LabelImage labels) {
+    int[] area = new int[Math.max(0, labels.max()) + 1];
+    for (int v : labels.data()) {
+      area[Math.max(0, v)]++;
+    }
+    return area;
+  }
+
   /** Number of distinct positive ids (not assuming they are consecutive). */
   public static int countIds(LabelImage labels) {
     int max = Math.max(0, labels.max());

@@ -71,4 +71,10 @@ class ComponentsTest {
       }
     }
   }
+
+  @Test
+  void areasCountPixelsPerIdAndTheRestAsBackground() {
+    LabelImage l = new LabelImage(5, 1, new int[] {0, 3, 3, -1, 1});
+    assertThat(Components.areas(l)).containsExactly(2, 1, 0, 2);
+  }
 }

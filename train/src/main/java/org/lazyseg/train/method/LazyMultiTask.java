@@ -61,14 +61,7 @@ public final class LazyMultiTask implements Method {
    */
   public static final double FAR_BACKGROUND = 0;
 
-  private final boolean separation;
-  private final String network;
-  private final double strongShare;
-  private final double separationWeight;
-  private final double interfaceThreshold;
-  private final int minPiece;
-  private final double farBackground;
-  private final boolean pseudoLabels;
+  private final Settings settings;
 
   /** All three tasks on one U-Net decoder. */
   public LazyMultiTask() {
@@ -109,7 +102,8 @@ public final class LazyMultiTask implements Method {
         throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
       }
       if (!(separationWeight > 0)) {
-        throw new IllegalArgumentException("separation-weight must be > 0, not " + separationWeight);
+        throw new IllegalArgumentException(
+            "separation-weight must be > 0, not " + separationWeight);
       }
       if (!(interfaceThreshold > 0 && interfaceThreshold < 1)) {
         throw new IllegalArgumentException("interface-threshold must be in (0, 1), not "
@@ -130,14 +124,7 @@ public final class LazyMultiTask implements Method {
   }
 
   public LazyMultiTask(Settings settings) {
-    this.separation = settings.separation();
-    this.network = settings.network();
-    this.strongShare = settings.strongShare();
-    this.separationWeight = settings.separationWeight();
-    this.interfaceThreshold = settings.interfaceThreshold();
-    this.minPiece = settings.minPiece();
-    this.farBackground = settings.farBackground();
-    this.pseudoLabels = settings.pseudoLabels();
+    this.settings = settings;
   }
 
   /**
@@ -181,28 +168,28 @@ public final class LazyMultiTask implements Method {
   @Override
   public Map<String, String> options() {
     Map<String, String> o = new java.util.TreeMap<>();
-    if (!separation) {
+    if (!settings.separation()) {
       o.put("separation", "false");
     }
-    if (!network.equals(ModelSpec.UNET)) {
-      o.put("network", network);
+    if (!settings.network().equals(ModelSpec.UNET)) {
+      o.put("network", settings.network());
     }
-    if (strongShare != STRONG_SHARE) {
-      o.put("strong-share", Double.toString(strongShare));
+    if (settings.strongShare() != STRONG_SHARE) {
+      o.put("strong-share", Double.toString(settings.strongShare()));
     }
-    if (separation && separationWeight != SEPARATION_WEIGHT) {
-      o.put("separation-weight", Double.toString(separationWeight));
+    if (settings.separation() && settings.separationWeight() != SEPARATION_WEIGHT) {
+      o.put("separation-weight", Double.toString(settings.separationWeight()));
     }
-    if (separation && interfaceThreshold != INTERFACE_THRESHOLD) {
-      o.put("interface-threshold", Double.toString(interfaceThreshold));
+    if (settings.separation() && settings.interfaceThreshold() != INTERFACE_THRESHOLD) {
+      o.put("interface-threshold", Double.toString(settings.interfaceThreshold()));
     }
-    if (separation && minPiece != MIN_PIECE) {
-      o.put("min-piece", Integer.toString(minPiece));
+    if (settings.separation() && settings.minPiece() != MIN_PIECE) {
+      o.put("min-piece", Integer.toString(settings.minPiece()));
     }
-    if (farBackground != FAR_BACKGROUND) {
-      o.put("far-background", Double.toString(farBackground));
+    if (settings.farBackground() != FAR_BACKGROUND) {
+      o.put("far-background", Double.toString(settings.farBackground()));
     }
-    if (pseudoLabels) {
+    if (settings.pseudoLabels()) {
       o.put("pseudo-labels", "true");
     }
     return o;
@@ -211,18 +198,18 @@ public final class LazyMultiTask implements Method {
   /** The regrown cut at this method's threshold and least piece area. */
   @Override
   public LabelImage instances(LabelImage classes, float[][] separationProbabilities) {
-    return Segmentation.instances(classes, separationProbabilities, interfaceThreshold,
-        minPiece);
+    return Segmentation.instances(classes, separationProbabilities, settings.interfaceThreshold(),
+        settings.minPiece());
   }
 
   @Override
   public TrainConfig adjust(TrainConfig config) {
-    return config.toBuilder().optStrongShare(strongShare).build();
+    return config.toBuilder().optStrongShare(settings.strongShare()).build();
   }
 
   @Override
   public String network() {
-    return network;
+    return settings.network();
   }
 
   @Override
@@ -239,8 +226,8 @@ public final class LazyMultiTask implements Method {
   public List<Task> tasks(int classes) {
     Task segmentation = Task.of(Supervised.SEGMENTATION, classes + 1);
     Task detection = Task.of(DETECTION, classes + 1);
-    return separation ? List.of(segmentation, detection,
-        Task.of(SEPARATION, 2).withForegroundWeight(separationWeight))
+    return settings.separation() ? List.of(segmentation, detection,
+        Task.of(SEPARATION, 2).withForegroundWeight(settings.separationWeight()))
         : List.of(segmentation, detection);
   }
 
@@ -249,20 +236,20 @@ public final class LazyMultiTask implements Method {
     LabelImage segmentation = strong && sample.mask().isPresent() ? sample.loadClasses() : null;
     LabelImage partial = sample.partial().isPresent() ? sample.loadPartial() : null;
     LabelImage detection = partial != null ? Method.asClasses(partial, classes) : null;
-    if (segmentation == null && partial != null && farBackground > 0) {
-      segmentation = FarBackground.target(cores(partial, classes), detection, farBackground,
-          FarBackground.MARGIN);
+    if (segmentation == null && partial != null && settings.farBackground() > 0) {
+      segmentation = FarBackground.target(cores(partial, classes), detection,
+          settings.farBackground(), FarBackground.MARGIN);
     }
-    if (segmentation == null && pseudoLabels) {
+    if (segmentation == null && settings.pseudoLabels()) {
       segmentation = PseudoLabelTraining.pseudoMask(sample, partial, classes);
     }
     // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
-    LabelImage scribbles = separation && sample.scribbles().isPresent()
+    LabelImage scribbles = settings.separation() && sample.scribbles().isPresent()
         ? sample.loadScribbles() : null;
     if (segmentation == null && detection == null && scribbles == null) {
       return null;
     }
-    return separation ? new LabelImage[] {segmentation, detection, scribbles}
+    return settings.separation() ? new LabelImage[] {segmentation, detection, scribbles}
         : new LabelImage[] {segmentation, detection};
   }
 

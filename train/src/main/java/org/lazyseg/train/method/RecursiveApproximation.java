@@ -212,7 +212,8 @@ public final class RecursiveApproximation implements Method {
       if (farBackground != DEFAULT.farBackground) {
         m.put("far-background", Double.toString(farBackground));
       }
-      m.put("seed-threshold", Double.isNaN(seedThreshold) ? "auto" : Double.toString(seedThreshold));
+      m.put("seed-threshold",
+          Double.isNaN(seedThreshold) ? "auto" : Double.toString(seedThreshold));
       if (minSeed != DEFAULT.minSeed) {
         m.put("min-seed", Integer.toString(minSeed));
       }
@@ -518,11 +519,9 @@ public final class RecursiveApproximation implements Method {
     if (minSeed <= 1) {
       return;
     }
-    int[] c = Components.label(seeds, Connectivity.EIGHT).data(), d = seeds.data();
-    int[] area = new int[c.length + 1];
-    for (int k : c) {
-      area[k]++;
-    }
+    LabelImage components = Components.label(seeds, Connectivity.EIGHT);
+    int[] c = components.data(), d = seeds.data();
+    int[] area = Components.areas(components);
     for (int i = 0; i < d.length; i++) {
       if (c[i] > 0 && area[c[i]] < minSeed) {
         d[i] = 0;

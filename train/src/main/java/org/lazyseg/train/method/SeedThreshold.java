@@ -74,20 +74,7 @@ public final class SeedThreshold {
 
   /** Every threshold with every least seed area, unscored, for these cores. */
   public static List<Candidate> candidates(List<LabelImage> cores) {
-    List<Integer> areas = new java.util.ArrayList<>();
-    for (LabelImage c : cores) {
-      int[] area = new int[Math.max(0, c.max()) + 1];
-      for (int v : c.data()) {
-        area[Math.max(0, v)]++;
-      }
-      for (int k = 1; k < area.length; k++) {
-        if (area[k] > 0) {
-          areas.add(area[k]);
-        }
-      }
-    }
-    java.util.Collections.sort(areas);
-    int median = areas.isEmpty() ? 0 : areas.get(areas.size() / 2);
+    int median = medianCoreArea(cores);
     List<Candidate> out = new java.util.ArrayList<>();
     for (double share : MIN_SEED_SHARES) {
       for (double t : CANDIDATES) {
@@ -95,6 +82,21 @@ public final class SeedThreshold {
       }
     }
     return out;
+  }
+
+  /** The median area in pixels of the cores of all these images (0 without any). */
+  public static int medianCoreArea(List<LabelImage> cores) {
+    List<Integer> areas = new java.util.ArrayList<>();
+    for (LabelImage c : cores) {
+      int[] area = Components.areas(c);
+      for (int k = 1; k < area.length; k++) {
+        if (area[k] > 0) {
+          areas.add(area[k]);
+        }
+      }
+    }
+    java.util.Collections.sort(areas);
+    return areas.isEmpty() ? 0 : areas.get(areas.size() / 2);
   }
 
   /** The candidate of the highest core object Dice; on a tie the first (lower settings). */
@@ -157,39 +159,48 @@ public final class SeedThreshold {
         bestCore[obj] = core;
       }
     }
-    long coreTotal = 0, objectTotal = 0;
-    int pairs = 0, coreCount = 0, objectCount = 0;
-    double coreSide = 0, objectSide = 0;
+    int pairs = 0;
     for (int k = 1; k <= nCores; k++) {
-      if (coreSize[k] == 0) {
-        continue;
-      }
-      coreCount++;
-      coreTotal += coreSize[k];
       int obj = bestObject[k];
-      if (obj > 0) {
-        coreSide += coreSize[k] * 2.0 * bestObjectOverlap[k] / (coreSize[k] + objectOnCores[obj]);
-        if (partnersOfCore[k] == 1 && partnersOfObject[obj] == 1) {
-          pairs++;
+      if (obj > 0 && partnersOfCore[k] == 1 && partnersOfObject[obj] == 1) {
+        pairs++;
+      }
+    }
+    Side coreSide = side(coreSize, objectOnCores, bestObject, bestObjectOverlap);
+    Side objectSide = side(objectOnCores, coreSize, bestCore, bestCoreOverlap);
+    if (coreSide.total == 0) {
+      return Agreement.NONE;   // nothing annotated: the image says nothing
+    }
+    double dice = objectSide.total == 0 ? 0 : 0.5 * (coreSide.mean() + objectSide.mean());
+    return new Agreement(pairs, coreSide.count, objectSide.count, dice, 1);
+  }
+
+  /** One side of the object Dice: how many, their area, and the sum of area x Dice. */
+  private record Side(int count, long total, double areaTimesDice) {
+    /** sum_i w_i Dice_i with w_i = area_i / total area. */
+    double mean() {
+      return areaTimesDice / total;
+    }
+  }
+
+  /**
+   * Each id of positive {@code size} with its best partner (0: none, Dice 0), Dice computed
+   * as 2 overlap / (size + partner's size).
+   */
+  private static Side side(long[] size, long[] partnerSize, int[] partner, int[] overlap) {
+    int count = 0;
+    long total = 0;
+    double sum = 0;
+    for (int k = 1; k < size.length; k++) {
+      if (size[k] > 0) {
+        count++;
+        total += size[k];
+        if (partner[k] > 0) {
+          sum += size[k] * 2.0 * overlap[k] / (size[k] + partnerSize[partner[k]]);
         }
       }
     }
-    for (int k = 1; k <= nObjects; k++) {
-      if (objectOnCores[k] == 0) {
-        continue;
-      }
-      objectCount++;
-      objectTotal += objectOnCores[k];
-      int core = bestCore[k];
-      objectSide += objectOnCores[k] * 2.0 * bestCoreOverlap[k] / (objectOnCores[k] + coreSize[core]);
-    }
-    if (coreTotal == 0) {
-      return new Agreement(0, 0, 0, 0, 0);   // nothing annotated: the image says nothing
-    }
-    // Each side sums area x Dice; over the total area that is sum_i w_i Dice_i.
-    double dice = objectTotal == 0 ? 0
-        : 0.5 * (coreSide / coreTotal + objectSide / objectTotal);
-    return new Agreement(pairs, coreCount, objectCount, dice, 1);
+    return new Side(count, total, sum);
   }
 
   /**

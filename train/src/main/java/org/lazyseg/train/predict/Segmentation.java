@@ -116,12 +116,7 @@ public record Segmentation(LabelImage classes, LabelImage instances, float[][] p
       return this;
     }
     int[] ids = instances.data();
-    int[] area = new int[Math.max(0, instances.max()) + 1];
-    for (int v : ids) {
-      if (v > 0) {
-        area[v]++;
-      }
-    }
+    int[] area = Components.areas(instances);
     int[] keptIds = new int[ids.length], keptClasses = classes.data().clone();
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] > 0 && area[ids[i]] >= minArea) {
