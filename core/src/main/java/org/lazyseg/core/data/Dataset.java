@@ -153,6 +153,24 @@ public final class Dataset {
     return Optional.ofNullable(byId.get(id));
   }
 
+  /**
+   * The images of split {@code trainSplit} with their labels, to train on; validation images
+   * are those of split "val" that have strong masks (none when training on "val" itself).
+   *
+   * @throws DatasetException when the split has no images
+   */
+  public TrainingSet trainingSet(String trainSplit) {
+    List<Sample> pool = samples(trainSplit);
+    if (pool.isEmpty()) {
+      throw new DatasetException(dir + ": no images in split '" + trainSplit + "' (splits: "
+          + splits() + ")");
+    }
+    List<LabeledImage> validation = "val".equals(trainSplit) ? List.of()
+        : samples("val").stream().filter(s -> s.mask().isPresent()).map(Sample::labeled)
+            .toList();
+    return new TrainingSet(classNames, pool.stream().map(Sample::labeled).toList(), validation);
+  }
+
   /** The distinct split names, sorted. */
   public Set<String> splits() {
     Set<String> out = new java.util.TreeSet<>();

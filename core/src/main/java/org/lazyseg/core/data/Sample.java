@@ -138,6 +138,20 @@ public final class Sample {
     return loadSized(require(scribbles, "scribbles")).foreground();
   }
 
+  /**
+   * This sample as the labelled image methods train on: pixels and labels are read from their
+   * files (with the checks of the loaders here) each time they are asked for.
+   */
+  public LabeledImage labeled() {
+    return LabeledImage.lazy(id, this::loadImage, this::imageSize).withLazyLabels(
+        mask == null ? null : this::loadClasses,
+        mask == null && instances == null ? null : this::loadInstances,
+        partial == null ? null : this::loadPartial,
+        scribbles == null ? null : this::loadScribbles,
+        pseudo == null ? null : this::loadPseudo,
+        size, tags == null ? null : tags.clone());
+  }
+
   /** Width and height of the image from its header (no pixel decoded), as {@code {width, height}}. */
   public int[] imageSize() {
     return wrap(() -> ImageHeaders.size(image));

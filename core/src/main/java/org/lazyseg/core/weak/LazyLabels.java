@@ -5,11 +5,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
 import static org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.lazyseg.core.image.LabelImage;
@@ -226,24 +223,7 @@ public final class LazyLabels {
    * order of {@code trainIds}. Returned in the order of {@code trainIds}.
    */
   public static List<String> strongSubset(List<String> trainIds, double fraction, long seed) {
-    if (!(fraction >= 0 && fraction <= 1)) {
-      throw new IllegalArgumentException("fraction must lie in [0, 1]: " + fraction);
-    }
-    int n = trainIds.size();
-    int k = (int) Math.round(fraction * n);
-    if (fraction > 0 && n > 0) {
-      k = Math.max(1, k);
-    }
-    List<String> shuffled = new ArrayList<>(trainIds);
-    Collections.sort(shuffled);
-    Collections.shuffle(shuffled, new Random(seed));
-    Set<String> chosen = new HashSet<>(shuffled.subList(0, k));
-    List<String> out = new ArrayList<>();
-    for (String id : trainIds) {
-      if (chosen.contains(id)) {
-        out.add(id);
-      }
-    }
-    return out;
+    return org.lazyseg.core.data.TrainingSet.seededSubset(trainIds, fraction, seed);
   }
+
 }

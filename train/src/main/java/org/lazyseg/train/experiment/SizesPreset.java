@@ -287,7 +287,7 @@ public final class SizesPreset implements Preset {
       if (s.mask().isEmpty() || s.size().isEmpty()) {
         continue;
       }
-      var image = method.loadImage(s);
+      var image = method.loadImage(s.labeled());
       LabelImage mask = Resize.foreground(s.loadClasses(), image.width(), image.height());
       int[] wh = s.imageSize();
       float size = (float) ObjectSize.rescaled(s.size().getAsDouble(),

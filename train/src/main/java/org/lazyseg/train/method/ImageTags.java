@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.lazyseg.core.data.DatasetException;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.weak.SuperpixelVoting;
@@ -65,8 +65,8 @@ import org.lazyseg.train.predict.Segmentation;
  * round starts Adam afresh, default fresh) and {@code refine-lr} (the refinement rounds'
  * learning rate as a factor of the profile's, default 0.1).
  *
- * <p>A method instance remembers the crop and stage layout that {@link #adjust} chose, so
- * use one instance per training job (as {@link Methods#create} gives).
+ * <p>The stage layout follows from the config after {@link #adjust} (its rounds minus the
+ * refinement rounds), which every later hook is given: no state passes between hooks.
  */
 public final class ImageTags implements Method {
   public static final String NAME = "tags";
@@ -77,9 +77,6 @@ public final class ImageTags implements Method {
   /** A pixel is foreground in a map when its score exceeds this. */
   static final float THRESHOLD = 0.5f;
 
-  private static final Set<String> OPTIONS =
-      Set.of("pooling", "r", "refine", "vote", "scale", "crop", "dice-weight", "refine-adam",
-          "refine-lr");
   /**
    * Weight of the refinement Dice loss. With Adam afresh in each refinement round (the
    * default) it changes nothing: Adam divides every step by the gradients' own scale. It
@@ -113,8 +110,6 @@ public final class ImageTags implements Method {
   private boolean freshAdam = DEFAULT_FRESH_ADAM;
   /** Learning-rate factor of the refinement rounds ({@code -O refine-lr=F}). */
   private double refineLearningRate = DEFAULT_REFINE_LR;
-  private int classificationRounds = 1;
-  private int crop;
 
   public ImageTags(GlobalWeightedPooling pooling, int refineRounds, double voteShare,
       double scale) {
@@ -134,50 +129,53 @@ public final class ImageTags implements Method {
         SuperpixelVoting.DEFAULT_SCALE);
   }
 
-  /** From {@code -O} options; rejects unknown keys and bad values with a clear message. */
-  public static ImageTags create(Map<String, String> options) {
-    Options.requireKnown(NAME, options, OPTIONS);
-    String kind = options.getOrDefault("pooling", "gwp");
-    if (!kind.equalsIgnoreCase("gwp") && options.containsKey("r")) {
-      throw new IllegalArgumentException("tags: option r applies to pooling=gwp only");
-    }
-    try {
-      ImageTags m = new ImageTags(
-          GlobalWeightedPooling.of(kind, number(options, "r", 5)),
-          (int) number(options, "refine", 2), number(options, "vote", 0.2),
-          number(options, "scale", 100));
-      int crop = (int) number(options, "crop", 0);
-      if (crop < 0) {
-        throw new IllegalArgumentException("crop must be >= 0: " + crop);
-      }
-      m.cropOption = crop;
-      double weight = number(options, "dice-weight", DEFAULT_DICE_WEIGHT);
-      if (!(weight > 0)) {
-        throw new IllegalArgumentException("dice-weight must be > 0: " + weight);
-      }
-      m.diceWeight = weight;
-      String adam = options.getOrDefault("refine-adam", DEFAULT_FRESH_ADAM ? "fresh" : "carry");
-      if (!adam.equals("fresh") && !adam.equals("carry")) {
-        throw new IllegalArgumentException("refine-adam must be fresh or carry, not '" + adam
-            + "'");
-      }
-      m.freshAdam = adam.equals("fresh");
-      double lr = number(options, "refine-lr", DEFAULT_REFINE_LR);
-      if (!(lr > 0) || Double.isInfinite(lr)) {
-        throw new IllegalArgumentException("refine-lr must be > 0: " + lr);
-      }
-      m.refineLearningRate = lr;
-      return m;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage().startsWith("tags") ? e.getMessage()
-          : "tags: " + e.getMessage(), e);
-    }
+  static final List<Setting> SETTINGS = List.of(
+      Setting.choice("pooling", "gwp", List.of("gwp", "gap", "gmp"), "how a map becomes a"
+          + " class score: global weighted, average or max pooling"),
+      Setting.number("r", 5, 0, Double.POSITIVE_INFINITY, "the GWP parameter (pooling=gwp"
+          + " only)").aboveMin(),
+      Setting.integer("refine", 2, 0, Integer.MAX_VALUE, "refinement rounds after"
+          + " classification"),
+      Setting.number("vote", SuperpixelVoting.DEFAULT_THRESHOLD, 0, 1, "share of a superpixel"
+          + " that must be foreground for it to vote foreground"),
+      Setting.number("scale", SuperpixelVoting.DEFAULT_SCALE, 0, Double.POSITIVE_INFINITY,
+          "Felzenszwalb superpixel scale").aboveMin(),
+      Setting.integer("crop", 0, 0, Integer.MAX_VALUE, "training crop = the patch size (0 ="
+          + " the profile's)"),
+      Setting.number("dice-weight", DEFAULT_DICE_WEIGHT, 0, Double.POSITIVE_INFINITY,
+          "weight of the refinement Dice loss").aboveMin(),
+      Setting.choice("refine-adam", DEFAULT_FRESH_ADAM ? "fresh" : "carry",
+          List.of("fresh", "carry"), "each refinement round starts Adam afresh, or carries it"
+          + " on"),
+      Setting.number("refine-lr", DEFAULT_REFINE_LR, 0, Double.POSITIVE_INFINITY,
+          "learning rate of the refinement rounds, as a factor of the profile's").aboveMin());
+
+  @Override
+  public List<Setting> settings() {
+    return SETTINGS;
   }
 
-  private static double number(Map<String, String> options, String key, double fallback) {
-    String v = options.get(key);
-    return v == null ? fallback : Options.number(key, v);
+  /** From {@code -O} options (see {@link #settings}). */
+  public static ImageTags create(Map<String, String> options) {
+    return new ImageTags().configure(options);
   }
+
+  @Override
+  public ImageTags configure(Map<String, String> options) {
+    OptionValues v = OptionValues.parse(NAME, SETTINGS, options);
+    String kind = v.text("pooling");
+    if (!kind.equals("gwp") && v.isGiven("r")) {
+      throw new IllegalArgumentException("method 'tags': option r applies to pooling=gwp only");
+    }
+    ImageTags m = new ImageTags(GlobalWeightedPooling.of(kind, v.number("r")),
+        v.integer("refine"), v.number("vote"), v.number("scale"));
+    m.cropOption = v.integer("crop");
+    m.diceWeight = v.number("dice-weight");
+    m.freshAdam = v.text("refine-adam").equals("fresh");
+    m.refineLearningRate = v.number("refine-lr");
+    return m;
+  }
+
 
   @Override
   public String name() {
@@ -239,13 +237,13 @@ public final class ImageTags implements Method {
 
   /** No pixel targets to start with: they come from voting, between rounds. */
   @Override
-  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
+  public LabelImage[] targets(LabeledImage sample, int classes) {
     return null;
   }
 
   /** The tags, 1 = present, 0 = absent, one per class; null for an image without tags. */
   @Override
-  public float[] imageLabels(Sample sample, boolean strong, int classes) {
+  public float[] imageLabels(LabeledImage sample, int classes) {
     return sample.tags().map(t -> {
       float[] out = new float[classes];
       for (int k = 0; k < classes; k++) {
@@ -264,9 +262,9 @@ public final class ImageTags implements Method {
   public TrainConfig adjust(TrainConfig config) {
     int total = config.epochs();
     int perRound = (total + CLASSIFICATION_SHARE - 1) / CLASSIFICATION_SHARE;
-    classificationRounds = Math.max(1, Math.round((float) total / perRound));
+    int classificationRounds = Math.max(1, Math.round((float) total / perRound));
     int rounds = classificationRounds + refineRounds;
-    crop = cropOption > 0 ? cropOption : config.crop();
+    int crop = cropOption > 0 ? cropOption : config.crop();
     Augmentation a = config.augmentation();
     TrainConfig.Builder b = config.toBuilder()
         .setRounds(rounds, perRound)
@@ -280,19 +278,20 @@ public final class ImageTags implements Method {
 
   /** Refinement rounds: Adam afresh at each (or carried on), the refinement learning rate. */
   @Override
-  public RoundOptimizer roundOptimizer(int round) {
-    return round < classificationRounds ? RoundOptimizer.SAME
+  public RoundOptimizer roundOptimizer(int round, TrainConfig config) {
+    return round < classificationRounds(config) ? RoundOptimizer.SAME
         : new RoundOptimizer(refineLearningRate, freshAdam);
   }
 
-  /** Engine rounds of the classification stage (after {@link #adjust}; 1 before). */
-  public int classificationRounds() {
-    return classificationRounds;
+  /** Engine rounds of the classification stage under a config after {@link #adjust}. */
+  public int classificationRounds(TrainConfig adjusted) {
+    return Math.max(1, adjusted.rounds() - refineRounds);
   }
 
   /** Round 0 .. C-1: BCE of the pooled maps against the tags; later rounds: soft Dice. */
   @Override
-  public Objective objective(List<Task> tasks) {
+  public Objective objective(List<Task> tasks, TrainConfig config) {
+    int classificationRounds = classificationRounds(config);
     return (outputs, batch, round) -> {
       if (round < classificationRounds) {
         if (batch.imageLabels() == null) {
@@ -329,7 +328,9 @@ public final class ImageTags implements Method {
    * each stage's network and re-votes the pixel targets after it.
    */
   @Override
-  public RoundHook roundHook(TrainingData data, Path runDir) {
+  public RoundHook roundHook(TrainingData data, Path runDir, TrainConfig config) {
+    int crop = config.crop();
+    int classificationRounds = classificationRounds(config);
     if (crop > 0) {
       for (Example e : data.train()) {
         FloatImage im = e.image();

@@ -2,7 +2,7 @@ package org.lazyseg.train.method;
 
 import java.util.List;
 import java.util.Map;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.ops.Connectivity;
@@ -140,29 +140,39 @@ public final class LazyMultiTask implements Method {
    * {@code pseudo-labels=true|false} (the segmentation head also learns from the GrabCut
    * pseudo masks of the weakly labelled images; default false).
    */
-  static LazyMultiTask fromOptions(Map<String, String> options) {
-    Options.requireKnown("multitask", options,
-        java.util.Set.of("separation", "network", "strong-share", "separation-weight",
-            "interface-threshold", "min-piece", "far-background", "pseudo-labels"));
-    String sep = options.get("separation");
-    String net = options.getOrDefault("network", ModelSpec.UNET);
-    if (!net.equals(ModelSpec.UNET) && !net.equals(ModelSpec.MULTITASK_DECODER)) {
-      throw new IllegalArgumentException("network must be " + ModelSpec.UNET + " or "
-          + ModelSpec.MULTITASK_DECODER + ", not '" + net + "'");
-    }
-    return new LazyMultiTask(new Settings(sep == null || Options.bool("separation", sep), net,
-        number(options, "strong-share", STRONG_SHARE),
-        number(options, "separation-weight", SEPARATION_WEIGHT),
-        number(options, "interface-threshold", INTERFACE_THRESHOLD),
-        options.containsKey("min-piece") ? Options.integer("min-piece", options.get("min-piece"))
-            : MIN_PIECE,
-        number(options, "far-background", FAR_BACKGROUND),
-        options.containsKey("pseudo-labels")
-            && Options.bool("pseudo-labels", options.get("pseudo-labels"))));
+  @Override
+  public LazyMultiTask configure(Map<String, String> options) {
+    OptionValues v = OptionValues.parse(name(), SETTINGS, options);
+    return new LazyMultiTask(new Settings(v.bool("separation"), v.text("network"),
+        v.number("strong-share"), v.number("separation-weight"),
+        v.number("interface-threshold"), v.integer("min-piece"), v.number("far-background"),
+        v.bool("pseudo-labels")));
   }
 
-  private static double number(Map<String, String> options, String key, double otherwise) {
-    return options.containsKey(key) ? Options.number(key, options.get(key)) : otherwise;
+  static final List<Setting> SETTINGS = List.of(
+      Setting.bool("separation", true, "learn the separation task from scribbles (false: the"
+          + " paper's ablation; instances are then the segmentation's components)"),
+      Setting.choice("network", ModelSpec.UNET, List.of(ModelSpec.UNET,
+          ModelSpec.MULTITASK_DECODER), "heads on one shared U-Net decoder, or the paper's"
+          + " multi-task decoder blocks"),
+      Setting.number("strong-share", STRONG_SHARE, 0, 1, "share of each batch drawn from the"
+          + " strongly labelled images (0 = uniform draws, as the paper)"),
+      Setting.number("separation-weight", SEPARATION_WEIGHT, 0, Double.POSITIVE_INFINITY,
+          "weight of an interface pixel in the separation loss (1 = the paper's plain mean)")
+          .aboveMin(),
+      Setting.number("interface-threshold", INTERFACE_THRESHOLD, 0, 1, "prediction: cut"
+          + " objects where the interface probability exceeds this").aboveMin().belowMax(),
+      Setting.integer("min-piece", MIN_PIECE, 0, Integer.MAX_VALUE, "prediction: a piece cut"
+          + " off smaller than this (pixels) grows back into its neighbours"),
+      Setting.number("far-background", FAR_BACKGROUND, 0, Double.POSITIVE_INFINITY, "the"
+          + " segmentation head also learns from partial masks: cores as objects, pixels beyond"
+          + " R core radii + 5 px from every core as background (0 = off)"),
+      Setting.bool("pseudo-labels", false, "the segmentation head also learns from the"
+          + " GrabCut pseudo masks of the weakly labelled images"));
+
+  @Override
+  public List<Setting> settings() {
+    return SETTINGS;
   }
 
   @Override
@@ -232,9 +242,9 @@ public final class LazyMultiTask implements Method {
   }
 
   @Override
-  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
-    LabelImage segmentation = strong && sample.mask().isPresent() ? sample.loadClasses() : null;
-    LabelImage partial = sample.partial().isPresent() ? sample.loadPartial() : null;
+  public LabelImage[] targets(LabeledImage sample, int classes) {
+    LabelImage segmentation = sample.mask().orElse(null);
+    LabelImage partial = sample.partial().orElse(null);
     LabelImage detection = partial != null ? Method.asClasses(partial, classes) : null;
     if (segmentation == null && partial != null && settings.farBackground() > 0) {
       segmentation = FarBackground.target(cores(partial, classes), detection,
@@ -244,8 +254,7 @@ public final class LazyMultiTask implements Method {
       segmentation = PseudoLabelTraining.pseudoMask(sample, partial, classes);
     }
     // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
-    LabelImage scribbles = settings.separation() && sample.scribbles().isPresent()
-        ? sample.loadScribbles() : null;
+    LabelImage scribbles = settings.separation() ? sample.scribbles().orElse(null) : null;
     if (segmentation == null && detection == null && scribbles == null) {
       return null;
     }

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.lazyseg.core.image.FloatImage;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
+import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
@@ -27,22 +28,47 @@ public interface Method {
   /** One line for {@code --help}. */
   String description();
 
+  /** The settings this method takes as {@code -O key=value}; the default is none. */
+  default List<Setting> settings() {
+    return List.of();
+  }
+
+  /**
+   * A method like this one with these settings ({@code -O} text), parsed and checked against
+   * {@link #settings}; methods are found with their defaults ({@link Methods}) and configured
+   * here. The default takes no settings.
+   *
+   * @throws IllegalArgumentException for an unknown key or a value not allowed
+   */
+  default Method configure(Map<String, String> options) {
+    OptionValues.parse(name(), settings(), options);
+    return this;
+  }
+
+  /**
+   * This method with every setting that depends on the training data settled (e.g. whether to
+   * learn separation when some images have scribbles). Called once, before anything else, by
+   * the trainer; the returned method is the one trained and recorded. The default keeps this.
+   */
+  default Method forData(TrainingSet data) {
+    return this;
+  }
+
   /** The tasks, head 0 first; {@code classes} is the number of foreground classes K. */
   List<Task> tasks(int classes);
 
   /**
-   * The per-task targets of one training sample (entries may be null: label missing), or
-   * null when the sample gives this method nothing to learn from.
-   *
-   * @param strong whether this sample keeps its strong mask (the seeded strong fraction)
+   * The per-task targets of one training image (entries may be null: label missing), or
+   * null when the image gives this method nothing to learn from. An image has a strong mask
+   * only when it belongs to the strongly labelled subset.
    */
-  LabelImage[] targets(Sample sample, boolean strong, int classes);
+  LabelImage[] targets(LabeledImage image, int classes);
 
   /**
    * Per-image labels that are not pixels (an object size, one tag per class), or null.
-   * A sample with image labels is trained on even when {@link #targets} gives nothing.
+   * An image with image labels is trained on even when {@link #targets} gives nothing.
    */
-  default float[] imageLabels(Sample sample, boolean strong, int classes) {
+  default float[] imageLabels(LabeledImage image, int classes) {
     return null;
   }
 
@@ -51,18 +77,21 @@ public interface Method {
     return org.lazyseg.train.ModelSpec.UNET;
   }
 
-  /** What each step minimises; null means the masked cross-entropy of {@link #tasks}. */
-  default Objective objective(List<Task> tasks) {
+  /**
+   * What each step minimises under {@code config} (the config after {@link #adjust}); null
+   * means the masked cross-entropy of {@link #tasks}.
+   */
+  default Objective objective(List<Task> tasks, TrainConfig config) {
     return null;
   }
 
   /**
-   * The image of a sample as the network sees it in training and validation; the default
-   * loads it unchanged. A method that works at a lower resolution (object sizes) scales it
-   * here, its {@link #targets} to match, and its {@link #segment} back.
+   * The image as the network sees it in training and validation; the default is the image
+   * unchanged. A method that works at a lower resolution (object sizes) scales it here, its
+   * {@link #targets} to match, and its {@link #segment} back.
    */
-  default FloatImage loadImage(Sample sample) {
-    return sample.loadImage();
+  default FloatImage loadImage(LabeledImage image) {
+    return image.image();
   }
 
   /**
@@ -79,21 +108,27 @@ public interface Method {
    * Adam's learning rate and restarts in each round (after {@link #adjust}); the default is
    * the config's rate and one Adam state throughout.
    */
-  default RoundOptimizer roundOptimizer(int round) {
+  default RoundOptimizer roundOptimizer(int round, TrainConfig config) {
     return RoundOptimizer.SAME;
   }
 
-  /** Called between rounds (e.g. to re-label the training images), or null. */
-  default RoundHook roundHook(TrainingData data, Path runDir) {
+  /**
+   * Called between rounds (e.g. to re-label the training images), or null; {@code config} is
+   * the config after {@link #adjust}.
+   */
+  default RoundHook roundHook(TrainingData data, Path runDir, TrainConfig config) {
     return null;
   }
 
   /**
    * Runs once the network is trained (also when a finished run is started again), before
-   * the run's record is written for the last time: a method may settle a prediction setting
-   * on its training images here and report it in {@link #options}. The default does nothing.
+   * the run's record is written for the last time, and returns the method to record: this
+   * one, or a copy with a prediction setting settled on the training images (reported in its
+   * {@link #options}). The default returns this.
    */
-  default void afterTraining(Path runDir, TrainingData data) throws java.io.IOException {}
+  default Method afterTraining(Path runDir, TrainingData data) throws java.io.IOException {
+    return this;
+  }
 
   /**
    * The method's own constraints on a profile's settings (e.g. whole images instead of

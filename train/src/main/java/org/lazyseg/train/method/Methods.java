@@ -5,32 +5,33 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.ServiceLoader;
 import org.lazyseg.train.RunFolder;
 
-/** The methods the product knows, by name, with their options as text. */
+/**
+ * The methods on the class path, by name. A method is found through
+ * {@link java.util.ServiceLoader}: a class implementing {@link Method} with a public no-argument
+ * constructor (its defaults), named on a line of
+ * {@code META-INF/services/org.lazyseg.train.method.Method}.
+ */
 public final class Methods {
-  /** Name to factory; a factory rejects options it does not know. */
-  private static final Map<String, Function<Map<String, String>, Method>> FACTORIES =
-      new LinkedHashMap<>();
-
-  static {
-    FACTORIES.put(Supervised.NAME, Supervised::fromOptions);
-    FACTORIES.put("multitask", LazyMultiTask::fromOptions);
-    FACTORIES.put("weak-only", o -> noOptions("weak-only", o, new WeakOnly()));
-    FACTORIES.put(PseudoLabelTraining.NAME,
-        o -> noOptions(PseudoLabelTraining.NAME, o, new PseudoLabelTraining()));
-    FACTORIES.put(RecursiveApproximation.NAME, o -> new RecursiveApproximation(
-        RecursiveApproximation.Settings.parse(o)));
-    FACTORIES.put(ObjectSizes.NAME, ObjectSizes::fromOptions);
-    FACTORIES.put(ImageTags.NAME, ImageTags::create);
-  }
-
   private Methods() {}
 
-  /** Every method with its default options. */
+  /** Every method with its default settings, in the order of the service files. */
   public static List<Method> all() {
-    return FACTORIES.keySet().stream().map(Methods::byName).toList();
+    return List.copyOf(byName().values());
+  }
+
+  private static Map<String, Method> byName() {
+    Map<String, Method> out = new LinkedHashMap<>();
+    for (Method m : ServiceLoader.load(Method.class, Methods.class.getClassLoader())) {
+      Method before = out.putIfAbsent(m.name(), m);
+      if (before != null && before.getClass() != m.getClass()) {
+        throw new IllegalStateException("two methods are called '" + m.name() + "': "
+            + before.getClass().getName() + " and " + m.getClass().getName());
+      }
+    }
+    return out;
   }
 
   /** The method called {@code name} with default options; the message lists the known ones. */
@@ -44,12 +45,13 @@ public final class Methods {
    * @throws IllegalArgumentException for an unknown name or option, or a bad value
    */
   public static Method create(String name, Map<String, String> options) {
-    Function<Map<String, String>, Method> factory = FACTORIES.get(name);
-    if (factory == null) {
+    Map<String, Method> known = byName();
+    Method method = known.get(name);
+    if (method == null) {
       throw new IllegalArgumentException("unknown method '" + name + "' (known: "
-          + String.join(", ", FACTORIES.keySet()) + ")");
+          + String.join(", ", known.keySet()) + ")");
     }
-    return factory.apply(options == null ? Map.of() : options);
+    return method.configure(options == null ? Map.of() : options);
   }
 
   /**
@@ -63,13 +65,5 @@ public final class Methods {
     }
     TrainingJob.Record r = RunFolder.read(record, TrainingJob.Record.class);
     return create(r.method(), r.methodOptions());
-  }
-
-  private static Method noOptions(String name, Map<String, String> options, Method method) {
-    if (!options.isEmpty()) {
-      throw new IllegalArgumentException("method '" + name + "' takes no options, got "
-          + options.keySet());
-    }
-    return method;
   }
 }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Resize;
@@ -86,42 +86,29 @@ public final class ObjectSizes implements Method {
     this(1, 256, 1.0, 0, false);
   }
 
-  /** From options {@code samples, side, weight, phase}; rejects others. */
-  public static ObjectSizes fromOptions(Map<String, String> options) {
-    ObjectSizes d = new ObjectSizes();
-    int samples = d.samples, side = d.side;
-    double weight = d.weight, lr = 0;
-    boolean pretrain = false;
-    for (Map.Entry<String, String> o : options.entrySet()) {
-      String v = o.getValue();
-      try {
-        switch (o.getKey()) {
-          case "samples" -> samples = Integer.parseInt(v);
-          case "side" -> side = Integer.parseInt(v);
-          case "weight" -> weight = Double.parseDouble(v);
-          case "lr" -> {
-            lr = Double.parseDouble(v);
-            if (!(lr > 0)) {
-              throw new IllegalArgumentException("method 'sizes': lr must be > 0, got " + v);
-            }
-          }
-          case "phase" -> {
-            if (!v.equals("pretrain") && !v.equals("finetune")) {
-              throw new IllegalArgumentException(
-                  "method 'sizes': phase must be pretrain or finetune, got '" + v + "'");
-            }
-            pretrain = v.equals("pretrain");
-          }
-          default -> throw new IllegalArgumentException("method 'sizes' has no option '"
-              + o.getKey() + "' (known: samples, side, weight, lr, phase)");
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("method 'sizes': option " + o.getKey()
-            + " is not a number: '" + v + "'");
-      }
-    }
-    return new ObjectSizes(samples, side, weight, lr, pretrain);
+  static final List<Setting> SETTINGS = List.of(
+      Setting.integer("samples", 1, 1, Integer.MAX_VALUE, "samples of the stochastic"
+          + " binarisation per image and step (the paper: 1)"),
+      Setting.integer("side", 256, 8, Integer.MAX_VALUE, "images are shrunk so that their"
+          + " longer side is at most this"),
+      Setting.number("weight", 1, 0, Double.POSITIVE_INFINITY, "weight of the size term"),
+      Setting.number("lr", 0, 0, Double.POSITIVE_INFINITY, "Adam rate of the fine-tuning"
+          + " phase (0 = a tenth of the profile's)"),
+      Setting.choice("phase", "finetune", List.of("finetune", "pretrain"), "finetune: both"
+          + " phases; pretrain: the first phase (strong masks) alone"));
+
+  @Override
+  public List<Setting> settings() {
+    return SETTINGS;
   }
+
+  @Override
+  public ObjectSizes configure(Map<String, String> options) {
+    OptionValues v = OptionValues.parse(NAME, SETTINGS, options);
+    return new ObjectSizes(v.integer("samples"), v.integer("side"), v.number("weight"),
+        v.number("lr"), v.text("phase").equals("pretrain"));
+  }
+
 
   @Override
   public String name() {
@@ -171,8 +158,8 @@ public final class ObjectSizes implements Method {
   }
 
   @Override
-  public FloatImage loadImage(Sample sample) {
-    return shrink(sample.loadImage());
+  public FloatImage loadImage(LabeledImage sample) {
+    return shrink(sample.image());
   }
 
   private FloatImage shrink(FloatImage image) {
@@ -182,16 +169,16 @@ public final class ObjectSizes implements Method {
   }
 
   @Override
-  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
-    if (strong && sample.mask().isPresent()) {
-      LabelImage mask = sample.loadClasses();
+  public LabelImage[] targets(LabeledImage sample, int classes) {
+    if (sample.has(LabeledImage.Kind.MASK)) {
+      LabelImage mask = sample.mask().orElseThrow();
       int[] to = scaledSize(mask.width(), mask.height());
       return new LabelImage[] {Resize.foreground(mask, to[0], to[1])};
     }
-    if (pretrainOnly || sample.size().isEmpty()) {
+    if (pretrainOnly || sample.objectSize().isEmpty()) {
       return null;
     }
-    int[] wh = sample.imageSize();
+    int[] wh = sample.size();
     int[] to = scaledSize(wh[0], wh[1]);
     LabelImage marker = new LabelImage(to[0], to[1]);
     java.util.Arrays.fill(marker.data(), SIZE_ONLY);
@@ -199,19 +186,19 @@ public final class ObjectSizes implements Method {
   }
 
   @Override
-  public float[] imageLabels(Sample sample, boolean strong, int classes) {
-    OptionalDouble size = sample.size();
-    if (pretrainOnly || (strong && sample.mask().isPresent()) || size.isEmpty()) {
+  public float[] imageLabels(LabeledImage sample, int classes) {
+    OptionalDouble size = sample.objectSize();
+    if (pretrainOnly || sample.has(LabeledImage.Kind.MASK) || size.isEmpty()) {
       return null;
     }
-    int[] wh = sample.imageSize();
+    int[] wh = sample.size();
     return new float[] {(float) ObjectSize.rescaled(size.getAsDouble(),
         scale(wh[0], wh[1], side))};
   }
 
   /** Fine-tuning: cross-entropy plus the size term; pre-training: the engine's cross-entropy. */
   @Override
-  public Objective objective(List<Task> tasks) {
+  public Objective objective(List<Task> tasks, TrainConfig config) {
     return pretrainOnly ? null : new SizeObjective(samples, weight, 0);
   }
 

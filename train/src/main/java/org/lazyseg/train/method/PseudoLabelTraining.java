@@ -1,7 +1,7 @@
 package org.lazyseg.train.method;
 
 import java.util.List;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.weak.PseudoLabels;
 import org.lazyseg.train.Task;
@@ -37,29 +37,29 @@ public final class PseudoLabelTraining implements Method {
   }
 
   @Override
-  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
-    if (strong && sample.mask().isPresent()) {
-      return new LabelImage[] {sample.loadClasses()};
+  public LabelImage[] targets(LabeledImage image, int classes) {
+    if (image.has(LabeledImage.Kind.MASK)) {
+      return new LabelImage[] {image.mask().orElseThrow()};
     }
-    LabelImage pseudo = pseudoMask(sample, null, classes);
+    LabelImage pseudo = pseudoMask(image, null, classes);
     return pseudo == null ? null : new LabelImage[] {pseudo};
   }
 
   /**
-   * The class image of a sample's GrabCut pseudo mask: the dataset's pseudo/ mask when it
-   * has one, else computed from its partial mask ({@code partial}, or loaded when null);
-   * null without a partial mask.
+   * The class image of an image's GrabCut pseudo mask: its pseudo mask when it has one, else
+   * computed from its partial mask ({@code partial}, or loaded when null); null without a
+   * partial mask.
    */
-  static LabelImage pseudoMask(Sample sample, LabelImage partial, int classes) {
-    if (sample.pseudo().isPresent()) { // computed once by lazyseg simulate --pseudo
-      return Method.asClasses(sample.loadPseudo(), classes);
+  static LabelImage pseudoMask(LabeledImage image, LabelImage partial, int classes) {
+    if (image.has(LabeledImage.Kind.PSEUDO)) { // computed once by lazyseg simulate --pseudo
+      return Method.asClasses(image.pseudo().orElseThrow(), classes);
     }
-    if (partial == null && sample.partial().isEmpty()) {
+    if (partial == null && !image.has(LabeledImage.Kind.PARTIAL)) {
       return null;
     }
-    partial = partial != null ? partial : sample.loadPartial();
+    partial = partial != null ? partial : image.partial().orElseThrow();
     boolean byComponents = classes > 1 || partial.max() <= 1;
-    LabelImage pseudo = PseudoLabels.pseudoMask(sample.loadImage(), null, partial, byComponents);
+    LabelImage pseudo = PseudoLabels.pseudoMask(image.image(), null, partial, byComponents);
     return Method.asClasses(pseudo, classes);
   }
 }

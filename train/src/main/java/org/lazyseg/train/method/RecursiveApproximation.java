@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
+import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
@@ -62,9 +62,8 @@ import org.lazyseg.train.predict.Segmentation;
  * them into the rounds: whole epochs per round where E &gt;= rounds, else one epoch of
  * E x N / rounds steps per round.
  *
- * <p>An instance keeps state between {@link #targets} and {@link #roundHook}: the samples it
- * saw (to load the truth for the per-round Dice) and whether any had scribbles. Use one
- * instance per training job, as {@link TrainingJob} does.
+ * <p>"auto" separation is settled by {@link #forData} before training; the seed threshold by
+ * {@link #afterTraining}, which returns a settled copy: an instance never changes.
  */
 public final class RecursiveApproximation implements Method {
   public static final String NAME = "recursive";
@@ -153,29 +152,23 @@ public final class RecursiveApproximation implements Method {
       }
     }
 
-    /** Parses {@code -O key=value} settings; unknown keys are rejected with the known ones. */
+    /** Parses {@code -O key=value} settings against {@link RecursiveApproximation#SETTINGS}. */
     public static Settings parse(Map<String, String> o) {
-      Options.requireKnown(NAME, o, java.util.Set.copyOf(KEYS));
-      Settings d = DEFAULT;
-      return new Settings(
-          o.containsKey("rounds") ? Options.integer("rounds", o.get("rounds")) : d.rounds,
-          o.containsKey("epochs-per-round")
-              ? Options.integer("epochs-per-round", o.get("epochs-per-round")) : d.epochsPerRound,
-          o.containsKey("steps-per-round")
-              ? Options.integer("steps-per-round", o.get("steps-per-round")) : d.stepsPerRound,
-          o.containsKey("lambda") ? lambdaOf("lambda", o.get("lambda")) : d.lambda,
-          o.containsKey("lambda-pred") ? lambdaOf("lambda-pred", o.get("lambda-pred"))
-              : d.lambdaPred,
-          o.getOrDefault("prediction", d.prediction),
-          o.getOrDefault("separation", d.separation),
-          emptyToNull(o.get("truth")),
-          o.containsKey("overlays") ? Options.integer("overlays", o.get("overlays")) : d.overlays,
-          o.containsKey("strong-share") ? Options.number("strong-share", o.get("strong-share"))
-              : d.strongShare,
-          o.containsKey("far-background")
-              ? Options.number("far-background", o.get("far-background")) : d.farBackground,
-          seedThresholdOf(o.get("seed-threshold")),
-          o.containsKey("min-seed") ? Options.integer("min-seed", o.get("min-seed")) : d.minSeed);
+      OptionValues v = OptionValues.parse(NAME, SETTINGS, o);
+      String truth = v.text("truth");
+      return new Settings(v.integer("rounds"), v.integer("epochs-per-round"),
+          v.integer("steps-per-round"), v.number("lambda"), v.number("lambda-pred"),
+          v.text("prediction"), v.text("separation"),
+          truth == null || truth.isBlank() ? null : truth, v.integer("overlays"),
+          v.number("strong-share"), v.number("far-background"), v.number("seed-threshold"),
+          v.integer("min-seed"));
+    }
+
+    /** A copy with separation settled to "true" or "false". */
+    public Settings withSeparation(boolean on) {
+      return new Settings(rounds, epochsPerRound, stepsPerRound, lambda, lambdaPred, prediction,
+          Boolean.toString(on), truth, overlays, strongShare, farBackground, seedThreshold,
+          minSeed);
     }
 
     /** A copy with the seeds' threshold and least area settled. */
@@ -184,14 +177,7 @@ public final class RecursiveApproximation implements Method {
           separation, truth, overlays, strongShare, farBackground, threshold, least);
     }
 
-    private static double seedThresholdOf(String v) {
-      return v == null || v.isBlank() || v.trim().equalsIgnoreCase("auto") ? Double.NaN
-          : Options.number("seed-threshold", v);
-    }
 
-    static final List<String> KEYS = List.of("rounds", "epochs-per-round", "steps-per-round",
-        "lambda", "lambda-pred", "prediction", "separation", "truth", "overlays", "strong-share",
-        "far-background", "seed-threshold", "min-seed");
 
     Map<String, String> asMap() {
       Map<String, String> m = new LinkedHashMap<>();
@@ -220,26 +206,53 @@ public final class RecursiveApproximation implements Method {
       return m;
     }
 
-    /** A number, or "inf". */
-    private static double lambdaOf(String key, String v) {
-      String t = v.trim().toLowerCase(Locale.ROOT);
-      return t.equals("inf") || t.equals("infinity") ? Double.POSITIVE_INFINITY
-          : Options.number(key, t);
-    }
 
     private static String number(double v) {
       return Double.isInfinite(v) ? "inf" : Double.toString(v);
     }
 
-    private static String emptyToNull(String v) {
-      return v == null || v.isBlank() ? null : v;
-    }
   }
 
-  private Settings options;   // the seed threshold is settled after training
-  /** Samples seen by {@link #targets} that the round hook re-labels, by id. */
-  private final Map<String, Sample> weakSamples = new ConcurrentHashMap<>();
-  private volatile boolean sawScribbles;
+  static final List<Setting> SETTINGS = List.of(
+      Setting.integer("rounds", 10, 1, Integer.MAX_VALUE, "training rounds; the labels grow"
+          + " between rounds"),
+      Setting.integer("epochs-per-round", 0, 0, Integer.MAX_VALUE, "epochs a round (0 = the"
+          + " profile's epochs split into the rounds)"),
+      Setting.integer("steps-per-round", 0, 0, Integer.MAX_VALUE, "steps a round, as one epoch"
+          + " (0 = from the profile)"),
+      Setting.number("lambda", 0.1, 0, Double.POSITIVE_INFINITY, "growth speed of the labels"
+          + " between rounds").orWord("inf", Double.POSITIVE_INFINITY),
+      Setting.number("lambda-pred", Double.POSITIVE_INFINITY, 0, Double.POSITIVE_INFINITY,
+          "growth speed of the final prediction").orWord("inf", Double.POSITIVE_INFINITY),
+      Setting.choice("prediction", "grow", Settings.PREDICTIONS, "the final segmentation:"
+          + " grow the approximation inside the segmentation, keep unmatched objects too, or"
+          + " one head alone"),
+      Setting.choice("separation", "auto", List.of("auto", "true", "false"), "learn"
+          + " separation from scribbles (auto: when some training image has a scribble pixel)"),
+      Setting.text("truth", "a dataset folder whose masks are the truth of the weak images,"
+          + " for the per-round Dice only (never trained on)"),
+      Setting.integer("overlays", 4, 0, Integer.MAX_VALUE, "weak images pictured per round"),
+      Setting.number("strong-share", 0, 0, 1, "share of each batch drawn from the strongly"
+          + " labelled images (0 = uniform draws)"),
+      Setting.number("far-background", 0, 0, Double.POSITIVE_INFINITY, "as multitask's;"
+          + " the labels also never grow into that background (0 = off)"),
+      Setting.number("seed-threshold", Double.NaN, 0, 1, "prediction: seeds where the"
+          + " approximation exceeds this (auto: chosen after training on the weak images)")
+          .aboveMin().belowMax().orWord("auto", Double.NaN),
+      Setting.integer("min-seed", 0, 0, Integer.MAX_VALUE, "prediction: seeds of fewer pixels"
+          + " are dropped (settled with an auto seed threshold)"));
+
+  @Override
+  public List<Setting> settings() {
+    return SETTINGS;
+  }
+
+  @Override
+  public RecursiveApproximation configure(Map<String, String> options) {
+    return new RecursiveApproximation(Settings.parse(options));
+  }
+
+  private final Settings options;
 
   public RecursiveApproximation() {
     this(Settings.DEFAULT);
@@ -249,7 +262,8 @@ public final class RecursiveApproximation implements Method {
     this.options = options;
   }
 
-  public Settings settings() {
+  /** This instance's values of its settings. */
+  public Settings values() {
     return options;
   }
 
@@ -276,8 +290,18 @@ public final class RecursiveApproximation implements Method {
   }
 
   private boolean withSeparation() {
-    return options.separation.equals("true")
-        || (options.separation.equals("auto") && sawScribbles);
+    return options.separation.equals("true");
+  }
+
+  /** Settles "auto" separation: on when some training image has a scribble pixel. */
+  @Override
+  public Method forData(TrainingSet data) {
+    if (!options.separation.equals("auto")) {
+      return this;
+    }
+    boolean scribbles = data.train().stream()
+        .anyMatch(i -> i.scribbles().map(s -> s.max() > 0).orElse(false));
+    return new RecursiveApproximation(options.withSeparation(scribbles));
   }
 
   /**
@@ -285,27 +309,23 @@ public final class RecursiveApproximation implements Method {
    * as many as the network has heads.
    */
   @Override
-  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
-    boolean isStrong = strong && sample.mask().isPresent();
-    LabelImage segmentation = isStrong ? sample.loadClasses() : null;
+  public LabelImage[] targets(LabeledImage sample, int classes) {
+    boolean isStrong = sample.has(LabeledImage.Kind.MASK);
+    LabelImage segmentation = sample.mask().orElse(null);
     LabelImage approximation = null;
     if (isStrong) {
       approximation = segmentation;   // the exact approximation; never re-labelled
-    } else if (sample.partial().isPresent()) {
-      LabelImage partial = sample.loadPartial();
+    } else if (sample.has(LabeledImage.Kind.PARTIAL)) {
+      LabelImage partial = sample.partial().orElseThrow();
       approximation = Method.asClasses(partial, classes);
-      weakSamples.put(sample.id(), sample);
       if (options.farBackground > 0) {
         segmentation = FarBackground.target(LazyMultiTask.cores(partial, classes),
             approximation, options.farBackground, FarBackground.MARGIN);
       }
     }
     LabelImage separation = null;
-    if (sample.scribbles().isPresent()) {
-      separation = sample.loadScribbles();
-      if (!sawScribbles && separation.max() > 0) {
-        sawScribbles = true;
-      }
+    if (sample.has(LabeledImage.Kind.SCRIBBLES)) {
+      separation = sample.scribbles().orElseThrow();
     }
     if (segmentation == null && approximation == null && separation == null) {
       return null;
@@ -315,8 +335,19 @@ public final class RecursiveApproximation implements Method {
 
   /** Also with one round: it records round 0 (the partial masks and their Dice). */
   @Override
-  public RoundHook roundHook(TrainingData data, Path runDir) {
-    return new Rounds(runDir, data, weakSamples, options);
+  public RoundHook roundHook(TrainingData data, Path runDir, TrainConfig config) {
+    return new Rounds(runDir, data, weakImages(data), options);
+  }
+
+  /** The training images outside the strong subset that have partial masks, by id. */
+  private static Map<String, LabeledImage> weakImages(TrainingData data) {
+    Map<String, LabeledImage> weak = new LinkedHashMap<>();
+    data.images().forEach((id, image) -> {
+      if (!data.strongIds().contains(id) && image.has(LabeledImage.Kind.PARTIAL)) {
+        weak.put(id, image);
+      }
+    });
+    return weak;
   }
 
   /** Rounds and their length; see the class comment. */
@@ -346,11 +377,12 @@ public final class RecursiveApproximation implements Method {
    * candidate's agreement. Nothing to do without weak images or a given threshold.
    */
   @Override
-  public void afterTraining(Path runDir, TrainingData data) throws IOException {
+  public Method afterTraining(Path runDir, TrainingData data) throws IOException {
     if (!Double.isNaN(options.seedThreshold) || !options.prediction.equals("grow")
         && !options.prediction.equals("grow-keep")) {
-      return;
+      return this;
     }
+    Map<String, LabeledImage> weakSamples = weakImages(data);
     List<Example> weak = new ArrayList<>();
     for (Example e : data.train()) {
       if (!data.strongIds().contains(e.id()) && weakSamples.containsKey(e.id())) {
@@ -359,7 +391,7 @@ public final class RecursiveApproximation implements Method {
     }
     weak.sort(java.util.Comparator.comparing(Example::id));
     if (weak.isEmpty()) {
-      return;
+      return this;
     }
     weak = weak.subList(0, Math.min(weak.size(), SeedThreshold.MAX_IMAGES));
     List<SeedThreshold.Candidate> candidates = null;
@@ -369,7 +401,7 @@ public final class RecursiveApproximation implements Method {
       int classes = predictor.spec().tasks().get(SEGMENTATION_HEAD).classes() - 1;
       List<LabelImage> cores = new ArrayList<>();
       for (Example e : weak) {
-        cores.add(SeedThreshold.cores(weakSamples.get(e.id()).loadPartial(), classes));
+        cores.add(SeedThreshold.cores(weakSamples.get(e.id()).partial().orElseThrow(), classes));
       }
       candidates = SeedThreshold.candidates(cores);
       SeedThreshold.Agreement[] pooled = new SeedThreshold.Agreement[candidates.size()];
@@ -391,13 +423,13 @@ public final class RecursiveApproximation implements Method {
       }
     }
     SeedThreshold.Candidate best = SeedThreshold.best(candidates);
-    options = options.withSeeds(best.threshold(), best.minSeed());
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("images", weak.size());
     record.put("criterion", "core object Dice");
     record.put("chosen", best);
     record.put("candidates", candidates);
     RunFolder.write(runDir.resolve(SEED_THRESHOLD_FILE), record);
+    return new RecursiveApproximation(options.withSeeds(best.threshold(), best.minSeed()));
   }
 
   /** Where {@link #afterTraining} records its choice. */
@@ -413,11 +445,7 @@ public final class RecursiveApproximation implements Method {
 
   @Override
   public Map<String, String> options() {
-    Map<String, String> m = options.asMap();
-    if (options.separation.equals("auto") && !weakSamples.isEmpty()) {
-      m.put("separation", Boolean.toString(sawScribbles));   // resolved by the data
-    }
-    return m;
+    return options.asMap();
   }
 
   /**

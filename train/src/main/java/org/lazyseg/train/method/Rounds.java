@@ -19,6 +19,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
@@ -76,13 +77,15 @@ final class Rounds implements RoundHook {
   private final Map<String, LabelImage> originals = new TreeMap<>();
   /** Their instance ids, for single-class partial masks that hold several. */
   private final Map<String, LabelImage> originalIds = new HashMap<>();
-  private final Map<String, Sample> samples;
+  private final Map<String, LabeledImage> samples;
   private final Dataset truthData;
+  private final TrainingData data;
   private final List<String> pictured;
 
-  Rounds(Path runDir, TrainingData data, Map<String, Sample> weakSamples,
+  Rounds(Path runDir, TrainingData data, Map<String, LabeledImage> weakSamples,
       RecursiveApproximation.Settings options) {
     this.runDir = runDir;
+    this.data = data;
     this.options = options;
     this.samples = Map.copyOf(weakSamples);
     this.truthData = options.truth() == null ? null : Dataset.open(Path.of(options.truth()));
@@ -96,7 +99,7 @@ final class Rounds implements RoundHook {
         originals.put(e.id(), original);
         images.put(e.id(), e.image());
         // Instance ids of a single-class partial mask: an object's islands grow as one.
-        LabelImage raw = samples.get(e.id()).loadPartial();
+        LabelImage raw = samples.get(e.id()).partial().orElseThrow();
         if (original.max() <= 1 && Components.countIds(raw) > 1) {
           originalIds.put(e.id(), raw);
         }
@@ -250,9 +253,10 @@ final class Rounds implements RoundHook {
 
   /** Truth class ids of a weak image: never a target, only measured against. */
   private Optional<LabelImage> truth(String id) {
-    Optional<Sample> s = truthData != null ? truthData.sample(id)
-        : Optional.ofNullable(samples.get(id));
-    return s.filter(x -> x.mask().isPresent()).map(Sample::loadClasses);
+    if (truthData == null) {
+      return data.truthOf(id);
+    }
+    return truthData.sample(id).filter(x -> x.mask().isPresent()).map(Sample::loadClasses);
   }
 
   /** Paints the 1-pixel outline of the truth's foreground (4-neighbourhood). */

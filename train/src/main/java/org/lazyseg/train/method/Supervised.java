@@ -3,7 +3,7 @@ package org.lazyseg.train.method;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
@@ -18,7 +18,8 @@ import org.lazyseg.train.TrainConfig;
 public final class Supervised implements Method {
   public static final String NAME = "supervised";
   public static final String SEGMENTATION = "segmentation";
-  private static final Set<String> OPTIONS = Set.of("crop");
+  static final List<Setting> SETTINGS = List.of(Setting.integer("crop", 0, 0,
+      Integer.MAX_VALUE, "train on S x S crops instead of the profile's (0 = the profile's)"));
 
   /** The crop asked for, 0 = the profile's. */
   private final int crop;
@@ -34,16 +35,14 @@ public final class Supervised implements Method {
     this.crop = crop;
   }
 
-  /** From {@code -O} options; rejects unknown keys with a clear message. */
-  public static Supervised fromOptions(Map<String, String> options) {
-    Options.requireKnown(NAME, options, OPTIONS);
-    String c = options.get("crop");
-    try {
-      return new Supervised(c == null ? 0 : Options.integer("crop", c));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage().startsWith(NAME) ? e.getMessage()
-          : NAME + ": " + e.getMessage(), e);
-    }
+  @Override
+  public List<Setting> settings() {
+    return SETTINGS;
+  }
+
+  @Override
+  public Supervised configure(Map<String, String> options) {
+    return new Supervised(OptionValues.parse(NAME, SETTINGS, options).integer("crop"));
   }
 
   @Override
@@ -72,10 +71,7 @@ public final class Supervised implements Method {
   }
 
   @Override
-  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
-    if (!strong || sample.mask().isEmpty()) {
-      return null;
-    }
-    return new LabelImage[] {sample.loadClasses()};
+  public LabelImage[] targets(LabeledImage image, int classes) {
+    return image.mask().map(m -> new LabelImage[] {m}).orElse(null);
   }
 }

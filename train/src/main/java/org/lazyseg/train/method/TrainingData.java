@@ -1,31 +1,42 @@
 package org.lazyseg.train.method;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.DatasetException;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.ProgressCallback;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.LabelImage;
-import org.lazyseg.core.weak.LazyLabels;
 import org.lazyseg.train.data.Example;
 
 /**
- * Turns a dataset folder into a method's training and validation examples: picks the seeded
- * strong fraction of the training images, holds out validation images, loads pixels.
+ * A method's training and validation examples, made from a {@link TrainingSet}: holds out
+ * validation images when the set has none, asks the method for each image's targets, and
+ * keeps the images the examples came from.
  *
  * @param train examples the network learns from
- * @param validation strong examples scored every epoch (from split "val", else held out)
- * @param strongIds ids of the training images that keep their strong masks
+ * @param validation strong examples scored every epoch
+ * @param strongIds ids of the training images that have strong masks
  * @param channels the largest channel count among the loaded images (the model's input)
+ * @param images the labelled images of the training examples, by id, as trained on
+ * @param truth strong masks known beyond those trained on (e.g. of the images an experiment
+ *     left out of its strong subset), by id: for measurements only, never a target
  */
-public record TrainingData(
-    List<Example> train, List<Example> validation, Set<String> strongIds, int channels) {
+public record TrainingData(List<Example> train, List<Example> validation, Set<String> strongIds,
+    int channels, Map<String, LabeledImage> images, Map<String, LabeledImage> truth) {
 
-  /** Which images to use and how. */
+  /**
+   * Which images of a dataset folder to use and how: the split to train on, the seeded share
+   * of its strong masks to keep, and the share of strong images to hold out for validation
+   * when the dataset has no "val" split.
+   */
   public record Selection(String trainSplit, double strongFraction, double validationFraction,
       long seed) {
     public Selection {
@@ -38,85 +49,95 @@ public record TrainingData(
     }
   }
 
+  /** Training data with no labelled images behind it (tests, benchmarks). */
+  public TrainingData(List<Example> train, List<Example> validation, Set<String> strongIds,
+      int channels) {
+    this(train, validation, strongIds, channels, Map.of(), Map.of());
+  }
+
+  /** The strong mask of an image, where one is known (for measurements only). */
+  public Optional<LabelImage> truthOf(String id) {
+    LabeledImage known = truth.getOrDefault(id, images.get(id));
+    return known == null ? Optional.empty() : known.mask();
+  }
+
   /** Validation images are held out only when at least this many strong images remain. */
   static final int MIN_STRONG_FOR_HOLDOUT = 10;
 
-  public static TrainingData load(Dataset data, Method method, Selection selection,
-      ProgressCallback progress) {
-    int classes = data.classNames().size();
-    List<Sample> pool = data.samples(selection.trainSplit());
-    if (pool.isEmpty()) {
-      throw new DatasetException(data.dir() + ": no images in split '" + selection.trainSplit()
-          + "' (splits: " + data.splits() + ")");
+  /**
+   * The examples of {@code set} for {@code method}. Without validation images in the set, a
+   * seeded {@code validationFraction} of the strong images is held out (only when at least
+   * {@value #MIN_STRONG_FOR_HOLDOUT} remain); a held-out image the method cannot be scored on
+   * (it yields no segmentation target) is trained on instead.
+   *
+   * @param truth see the record's parameter; may be empty
+   */
+  public static TrainingData load(TrainingSet set, Method method, double validationFraction,
+      long seed, Map<String, LabeledImage> truth, ProgressCallback progress) {
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException("validation fraction must be in [0, 1): "
+          + validationFraction);
     }
-    List<String> withMasks = new ArrayList<>();
-    for (Sample s : pool) {
-      if (s.mask().isPresent()) {
-        withMasks.add(s.id());
-      }
-    }
-    Set<String> strong = new HashSet<>(
-        LazyLabels.strongSubset(withMasks, selection.strongFraction(), selection.seed()));
-
-    List<Sample> validationSamples = new ArrayList<>();
+    int classes = set.classNames().size();
+    Set<String> strong = new HashSet<>(set.strongIds());
+    List<LabeledImage> trainImages = new ArrayList<>(set.train());
+    List<LabeledImage> validationImages = new ArrayList<>(set.validation());
     Set<String> heldOut = new HashSet<>();
-    List<Sample> trainSamples = new ArrayList<>(pool);
-    List<Sample> val = data.samples("val");
-    if (!val.isEmpty() && !"val".equals(selection.trainSplit())) {
-      val.stream().filter(s -> s.mask().isPresent()).forEach(validationSamples::add);
-    } else {
-      int holdout = (int) Math.round(selection.validationFraction() * strong.size());
+    if (validationImages.isEmpty()) {
+      int holdout = (int) Math.round(validationFraction * strong.size());
       if (strong.size() - holdout >= MIN_STRONG_FOR_HOLDOUT && holdout > 0) {
         List<String> ids = new ArrayList<>(strong);
         ids.sort(null);
-        java.util.Collections.shuffle(ids, new Random(selection.seed() ^ 0x5EEDL));
+        Collections.shuffle(ids, new Random(seed ^ 0x5EEDL));
         Set<String> held = new HashSet<>(ids.subList(0, holdout));
-        trainSamples.removeIf(s -> held.contains(s.id()));
-        pool.stream().filter(s -> held.contains(s.id())).forEach(validationSamples::add);
+        trainImages.removeIf(s -> held.contains(s.id()));
+        set.train().stream().filter(s -> held.contains(s.id())).forEach(validationImages::add);
         strong.removeAll(held);
         heldOut.addAll(held);
       }
     }
 
-    int total = trainSamples.size() + validationSamples.size();
+    int total = trainImages.size() + validationImages.size();
     int done = 0;
     int channels = 1;
     List<Example> train = new ArrayList<>();
-    for (Sample s : trainSamples) {
-      boolean isStrong = strong.contains(s.id());
-      LabelImage[] targets = method.targets(s, isStrong, classes);
-      float[] imageLabels = method.imageLabels(s, isStrong, classes);
+    Map<String, LabeledImage> images = new LinkedHashMap<>();
+    int tasks = method.tasks(classes).size();
+    for (LabeledImage s : trainImages) {
+      LabelImage[] targets = method.targets(s, classes);
+      float[] imageLabels = method.imageLabels(s, classes);
       if (targets != null || imageLabels != null) {
-        if (targets == null) {
-          targets = new LabelImage[method.tasks(classes).size()];
-        }
-        Example e = new Example(s.id(), method.loadImage(s), targets, imageLabels);
+        Example e = new Example(s.id(), method.loadImage(s),
+            targets != null ? targets : new LabelImage[tasks], imageLabels);
         channels = Math.max(channels, e.image().channels());
         train.add(e);
+        images.put(s.id(), s);
       }
       progress.progress(++done, total, s.id());
     }
     List<Example> validation = new ArrayList<>();
-    for (Sample s : validationSamples) {
-      LabelImage[] targets = method.targets(s, true, classes);
-      float[] imageLabels = method.imageLabels(s, true, classes);
+    for (LabeledImage s : validationImages) {
+      LabelImage[] targets = method.targets(s, classes);
+      float[] imageLabels = method.imageLabels(s, classes);
       if (targets != null && targets[0] != null) {
         validation.add(new Example(s.id(), method.loadImage(s), targets, imageLabels));
       } else if (heldOut.contains(s.id()) && (targets != null || imageLabels != null)) {
         // The method cannot validate on it (e.g. it learns from tags): train on it instead.
-        Example e = new Example(s.id(), method.loadImage(s), targets != null ? targets
-            : new LabelImage[method.tasks(classes).size()], imageLabels);
+        Example e = new Example(s.id(), method.loadImage(s),
+            targets != null ? targets : new LabelImage[tasks], imageLabels);
         channels = Math.max(channels, e.image().channels());
         train.add(e);
+        images.put(s.id(), s);
         strong.add(s.id());
       }
       progress.progress(++done, total, s.id());
     }
     if (train.isEmpty()) {
-      throw new DatasetException(data.dir() + ": method '" + method.name()
-          + "' finds nothing to learn from in split '" + selection.trainSplit()
-          + "' (no strong masks" + (method instanceof Supervised ? "" : " or lazy labels") + ")");
+      throw new DatasetException("method '" + method.name()
+          + "' finds nothing to learn from in the training images (no strong masks"
+          + (method instanceof Supervised ? "" : " or lazy labels") + ")");
     }
-    return new TrainingData(train, validation, Set.copyOf(strong), channels);
+    return new TrainingData(train, validation, Set.copyOf(strong), channels,
+        Map.copyOf(images), Map.copyOf(truth));
   }
 }

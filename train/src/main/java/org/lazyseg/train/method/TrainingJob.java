@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.ProgressCallback;
+import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
@@ -35,7 +37,8 @@ public final class TrainingJob {
 
   public static final String RECORD_FILE = "training-data.json";
 
-  private final Dataset data;
+  private final TrainingSet data;
+  private final String source;
   private final Method method;
   private final TrainingData.Selection selection;
   private final TrainConfig given;
@@ -46,13 +49,25 @@ public final class TrainingJob {
   private String profileName = "custom";
   private Path pretrained;
 
+  /** Trains on split {@code selection.trainSplit()} of a dataset folder. */
   public TrainingJob(Dataset data, Method method, TrainingData.Selection selection,
       TrainConfig config) {
+    this(data.trainingSet(selection.trainSplit()), data.dir().toAbsolutePath().toString(),
+        method, selection, config);
+  }
+
+  /**
+   * Trains on a training set ({@code selection.trainSplit()} is not used); {@code source}
+   * says where the set came from, for the run's record.
+   */
+  public TrainingJob(TrainingSet data, String source, Method method,
+      TrainingData.Selection selection, TrainConfig config) {
     this.data = data;
-    this.method = method;
+    this.source = source;
+    this.method = method.forData(data);
     this.selection = selection;
     this.given = config;
-    this.config = method.adjust(config);
+    this.config = this.method.adjust(config);
   }
 
   public TrainingJob optWidth(int width) {
@@ -93,7 +108,16 @@ public final class TrainingJob {
 
   /** Loads the examples (the slow part before training; reports per image). */
   public TrainingData load(ProgressCallback progress) {
-    return TrainingData.load(data, method, selection, progress);
+    TrainingSet selected = data.withStrongFraction(selection.strongFraction(), selection.seed());
+    Map<String, LabeledImage> truth = new java.util.HashMap<>();
+    data.train().forEach(i -> truth.put(i.id(), i));
+    return TrainingData.load(selected, method, selection.validationFraction(), selection.seed(),
+        truth, progress);
+  }
+
+  /** The method trained: the given one with its data-dependent settings settled. */
+  public Method method() {
+    return method;
   }
 
   /** Folder of the pre-training phase inside a run, see {@link Method#pretraining}. */
@@ -112,7 +136,7 @@ public final class TrainingJob {
     if (start == null && first != null) {
       start = runDir.resolve(PRETRAIN_DIR);
       if (new RunFolder(runDir).checkpoint(RunFolder.LAST) == null) {
-        TrainingJob phase = new TrainingJob(data, first, selection, given)
+        TrainingJob phase = new TrainingJob(data, source, first, selection, given)
             .optWidth(width).optDepth(depth).optProfileName(profileName);
         listeners.forEach(phase::addListener);
         phase.run(start, phase.load(ProgressCallback.NONE));
@@ -127,28 +151,29 @@ public final class TrainingJob {
       }
     }
     int classes = data.classNames().size();
+    Method trained = method;
     ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
         .optWidth(width).optDepth(depth).optNetwork(method.network());
     method.tasks(classes).forEach(spec::addTask);
     ModelSpec built = spec.build();
 
     Files.createDirectories(runDir);
-    writeRecord(runDir, td);
+    writeRecord(runDir, td, trained);
     TrainingRun run = new TrainingRun(runDir, built, config)
-        .optObjective(method.objective(built.tasks()))
-        .optRoundHook(method.roundHook(td, runDir))
-        .optOptimizerSchedule(method::roundOptimizer)
+        .optObjective(method.objective(built.tasks(), config))
+        .optRoundHook(method.roundHook(td, runDir, config))
+        .optOptimizerSchedule(round -> method.roundOptimizer(round, config))
         .optInitialModel(initial);
     listeners.forEach(run::addListener);
     TrainingResult result = run.run(td.train(), td.validation());
-    method.afterTraining(runDir, td);
-    writeRecord(runDir, td);   // the method's options may now hold settled values
+    trained = method.afterTraining(runDir, td);
+    writeRecord(runDir, td, trained);   // the method's options may now hold settled values
     return result;
   }
 
-  private void writeRecord(Path runDir, TrainingData td) throws IOException {
+  private void writeRecord(Path runDir, TrainingData td, Method trained) throws IOException {
     RunFolder.write(runDir.resolve(RECORD_FILE), new Record(
-        data.dir().toAbsolutePath().toString(), method.name(), method.options(), profileName,
+        source, trained.name(), trained.options(), profileName,
         selection.strongFraction(), selection.seed(), data.classNames(),
         td.strongIds().stream().sorted().toList(),
         td.validation().stream().map(e -> e.id()).toList()));

@@ -1,7 +1,7 @@
 package org.lazyseg.train.method;
 
 import java.util.List;
-import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.Task;
 
@@ -27,10 +27,8 @@ public final class WeakOnly implements Method {
   }
 
   @Override
-  public LabelImage[] targets(Sample sample, boolean strong, int classes) {
-    if (sample.partial().isEmpty()) {
-      return null;
-    }
-    return new LabelImage[] {Method.asClasses(sample.loadPartial(), classes)};
+  public LabelImage[] targets(LabeledImage image, int classes) {
+    return image.partial().map(p -> new LabelImage[] {Method.asClasses(p, classes)})
+        .orElse(null);
   }
 }

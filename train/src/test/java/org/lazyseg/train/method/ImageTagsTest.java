@@ -140,7 +140,8 @@ class ImageTagsTest {
     float[] tags = {1, 0, 1};
     double r = 3;
     ImageTags method = ImageTags.create(Map.of("r", "3"));
-    Objective objective = method.objective(method.tasks(1));
+    Objective objective = method.objective(method.tasks(1),
+        method.adjust(TrainConfig.profile("quick").build()));
     Batch batch = new Batch(images, 1, side, new float[images * pixels],
         new int[][] {new int[images * pixels]}, tags);
     double[] logits = randomLogits(images * 2 * pixels, 11);
@@ -154,7 +155,8 @@ class ImageTagsTest {
   void imagesWithoutATagDropOutOfTheClassificationLoss() {
     int pixels = 4;
     ImageTags method = new ImageTags();
-    Objective objective = method.objective(method.tasks(1));
+    Objective objective = method.objective(method.tasks(1),
+        method.adjust(TrainConfig.profile("quick").build()));
     double[] logits = randomLogits(2 * 2 * pixels, 12);
     Batch both = new Batch(2, 1, 2, new float[8], new int[][] {new int[8]}, new float[] {1, Float.NaN});
     float[] loss = new float[1];
@@ -176,8 +178,8 @@ class ImageTagsTest {
         0, 0, 0, 0, 0, 0, I, I, 0,                 // a negative
         I, I, I, I, I, I, I, I, I};                // no label: drops out
     ImageTags method = ImageTags.create(Map.of("dice-weight", "1"));
-    method.adjust(TrainConfig.builder().setEpochs(1).build()); // 1 classification round
-    Objective objective = method.objective(method.tasks(1));
+    TrainConfig oneRound = method.adjust(TrainConfig.builder().setEpochs(1).build());
+    Objective objective = method.objective(method.tasks(1), oneRound); // 1 classification round
     Batch batch = new Batch(images, 1, side, new float[images * pixels], new int[][] {target},
         new float[] {1, 0, Float.NaN});
     double[] logits = randomLogits(images * 2 * pixels, 13);
@@ -198,7 +200,7 @@ class ImageTagsTest {
     assertThatThrownBy(() -> Methods.create("tags", Map.of("r", "x")))
         .hasMessageContaining("r must be a number");
     assertThatThrownBy(() -> Methods.create("tags", Map.of("pooling", "avg")))
-        .hasMessageContaining("gwp, gap or gmp");
+        .hasMessageContaining("gwp or gap or gmp");
     ImageTags m = (ImageTags) Methods.create("tags",
         Map.of("r", "9", "refine", "3", "crop", "64"));
     assertThat(m.options()).containsEntry("pooling", "gwp").containsEntry("r", "9")
@@ -214,18 +216,22 @@ class ImageTagsTest {
   @Test
   void refinementRoundsStartAdamAfreshAtATenthOfTheRate() {
     ImageTags m = ImageTags.create(Map.of());
-    m.adjust(TrainConfig.profile("standard").build()); // 20 + 4 + 4 epochs: rounds 0-4, 5, 6
-    assertThat(m.classificationRounds()).isEqualTo(5);
-    assertThat(m.roundOptimizer(4)).isEqualTo(RoundOptimizer.SAME);
-    assertThat(m.roundOptimizer(5)).isEqualTo(new RoundOptimizer(0.1, true));
-    assertThat(m.roundOptimizer(6)).isEqualTo(new RoundOptimizer(0.1, true));
+    // 20 + 4 + 4 epochs: rounds 0-4, 5, 6
+    TrainConfig standard = m.adjust(TrainConfig.profile("standard").build());
+    assertThat(m.classificationRounds(standard)).isEqualTo(5);
+    assertThat(m.roundOptimizer(4, standard)).isEqualTo(RoundOptimizer.SAME);
+    assertThat(m.roundOptimizer(5, standard)).isEqualTo(new RoundOptimizer(0.1, true));
+    assertThat(m.roundOptimizer(6, standard)).isEqualTo(new RoundOptimizer(0.1, true));
     ImageTags carry = ImageTags.create(Map.of("refine-adam", "carry", "refine-lr", "1"));
-    carry.adjust(TrainConfig.profile("standard").build());
-    assertThat(carry.roundOptimizer(5)).isEqualTo(RoundOptimizer.SAME);
+    assertThat(carry.roundOptimizer(5, carry.adjust(TrainConfig.profile("standard").build())))
+        .isEqualTo(RoundOptimizer.SAME);
     assertThatThrownBy(() -> ImageTags.create(Map.of("refine-adam", "reset")))
-        .hasMessage("tags: refine-adam must be fresh or carry, not 'reset'");
+        .hasMessage("method 'tags': refine-adam must be fresh or carry, not 'reset'");
     assertThatThrownBy(() -> ImageTags.create(Map.of("refine-lr", "0")))
-        .hasMessage("tags: refine-lr must be > 0: 0.0");
+        .hasMessage("method 'tags': refine-lr must be a number > 0, not '0'");
+    assertThatThrownBy(() -> ImageTags.create(Map.of("refine", "2.7")))
+        .as("a whole number is never truncated")
+        .hasMessage("method 'tags': refine must be a whole number >= 0, not '2.7'");
   }
 
   @Test
@@ -242,7 +248,7 @@ class ImageTagsTest {
       TrainConfig c = m.adjust(given);
       int perRound = given.epochs() / 5;
       assertThat(c.epochsPerRound()).as(profile).isEqualTo(perRound);
-      assertThat(m.classificationRounds()).isEqualTo(5);
+      assertThat(m.classificationRounds(c)).isEqualTo(5);
       assertThat(c.rounds()).isEqualTo(7);
       assertThat(c.crop()).isEqualTo(given.crop());
       Augmentation a = c.augmentation();

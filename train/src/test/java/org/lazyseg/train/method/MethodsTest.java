@@ -32,9 +32,9 @@ class MethodsTest {
     assertThat(patches.options()).containsExactly(Map.entry("crop", "64"));
     assertThat(Methods.create("supervised", Map.of()).options()).isEmpty();
     assertThatThrownBy(() -> Methods.create("supervised", Map.of("crop", "-1")))
-        .hasMessage("supervised: crop must be >= 0: -1");
+        .hasMessage("method 'supervised': crop must be a whole number >= 0, not '-1'");
     assertThatThrownBy(() -> Methods.create("supervised", Map.of("crop", "big")))
-        .hasMessage("supervised: crop must be a whole number, not 'big'");
+        .hasMessage("method 'supervised': crop must be a whole number >= 0, not 'big'");
   }
 
   @Test
@@ -63,7 +63,7 @@ class MethodsTest {
     assertThat(half.options()).containsEntry("strong-share", "0.5");
     assertThat(Methods.create("multitask", Map.of()).options()).doesNotContainKey("strong-share");
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("strong-share", "2")))
-        .hasMessageContaining("strong-share must be in [0, 1]");
+        .hasMessageContaining("strong-share must be a number in [0, 1], not '2'");
     assertThat(Methods.create("supervised", Map.of()).adjust(config).strongShare()).isZero();
     Method plain = Methods.create("multitask", Map.of("separation-weight", "1"));
     assertThat(plain.tasks(1).get(2).foregroundWeight()).isEqualTo(1.0);
@@ -95,7 +95,7 @@ class MethodsTest {
     assertThat(Methods.create("multitask", Map.of("min-piece", "45")).options())
         .containsEntry("min-piece", "45");
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("min-piece", "-1")))
-        .hasMessageContaining("min-piece must be >= 0");
+        .hasMessageContaining("min-piece must be a whole number >= 0");
     assertThat(Methods.create("multitask", Map.of("separation", "false")).options())
         .containsOnlyKeys("separation");
   }
@@ -111,10 +111,10 @@ class MethodsTest {
     assertThat(plain.options()).doesNotContainKey("far-background");
     int background = 0, objectCalledBackground = 0;
     for (org.lazyseg.core.data.Sample s : data.samples()) {
-      assertThat(plain.targets(s, false, 1)[0]).as("no strong mask, no target").isNull();
+      assertThat(plain.targets(s.labeled().withoutMask(), 1)[0]).as("no strong mask, no target").isNull();
       int[] truth = s.loadClasses().data();
       int[] partial = s.loadPartial().data();
-      int[] t = far.targets(s, false, 1)[0].data();
+      int[] t = far.targets(s.labeled().withoutMask(), 1)[0].data();
       for (int i = 0; i < t.length; i++) {
         if (partial[i] > 0) {
           assertThat(t[i]).isEqualTo(1);
@@ -124,12 +124,12 @@ class MethodsTest {
         background += t[i] == 0 ? 1 : 0;
         objectCalledBackground += t[i] == 0 && truth[i] > 0 ? 1 : 0;
       }
-      assertThat(far.targets(s, true, 1)[0].data()).as("a strong mask wins").isEqualTo(truth);
+      assertThat(far.targets(s.labeled(), 1)[0].data()).as("a strong mask wins").isEqualTo(truth);
     }
     assertThat(background).isPositive();
     assertThat(objectCalledBackground).isLessThan(background / 50);
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("far-background", "-1")))
-        .hasMessageContaining("far-background must be a number >= 0");
+        .hasMessageContaining("far-background must be a number >= 0, not '-1'");
   }
   @Test
   void multiTaskWithPseudoLabelsTeachesItsSegmentationHeadTheBaselinesMasks(
@@ -142,11 +142,11 @@ class MethodsTest {
     assertThat(Methods.create("multitask", Map.of("pseudo-labels", "false")).options())
         .doesNotContainKey("pseudo-labels");
     for (org.lazyseg.core.data.Sample s : data.samples()) {
-      org.lazyseg.core.image.LabelImage[] t = pseudo.targets(s, false, 1);
-      assertThat(t[0].data()).isEqualTo(baseline.targets(s, false, 1)[0].data());
+      org.lazyseg.core.image.LabelImage[] t = pseudo.targets(s.labeled().withoutMask(), 1);
+      assertThat(t[0].data()).isEqualTo(baseline.targets(s.labeled().withoutMask(), 1)[0].data());
       assertThat(t[1].data()).as("detection still the partial mask")
           .isEqualTo(Method.asClasses(s.loadPartial(), 1).data());
-      assertThat(pseudo.targets(s, true, 1)[0].data()).as("a strong mask wins")
+      assertThat(pseudo.targets(s.labeled(), 1)[0].data()).as("a strong mask wins")
           .isEqualTo(s.loadClasses().data());
     }
     assertThatThrownBy(() -> Methods.create("multitask",

@@ -185,11 +185,13 @@ class ObjectSizesTest {
     assertThatThrownBy(() -> Methods.create("sizes", Map.of("lambda", "1")))
         .hasMessageContaining("no option 'lambda'").hasMessageContaining("samples");
     assertThatThrownBy(() -> Methods.create("sizes", Map.of("samples", "0")))
-        .hasMessageContaining("samples must be >= 1");
+        .hasMessageContaining("samples must be a whole number >= 1, not '0'");
     assertThatThrownBy(() -> Methods.create("sizes", Map.of("samples", "x")))
-        .hasMessageContaining("not a number");
-    assertThatThrownBy(() -> Methods.create("sizes", Map.of("lr", "0")))
-        .hasMessageContaining("lr must be > 0");
+        .hasMessageContaining("samples must be a whole number >= 1, not 'x'");
+    assertThatThrownBy(() -> Methods.create("sizes", Map.of("lr", "-1")))
+        .hasMessageContaining("lr must be a number >= 0");
+    assertThatThrownBy(() -> Methods.create("sizes", Map.of("side", "2.7")))
+        .as("no silent truncation of a whole number").hasMessageContaining("side must be");
     Method m = Methods.create("sizes", Map.of("samples", "3", "side", "128", "lr", "5e-5"));
     assertThat(m.adjust(TrainConfig.builder().build()).learningRate()).isEqualTo(5e-5);
     assertThat(m.pretraining().adjust(TrainConfig.builder().setLearningRate(1e-3).build())

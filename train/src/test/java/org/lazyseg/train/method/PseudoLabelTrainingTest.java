@@ -20,11 +20,11 @@ class PseudoLabelTrainingTest {
     Method m = Methods.byName(PseudoLabelTraining.NAME);
     for (Sample s : data.samples()) {
       LabelImage truth = s.loadClasses();
-      LabelImage pseudo = m.targets(s, false, 1)[0];
+      LabelImage pseudo = m.targets(s.labeled().withoutMask(), 1)[0];
       assertThat(pseudo.max()).isEqualTo(1);
       assertThat(PixelMeasures.dice(truth, pseudo))
           .isGreaterThan(PixelMeasures.dice(truth, s.loadPartial()));
-      assertThat(m.targets(s, true, 1)[0].data()).isEqualTo(truth.data());
+      assertThat(m.targets(s.labeled(), 1)[0].data()).isEqualTo(truth.data());
     }
   }
 }

@@ -236,9 +236,9 @@ class RecursiveApproximationTest {
   void optionsAreParsedCheckedAndRecorded() {
     RecursiveApproximation m = (RecursiveApproximation) Methods.create("recursive",
         Map.of("rounds", "4", "lambda", "0.3", "lambda-pred", "inf", "prediction", "grow-keep"));
-    assertThat(m.settings().rounds()).isEqualTo(4);
-    assertThat(m.settings().lambdaPred()).isInfinite();
-    assertThat(m.settings().prediction()).isEqualTo("grow-keep");
+    assertThat(m.values().rounds()).isEqualTo(4);
+    assertThat(m.values().lambdaPred()).isInfinite();
+    assertThat(m.values().prediction()).isEqualTo("grow-keep");
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("prediction", "x")))
         .hasMessageContaining("grow-keep");
     assertThat(Methods.create("recursive", m.options()).options()).isEqualTo(m.options());
@@ -257,11 +257,11 @@ class RecursiveApproximationTest {
     assertThat(Methods.create("recursive", shared.options()).options())
         .containsEntry("strong-share", "0.5");
     // seed-threshold: auto (NaN until settled after training) or a number in (0, 1)
-    assertThat(m.settings().seedThreshold()).isNaN();
+    assertThat(m.values().seedThreshold()).isNaN();
     assertThat(m.options()).containsEntry("seed-threshold", "auto");
     RecursiveApproximation settled = (RecursiveApproximation) Methods.create("recursive",
         Map.of("seed-threshold", "0.95"));
-    assertThat(settled.settings().seedThreshold()).isEqualTo(0.95);
+    assertThat(settled.values().seedThreshold()).isEqualTo(0.95);
     assertThat(Methods.create("recursive", settled.options()).options())
         .containsEntry("seed-threshold", "0.95");
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("seed-threshold", "1")))
@@ -341,7 +341,7 @@ class RecursiveApproximationTest {
     TrainingJob again = new TrainingJob(Dataset.open(data), method,
         new TrainingData.Selection("train", 0.25, 0, 0), tinyConfig());
     TrainingData td = again.load(ProgressCallback.NONE);
-    Rounds hook = (Rounds) method.roundHook(td, run);
+    Rounds hook = (Rounds) method.roundHook(td, run, again.config());
     weak = hook.weakIds();
     hook.afterRound(0, null, td.train());   // no prediction needed: it reads the files
     for (Example e : td.train()) {
@@ -371,15 +371,15 @@ class RecursiveApproximationTest {
     assertThat(Methods.create("recursive", far.options()).options()).isEqualTo(far.options());
     assertThat(new RecursiveApproximation().options()).doesNotContainKey("far-background");
     for (org.lazyseg.core.data.Sample s : data.samples()) {
-      LabelImage[] weak = far.targets(s, false, 1);
-      LabelImage[] plain = new RecursiveApproximation().targets(s, false, 1);
+      LabelImage[] weak = far.targets(s.labeled().withoutMask(), 1);
+      LabelImage[] plain = new RecursiveApproximation().targets(s.labeled().withoutMask(), 1);
       assertThat(plain[0]).isNull();
       assertThat(weak[1].data()).as("the approximation target is unchanged")
           .isEqualTo(plain[1].data());
       assertThat(weak[0].data()).contains(LabelImage.IGNORE, 0, 1);
-      assertThat(far.targets(s, true, 1)[0].data()).isEqualTo(s.loadClasses().data());
+      assertThat(far.targets(s.labeled(), 1)[0].data()).isEqualTo(s.loadClasses().data());
     }
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("far-background", "-2")))
-        .hasMessageContaining("far-background must be a number >= 0");
+        .hasMessageContaining("far-background must be a number >= 0, not '-2'");
   }
 }
