@@ -17,7 +17,7 @@ Operations, matching the Java side exactly:
   edt             scipy.ndimage.distance_transform_edt(mask)
   cdt_chessboard  scipy.ndimage.distance_transform_cdt(mask, metric='chessboard')
   felzenszwalb    skimage.segmentation.felzenszwalb(grey, scale=100, sigma=0.5, min_size=20)
-  levelset        grow_instances below: SPEC section 3's several-object level-set growth
+  levelset        grow_instances below: several-object level-set growth (docs/methods.md)
   size_flips      size_flips below: g after flipping each single pixel, by brute force
 with mask = grey >= 128 for the blob images. Timing, the same on both sides: warm-up calls
 until WARMUP_S seconds have passed (Java's JIT compiles a hot loop after some calls, later on
@@ -104,7 +104,8 @@ def union(a, b):
 
 
 def grow_instances(seed_mask, foreground, lam):
-    """SPEC section 3, several objects (LevelSetGrowth.growInstances), in plain NumPy/SciPy.
+    """Level-set growth of several objects (docs/methods.md, Level-set growth;
+    LevelSetGrowth.growInstances), in plain NumPy/SciPy.
 
     (1) seeds = 8-connected components of A; (2) objects of S = 8-connected components of
     S united with A; (3) a component touching one seed is that seed's part, one touching

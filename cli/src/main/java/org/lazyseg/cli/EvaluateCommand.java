@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     header = "Score predicted label images against the truth; prints one JSON object.",
-    description = "Matches files by name (a.png predicts a.png). Label images: 0 background, other values instances; a 0/255 mask is split into 4-connected components. Prints the mean over images of foreground Dice, foreground IoU, GlaS object Dice, GlaS object Hausdorff (Euclidean, pixels) and instance count error (|predicted - true objects|), separation precision and recall pooled over images (touching objects kept apart; SPEC section 6), plus per-class Dice when --classes is above 1.")
+    description = "Matches files by name (a.png predicts a.png). Label images: 0 background, other values instances; a 0/255 mask is split into 4-connected components. Prints the mean over images of foreground Dice, foreground IoU, GlaS object Dice, GlaS object Hausdorff (Euclidean, pixels) and instance count error (|predicted - true objects|), separation precision and recall pooled over images (touching objects kept apart; docs/methods.md, Measures), plus per-class Dice when --classes is above 1.")
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "simulate",
     mixinStandardHelpOptions = true,
     header = "Derive lazy labels (partial masks, scribbles, sizes, tags) from full ground truth.",
-    description = "Writes a dataset in which a seeded fraction of the training images keeps its strong masks and the others carry only cheap labels derived from the truth (SPEC section 1). Test images and their masks are copied untouched; OUT/overlays/ shows the cheap labels. Same seed, same output.")
+    description = "Writes a dataset in which a seeded fraction of the training images keeps its strong masks and the others carry only cheap labels derived from the truth (docs/methods.md, Simulated lazy labels). Test images and their masks are copied untouched; OUT/overlays/ shows the cheap labels. Same seed, same output.")
 final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

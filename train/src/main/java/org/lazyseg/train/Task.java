@@ -2,8 +2,8 @@ package org.lazyseg.train;
 
 /**
  * One pixel-wise task of a multi-task network: its own head with {@code classes} outputs,
- * loss weight {@code alpha} (the alpha_k of SPEC section 2), and the weight of a pixel
- * labelled with a class other than 0 relative to one labelled 0 in the task's pixel mean
+ * loss weight {@code alpha} (the alpha_t of docs/methods.md, Common ground), and the weight of a
+ * pixel labelled with a class other than 0 relative to one labelled 0 in the task's pixel mean
  * ({@code foregroundWeight}, 1 = plain mean; null, as in runs saved before it existed, reads
  * as 1). Rare classes need it: interface pixels are about 1 in 1000 (separation task).
  */

@@ -23,8 +23,8 @@ import org.lazyseg.core.image.LabelImage;
 
 /**
  * Cuts the images of a dataset into square patches with image-level tags, positive and
- * negative, for training from tags (SPEC section 5; the paper crops its large microscope
- * images into patches and needs negative ones).
+ * negative, for training from tags (docs/methods.md, Image tags; the paper crops its large
+ * microscope images into patches and needs negative ones).
  *
  * <p>Each image is covered by a grid of S x S patches at stride T (default S: no overlap),
  * the last row and column flush with the image border, so every pixel is in some patch and

@@ -7,7 +7,7 @@ import java.util.Set;
 import org.lazyseg.core.image.LabelImage;
 
 /**
- * Separation precision and recall (SPEC section 6; paper 001 reports 0.70 and 0.82). The
+ * Separation precision and recall (docs/methods.md, Measures; paper 001 reports both). The
  * paper gives no formula, so this is our definition [R], on instance images:
  * <ul>
  *   <li>recall: of the pairs of true objects that touch (4-adjacent pixels), the fraction the

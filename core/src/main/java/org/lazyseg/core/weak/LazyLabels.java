@@ -16,9 +16,9 @@ import org.lazyseg.core.ops.Mats;
 import org.lazyseg.core.synth.NoiseFields;
 
 /**
- * The lazy-label simulator (SPEC section 1): turns full ground truth into the cheap labels
- * the methods learn from. Pure functions; the random ones take their randomness as an
- * argument, so a seed fixes the result.
+ * The lazy-label simulator (docs/methods.md, Simulated lazy labels): turns full ground truth into
+ * the cheap labels the methods learn from. Pure functions; the random ones take their randomness as
+ * an argument, so a seed fixes the result.
  */
 public final class LazyLabels {
   /** Inner-core threshold: a fraction u ~ U(U_MIN, U_MAX) of the instance's maximum distance. */
@@ -184,7 +184,7 @@ public final class LazyLabels {
   }
 
   /**
-   * Object size (SPEC section 4): {@code g = 2 * max_i d_i}, with d_i the Chebyshev
+   * Object size (docs/methods.md, The size g): {@code g = 2 * max_i d_i}, with d_i the Chebyshev
    * (L-infinity) distance from foreground pixel i to the nearest background pixel, where
    * pixels outside the image count as background. A pixel next to background has d = 1; a
    * w x w square (w odd) alone has centre d = (w + 1) / 2, so g = w + 1 (5 x 5: d = 3,

@@ -10,8 +10,8 @@ import org.lazyseg.core.ops.DistanceTransforms;
 import org.lazyseg.core.ops.DistanceTransforms.Border;
 
 /**
- * Level-set growth of the recursive approximation (SPEC section 3): grows a seed region A
- * towards a predicted foreground S,
+ * Level-set growth of the recursive approximation (docs/methods.md, Level-set growth): grows a seed
+ * region A towards a predicted foreground S,
  *
  * <pre>
  *   phi(i) = d(i, A) - lambda * d(i, complement of S)      new region = { i : phi(i) &lt;= 0 }

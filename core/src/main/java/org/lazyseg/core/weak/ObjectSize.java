@@ -6,9 +6,9 @@ import org.lazyseg.core.ops.DistanceTransforms;
 import org.lazyseg.core.ops.DistanceTransforms.Border;
 
 /**
- * Object size g (SPEC section 4) and, for the size-loss gradient estimate, g of the mask with
- * each single pixel flipped. Foreground is every positive label; 0 and {@link LabelImage#IGNORE}
- * are background.
+ * Object size g (docs/methods.md, The size g) and, for the size-loss gradient estimate, g of the
+ * mask with each single pixel flipped. Foreground is every positive label; 0 and
+ * {@link LabelImage#IGNORE} are background.
  *
  * <p>Notation: V pixels, D the Chebyshev distance transform (D = 0 on background; pixels
  * outside the image count as background), M = max D, so g = 2M. Two facts carry everything:

@@ -25,8 +25,8 @@ import org.lazyseg.core.ops.DistanceTransforms;
 import org.lazyseg.core.ops.Mats;
 
 /**
- * Pseudo labels of the "PL" baseline (SPEC section 2): each partial region is grown into a
- * full object by OpenCV GrabCut, and a single-task network then trains on the result.
+ * Pseudo labels of the "PL" baseline (docs/methods.md, Pseudo labels): each partial region is grown
+ * into a full object by OpenCV GrabCut, and a single-task network then trains on the result.
  *
  * <p>Per region (8-connected component of the partial mask, or one id of a given region
  * image) GrabCut runs on a crop around a box: the region itself is definite foreground

@@ -24,10 +24,10 @@ import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.PixelMeasures;
 
 /**
- * The lazy-label simulator (SPEC section 1): from a dataset with full ground truth, writes a
- * dataset in which a seeded fraction of the training images keeps its strong masks and the
- * others carry only cheap labels (partial masks, scribbles, sizes, tags) derived from the
- * truth. Test images are copied untouched. Same seed, same output.
+ * The lazy-label simulator (docs/methods.md, Simulated lazy labels): from a dataset with full
+ * ground truth, writes a dataset in which a seeded fraction of the training images keeps its strong
+ * masks and the others carry only cheap labels (partial masks, scribbles, sizes, tags) derived from
+ * the truth. Test images are copied untouched. Same seed, same output.
  *
  * <pre>
  * OUT/images/, split.csv, classes.txt   copied

@@ -4,8 +4,8 @@ import java.util.random.RandomGenerator;
 import org.lazyseg.core.image.LabelImage;
 
 /**
- * The flip estimate of the gradient of the expected size loss (SPEC section 4, paper 002
- * eq. 21). A network gives each pixel i a foreground probability p_i; the mask B is random
+ * The flip estimate of the gradient of the expected size loss (docs/methods.md, Object sizes; paper
+ * 002 eq. 21). A network gives each pixel i a foreground probability p_i; the mask B is random
  * with independent {@code B_i ~ Bernoulli(p_i)} (stochastic binarisation), and the loss is
  * {@code l(B) = (g(B) - s)^2} with g the object size of {@link ObjectSize}. For one sample b
  * of B,

@@ -11,9 +11,9 @@ import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Mats;
 
 /**
- * Superpixel voting for image-level tags (SPEC section 5): Felzenszwalb-Huttenlocher
- * superpixels, then each superpixel takes the label most of the network's predicted foreground
- * in it has, provided that share reaches a threshold (0.2 in the paper).
+ * Superpixel voting for image-level tags (docs/methods.md, Superpixel voting):
+ * Felzenszwalb-Huttenlocher superpixels, then each superpixel takes the label most of the network's
+ * predicted foreground in it has, provided that share reaches a threshold (0.2 in the paper).
  *
  * <pre>{@code
  * LabelImage sp = SuperpixelVoting.superpixels(image, SuperpixelVoting.DEFAULT_SCALE,

@@ -168,9 +168,9 @@ public final class ExperimentContext {
   }
 
   /**
-   * SPEC section 6 costs per training image, in strong-mask units: 1 for a strong mask,
-   * 1/6 for pixel labels without one (a partial mask, with its scribbles), 1/12 for
-   * image-level labels alone (tags; we price a size the same [R]).
+   * Annotation costs (docs/methods.md, Annotation cost) per training image, in strong-mask units: 1
+   * for a strong mask, 1/6 for pixel labels without one (a partial mask, with its scribbles), 1/12
+   * for image-level labels alone (tags; we price a size the same [R]).
    */
   static double annotationCost(TrainingData td) {
     double cost = 0;

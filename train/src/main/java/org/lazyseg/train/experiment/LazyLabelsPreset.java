@@ -13,8 +13,8 @@ import org.lazyseg.core.weak.Simulator;
 import org.lazyseg.train.ModelSpec;
 
 /**
- * The comparison of paper 001 (SPEC section 2) on one dataset: multi-task U-net on a few
- * strong masks plus lazy labels, against U-net on the same strong masks, U-net on the lazy
+ * The comparison of paper 001 (docs/methods.md, Multi-task) on one dataset: multi-task U-net on a
+ * few strong masks plus lazy labels, against U-net on the same strong masks, U-net on the lazy
  * labels alone, GrabCut pseudo labels (when the simulated data has them), and U-net on all
  * strong masks, for each strong fraction. Lazy labels are simulated once from the truth for
  * every training image (partial masks, scribbles); the strong subset of a fraction is

@@ -16,9 +16,9 @@ import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.RecursiveApproximation;
 
 /**
- * The comparison of paper 000 (SPEC section 3) on one dataset: recursive approximation
- * tasks on a few strong masks plus partial masks, against GrabCut pseudo labels and U-net on
- * the same strong masks, and U-net on all strong masks; for each strong fraction. At the
+ * The comparison of paper 000 (docs/methods.md, Recursive approximation) on one dataset: recursive
+ * approximation tasks on a few strong masks plus partial masks, against GrabCut pseudo labels and
+ * U-net on the same strong masks, and U-net on all strong masks; for each strong fraction. At the
  * preset's main fraction it adds a lambda ablation: training lambda 0 and 0.5 besides the
  * default, one round (no re-labelling), and the default network segmented with other
  * prediction lambdas, objects without an approximation kept, and the segmentation head

@@ -4,7 +4,7 @@ package org.lazyseg.train.experiment;
  * A finished run, as RUN/done.json records it.
  *
  * @param annotationCost the labels the run learned from, in strong-mask units per training
- *     image (SPEC section 6: a partial mask with its scribbles 1/6, a tag 1/12)
+ *     image (docs/methods.md, Annotation cost: a partial mask with its scribbles 1/6, a tag 1/12)
  * @param trainSeconds wall time of training (loading and evaluation excluded)
  */
 public record RunOutcome(String key, String method, double strongFraction, int trainImages,
@@ -13,8 +13,8 @@ public record RunOutcome(String key, String method, double strongFraction, int t
 
   /** Note under tables with an "annotation cost" column. */
   public static final String COST_NOTE = "- annotation cost: the labels a run learned from in"
-      + " strong-mask equivalents (SPEC section 6: a strong mask 1, a partial mask with its"
-      + " scribbles 1/6, a tag or size 1/12).";
+      + " strong-mask equivalents (docs/methods.md, Annotation cost: a strong mask 1, a partial"
+      + " mask with its scribbles 1/6, a tag or size 1/12).";
 
   /**
    * The labels the run learned from, in strong masks: {@link #annotationCost()} times the

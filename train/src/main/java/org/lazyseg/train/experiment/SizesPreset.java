@@ -38,9 +38,9 @@ import org.lazyseg.train.method.TrainingJob;
 import org.lazyseg.train.predict.Predictor;
 
 /**
- * Paper 002 (SPEC section 4) on HC18: for m strong images (8, 16, 32, 64 of the 200 training
- * images), the {@code sizes} method pre-trains on the m masks and fine-tunes on all training
- * images, the others labelled with their object size only (sizes derived exactly from the
+ * Paper 002 (docs/methods.md, Object sizes) on HC18: for m strong images (8, 16, 32, 64 of the 200
+ * training images), the {@code sizes} method pre-trains on the m masks and fine-tunes on all
+ * training images, the others labelled with their object size only (sizes derived exactly from the
  * truth by the simulator). Reports test IoU and squared size error E = (g(y) - g(y_hat))^2
  * (full resolution) after pre-training ({@code RUN/pretrain}) and after fine-tuning, and what
  * a size step costs against a supervised step on the same batches of the same images.
@@ -220,7 +220,8 @@ public final class SizesPreset implements Preset {
     t.note("- Of the m strong images, 10% are held out for validation (best checkpoint) when"
         + " 10 or more remain.");
     t.note("- E = (g(truth) - g(prediction))^2 at full resolution, g = 2 max Chebyshev depth"
-        + " (SPEC 4); images shrunk to the working side for training and prediction.");
+        + " (docs/methods.md, The size g); images shrunk to the working side for training and"
+        + " prediction.");
     return t;
   }
 

@@ -23,8 +23,8 @@ import org.lazyseg.train.method.TagsEvaluation;
 import org.lazyseg.train.predict.Predictor;
 
 /**
- * Table I of paper 003 (SPEC section 5) on one dataset cut into patches: segmentation from
- * image tags alone with GAP, GWP r = 1, 3, ..., 13 and GMP pooling; Dice of the raw maps,
+ * Table I of paper 003 (docs/methods.md, Image tags) on one dataset cut into patches: segmentation
+ * from image tags alone with GAP, GWP r = 1, 3, ..., 13 and GMP pooling; Dice of the raw maps,
  * after superpixel voting, after refinement rounds 1 and 2, and classification accuracy;
  * plus U-net on all masks of the same patches as the fully supervised reference. Dice is the
  * mean over the test patches that contain objects, accuracy over all test patches.

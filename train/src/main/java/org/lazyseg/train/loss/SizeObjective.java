@@ -12,8 +12,8 @@ import org.lazyseg.train.data.Batch;
 import org.lazyseg.train.engine.Objective;
 
 /**
- * The step loss of learning from object sizes (SPEC section 4, paper 002) on one binary
- * head (head 0, two classes: p = softmax class 1 = sigmoid of the logit difference).
+ * The step loss of learning from object sizes (paper 002; docs/methods.md, Object sizes) on one
+ * binary head (head 0, two classes: p = softmax class 1 = sigmoid of the logit difference).
  *
  * <p>Each example of a batch is one of two kinds, told apart by its image label (the size):
  * <ul>

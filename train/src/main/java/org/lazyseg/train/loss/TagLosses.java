@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import org.lazyseg.core.image.LabelImage;
 
 /**
- * The two losses of training from image tags (SPEC section 5): binary cross-entropy of pooled
- * class scores against the tags, and soft Dice of a map against (voted) pixel masks. Inputs
+ * The two losses of training from image tags (docs/methods.md, Image tags): binary cross-entropy of
+ * pooled class scores against the tags, and soft Dice of a map against (voted) pixel masks. Inputs
  * are differentiable arrays of one training step; labels come as plain arrays and become
  * constants in the step's manager.
  */
@@ -62,7 +62,7 @@ public final class TagLosses {
    * over the classes. Foreground Dice alone saturates on a negative image (its loss
    * {@code sum p / (sum p + 1)} stops pushing once a few pixels are lit) and pushes missed
    * object pixels up harder than it pushes false ones down, so refinement rounds grew the
-   * masks until the maps lit whole images (DSB2018 patches: accuracy 0.98 to 0.67). The
+   * masks until the maps lit whole images (DSB2018 patches; accuracy fell with them). The
    * background term penalises every lit pixel of a negative and every false positive in
    * proportion. Equal class weights rather than generalised Dice's 1 / volume^2, which
    * would make an absent class infinitely heavy.

@@ -36,8 +36,8 @@ import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
- * Segmentation from image-level tags (paper 003, SPEC section 5): one foreground map per
- * class, pooled to a class score ({@link GlobalWeightedPooling}) and trained with binary
+ * Segmentation from image-level tags (paper 003; docs/methods.md, Image tags): one foreground map
+ * per class, pooled to a class score ({@link GlobalWeightedPooling}) and trained with binary
  * cross-entropy against tags.csv on positive and negative images; then masks from the maps,
  * refined by superpixel voting, and rounds of fine-tuning with Dice loss against the voted
  * masks, re-voted from the new outputs after each round. No voting at inference.
@@ -87,15 +87,15 @@ public final class ImageTags implements Method {
    */
   static final double DEFAULT_DICE_WEIGHT = 1;
   /**
-   * Refinement rounds start Adam afresh [R]: DSB2018 patches, GWP r=9, standard profile
-   * (BENCHMARKS.md, issue 8), Dice of the maps after refinement rounds 1 and 2 0.620 / 0.672
-   * with Adam carried on from classification, 0.696 / 0.744 afresh at a tenth of the rate.
+   * Refinement rounds start Adam afresh [R]: on DSB2018 patches (GWP r=9, standard profile)
+   * the maps after refinement rounds 1 and 2 scored a higher Dice afresh at a tenth of the
+   * rate than with Adam carried on from classification (BENCHMARKS.md, issue 8).
    */
   static final boolean DEFAULT_FRESH_ADAM = true;
   /**
    * Learning-rate factor of the refinement rounds [R]: fine-tuning, as the paper's RMSprop at
-   * 1e-4 after classification; at the full rate (afresh) round 2 lit whole patches (r=9:
-   * accuracy 0.96 to 0.67, Dice 0.47).
+   * 1e-4 after classification; at the full rate (afresh) round 2 lit whole patches, and
+   * classification accuracy and Dice fell (see BENCHMARKS.md).
    */
   static final double DEFAULT_REFINE_LR = 0.1;
 

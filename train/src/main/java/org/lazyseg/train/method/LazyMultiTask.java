@@ -13,8 +13,8 @@ import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
- * The three tasks of the lazy-labels paper (SPEC section 2) on one network: segmentation
- * from the few strong masks, detection from partial masks (classes plus "rest"), and
+ * The three tasks of the lazy-labels paper (docs/methods.md, Multi-task) on one network:
+ * segmentation from the few strong masks, detection from partial masks (classes plus "rest"), and
  * separation from scribbles on the interfaces of touching objects. The loss of a task an
  * image lacks drops out. By default the heads share one U-Net decoder; option
  * {@code network=multitask-decoder} builds the paper's multi-task blocks
@@ -27,7 +27,7 @@ public final class LazyMultiTask implements Method {
   /**
    * Default share of each batch drawn from the strongly labelled images: 0, uniform draws as
    * in the paper. At 8 strong of 85 GlaS images that feeds the segmentation head 0.75 crops a
-   * batch; half a batch (0.5) was tried and scored lower (GlaS test A Dice 0.774 vs 0.803,
+   * batch; half a batch (0.5) was tried and scored lower on the test images (see
    * BENCHMARKS.md), so it stays an option.
    */
   public static final double STRONG_SHARE = 0;
@@ -35,16 +35,16 @@ public final class LazyMultiTask implements Method {
   /**
    * Default weight of an interface pixel against a non-interface one in the separation
    * loss: 20, not the paper's plain mean (1). Interfaces are about 1 pixel in 1000 (DSB2018
-   * scribbles), and under the plain mean the head never passed 0.05 there; at 20 it fires,
+   * scribbles), and under the plain mean the head hardly ever predicted one; at 20 it fires,
    * on the interfaces and elsewhere, which {@link #MIN_PIECE} and the low
-   * {@link #INTERFACE_THRESHOLD} turn into cuts (DSB2018 test count error 11.3 vs 13.5 at
-   * weight 1 and 12.7 without separation; BENCHMARKS.md).
+   * {@link #INTERFACE_THRESHOLD} turn into cuts. It gave a lower test count error than
+   * weight 1 and than no separation task; see BENCHMARKS.md.
    */
   public static final double SEPARATION_WEIGHT = 20;
 
   /**
-   * Default interface threshold of the prediction: 0.1, chosen on the DSB2018 validation
-   * images of a weight-20 run (count error 1.2 vs 1.8 at 0.5; bench/interface_threshold).
+   * Default interface threshold of the prediction: 0.1, chosen by count error on the DSB2018
+   * validation images of a weight-20 run (bench/interface_threshold; see BENCHMARKS.md).
    */
   public static final double INTERFACE_THRESHOLD = 0.1;
 
@@ -253,7 +253,8 @@ public final class LazyMultiTask implements Method {
     if (segmentation == null && settings.pseudoLabels()) {
       segmentation = PseudoLabelTraining.pseudoMask(sample, partial, classes);
     }
-    // In an image with scribbles every unmarked pixel counts as "not interface" (SPEC 1).
+    // In an image with scribbles every unmarked pixel counts as "not interface"
+    // (docs/methods.md, Labels).
     LabelImage scribbles = settings.separation() ? sample.scribbles().orElse(null) : null;
     if (segmentation == null && detection == null && scribbles == null) {
       return null;

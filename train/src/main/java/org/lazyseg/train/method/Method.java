@@ -148,8 +148,8 @@ public interface Method {
 
   /**
    * Instances from the class image and the separation head's probabilities (null when the
-   * network has none). The default is the SPEC's cut: foreground minus the pixels where the
-   * interface class wins, split into components.
+   * network has none). The default is the plain cut (docs/methods.md, Separation cut): foreground
+   * minus the pixels where the interface class wins, split into components.
    */
   default LabelImage instances(LabelImage classes, float[][] separation) {
     return Segmentation.instances(classes, separation);

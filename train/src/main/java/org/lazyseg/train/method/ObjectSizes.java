@@ -18,8 +18,8 @@ import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
- * Learning to segment from object sizes (paper 002, SPEC section 4): one binary map (head 0,
- * two classes), pre-trained with cross-entropy on the strong masks, then fine-tuned on the
+ * Learning to segment from object sizes (paper 002; docs/methods.md, Object sizes): one binary map
+ * (head 0, two classes), pre-trained with cross-entropy on the strong masks, then fine-tuned on the
  * images that carry only a size (sizes.csv), through stochastic binarisation and the exact
  * flip estimate of {@link SizeObjective}; strong images of the fine-tuning batches keep their
  * cross-entropy term.

@@ -7,8 +7,8 @@ import org.lazyseg.core.weak.PseudoLabels;
 import org.lazyseg.train.Task;
 
 /**
- * The pseudo-label baseline of papers 000 and 001 (SPEC section 2, "PL"): every weakly
- * labelled image's partial mask is grown into full objects by GrabCut
+ * The pseudo-label baseline of papers 000 and 001 ("PL"; docs/methods.md, Pseudo labels): every
+ * weakly labelled image's partial mask is grown into full objects by GrabCut
  * ({@link PseudoLabels}), strong images keep their masks, and a single-task U-net trains on
  * the result. A dataset's pseudo/ masks ({@code lazyseg simulate --pseudo}) are used as they
  * are; without them the pseudo masks are computed when the examples load (GrabCut, about a

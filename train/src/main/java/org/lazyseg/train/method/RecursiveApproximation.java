@@ -24,10 +24,10 @@ import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
- * Recursive approximation tasks (paper 000, SPEC section 3). Head 0 learns the segmentation
- * from the few strong masks, head 1 the "approximation" from partial masks that grow towards
- * the object boundaries between rounds, and an optional head 2 the separation of touching
- * objects from scribbles.
+ * Recursive approximation tasks (paper 000; docs/methods.md, Recursive approximation). Head 0
+ * learns the segmentation from the few strong masks, head 1 the "approximation" from partial masks
+ * that grow towards the object boundaries between rounds, and an optional head 2 the separation of
+ * touching objects from scribbles.
  *
  * <p>Training runs {@code rounds} rounds. After each round but the last, every weakly
  * labelled training image (a partial mask, no strong mask) gets a new approximation label
@@ -38,7 +38,7 @@ import org.lazyseg.train.predict.Segmentation;
  * Prediction ({@link #segment}) grows the approximation head's output inside the
  * segmentation head's with the larger {@code lambda-pred}.
  *
- * <p>Choices the paper leaves open [R], recorded in SPEC section 3:
+ * <p>Choices the paper leaves open [R], see docs/methods.md, Recursive approximation:
  * <ul>
  *   <li>A strong image's approximation target is its strong mask (the exact approximation),
  *       never re-labelled; weak images learn their partial masks ("rest" = 0 elsewhere).</li>
@@ -51,10 +51,9 @@ import org.lazyseg.train.predict.Segmentation;
  *       8-connected components (the paper's steps 1 to 4), classes by seed.</li>
  *   <li>lambda = 0.1 during training (the paper's "small values"), 10 rounds. For the
  *       final prediction ("a larger value") lambda-pred = infinity: A united with the parts
- *       of S that A's objects own. On GlaS after a short training (9.4% strong, 4 rounds of
- *       50 steps) test-A object Dice rose monotonically with lambda-pred: 0.15 (0), 0.21
- *       (1), 0.27 (3), 0.33 (10), 0.38 (infinity), while the approximations were still
- *       cores; the segmentation head alone scored 0.48 there.</li>
+ *       of S that A's objects own. On GlaS after a short training, while the approximations
+ *       were still cores, test object Dice rose monotonically with lambda-pred from 0 to
+ *       infinity (see BENCHMARKS.md).</li>
  * </ul>
  *
  * <p>Training length: a profile gives E epochs of N steps. Unless {@code epochs-per-round}
@@ -589,9 +588,9 @@ public final class RecursiveApproximation implements Method {
   }
 
   /**
-   * One re-labelling (SPEC section 3): A = {@code predicted} united with {@code current},
-   * keeping only A's 8-connected components that meet {@code current}; A grows inside
-   * {@code foreground} with {@code lambda}, seeds taken as A's components and classes by
+   * One re-labelling (docs/methods.md, Recursive approximation): A = {@code predicted} united with
+   * {@code current}, keeping only A's 8-connected components that meet {@code current}; A grows
+   * inside {@code foreground} with {@code lambda}, seeds taken as A's components and classes by
    * seed ({@link LevelSetGrowth#growClasses(LabelImage, LabelImage, double, LabelImage)}),
    * united with {@code original}. The result contains {@code current} with its classes
    * wherever {@code current} contains {@code original} (as it does from round 0 on).

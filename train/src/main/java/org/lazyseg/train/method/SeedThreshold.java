@@ -11,8 +11,8 @@ import org.lazyseg.core.ops.Connectivity;
  * their partial masks.
  *
  * <p>Why: after ten rounds the approximation labels are near-full masks, so the head's
- * argmax joins neighbouring glands and grown from it they stay joined (GlaS test A object
- * Dice 0.38, below the segmentation head's 0.46). Its most confident pixels are cores again,
+ * argmax joins neighbouring glands and grown from it they stay joined (on GlaS the object
+ * Dice fell below the segmentation head's own). Its most confident pixels are cores again,
  * one per object, and grown inside the segmentation they keep the objects apart. Too high a
  * threshold loses objects or breaks one into several cores. The partial masks tell how many
  * objects there are and roughly where: the setting (threshold and least seed area) whose

@@ -7,7 +7,7 @@ import org.lazyseg.train.Task;
 
 /**
  * A single-task U-net trained on the partial masks alone, as if they were full masks (the
- * paper's "WL only" baseline, SPEC section 2): it learns the inner cores, and so
+ * paper's "WL only" baseline; docs/methods.md, Weak only): it learns the inner cores, and so
  * under-segments; strong masks are not used.
  */
 public final class WeakOnly implements Method {

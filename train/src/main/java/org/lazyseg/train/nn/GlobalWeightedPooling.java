@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Pools a map of per-pixel scores s_i in [0, 1] (sigmoid outputs) to one score per map, as
- * paper 003 (SPEC section 5) does to train segmentation maps from image tags.
+ * paper 003 (docs/methods.md, Image tags) does to train segmentation maps from image tags.
  *
  * <ul>
  *   <li>GWP, global weighted pooling: {@code sum_i w_i s_i / sum_i w_i} with

@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The multi-task network of the lazy-labels paper (SPEC section 2): one contracting path, and
- * per expanding level a multi-task block in which
+ * The multi-task network of the lazy-labels paper (docs/methods.md, Multi-task): one contracting
+ * path, and per expanding level a multi-task block in which
  * <ul>
  *   <li>detection x and segmentation z go through the SAME block with the same skip c:
  *       {@code x' = F_W(x, c)}, {@code z'' = F_W(z, c)} (so the cheap partial masks train the

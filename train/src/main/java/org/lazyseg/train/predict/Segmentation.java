@@ -15,12 +15,16 @@ import org.lazyseg.core.ops.Connectivity;
  */
 public record Segmentation(LabelImage classes, LabelImage instances, float[][] probabilities) {
 
-  /** The interface threshold of the SPEC: a pixel is an interface where that class wins. */
+  /**
+   * The interface threshold of the plain cut (docs/methods.md, Separation cut): a pixel is an
+   * interface where that class wins.
+   */
   public static final double INTERFACE_THRESHOLD = 0.5;
 
   /**
    * Instances: the foreground minus the pixels whose interface probability exceeds 1/2,
-   * split into 4-connected components (SPEC section 2). {@code separation} may be null.
+   * split into 4-connected components (docs/methods.md, Separation cut). {@code separation}
+   * may be null.
    */
   public static LabelImage instances(LabelImage classes, float[][] separation) {
     return instances(classes, separation, INTERFACE_THRESHOLD);
@@ -107,8 +111,9 @@ public record Segmentation(LabelImage classes, LabelImage instances, float[][] p
    * This segmentation without the objects of fewer than {@code minArea} pixels: their pixels
    * become background in both the instances and the classes, the remaining objects are
    * numbered 1..n again, probabilities stay as they are. Speckle (a few pixels the network
-   * is unsure about) otherwise counts as objects and inflates the count error; on GlaS test A
-   * most predicted components of a multi-task run were under 500 pixels (BENCHMARKS.md).
+   * is unsure about) otherwise counts as objects and inflates the count error; on GlaS most
+   * predicted components of a multi-task run were small ones (BENCHMARKS.md, "Least object
+   * area").
    * {@code minArea <= 1} returns this segmentation.
    */
   public Segmentation withoutObjectsUnder(int minArea) {
