@@ -13,10 +13,8 @@ import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.api.SegmentationModel;
 import org.lazyseg.train.RunFolder;
-import org.lazyseg.train.method.Method;
-import org.lazyseg.train.method.Methods;
-import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,9 +57,9 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--instances", description = "Also write OUT/instances/ID.png.")
   boolean instances;
 
-  @Option(names = "--min-area", defaultValue = "0", paramLabel = "PIXELS",
-      description = "Drop objects of fewer pixels from the class and instance images (speckle; default: ${DEFAULT-VALUE}, keep all).")
-  int minArea;
+  @Option(names = "--min-area", paramLabel = "PIXELS",
+      description = "Drop objects of fewer pixels from the class and instance images (speckle). Default: the model's, derived from the objects annotated in its training labels (half the 5th percentile of their areas; see RUN/training-data.json); 0 keeps every object.")
+  Integer minArea;
 
   @Option(names = "--tile", paramLabel = "T", description = "Tile size (default: the run's; larger is faster and uses more memory).")
   Integer tile;
@@ -72,23 +70,22 @@ final class PredictCommand implements Callable<Integer> {
     if (!Files.isDirectory(model) || !Files.isRegularFile(new RunFolder(model).modelFile())) {
       throw new LazySeg.InputException(model + ": not a run folder (no model.json); train one with lazyseg train");
     }
-    if (minArea < 0) {
+    if (minArea != null && minArea < 0) {
       throw new LazySeg.InputException("--min-area must be >= 0, not " + minArea);
     }
     List<Item> items = items();
     Files.createDirectories(out);
-    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads.threads()));
-    try (Predictor predictor = Predictor.open(model, checkpoint)) {
-      if (tile != null) {
-        predictor.setTileSize(tile);
-      }
-      Method method = Methods.ofRun(model);
+    SegmentationModel.Options options = SegmentationModel.Options.DEFAULT
+        .withCheckpoint(checkpoint).withThreads(threads.threads())
+        .withTileSize(tile != null ? tile : 0).withMinArea(minArea != null ? minArea : -1);
+    try (SegmentationModel segmenter = SegmentationModel.open(model, options)) {
+      log.println("lazyseg: " + segmenter.describe());
       long start = System.nanoTime();
       for (int n = 0; n < items.size(); n++) {
         Item item = items.get(n);
         long t0 = System.nanoTime();
         FloatImage image = ImageFiles.readImage(item.image());
-        Segmentation seg = method.segment(predictor, image).withoutObjectsUnder(minArea);
+        Segmentation seg = segmenter.segment(image);
         ImageFiles.writeLabels(seg.classes(), out.resolve(item.id() + ".png"));
         if (probabilities && seg.probabilities() != null) {
           FloatImage fg = new FloatImage(image.width(), image.height(), 1);

@@ -420,7 +420,7 @@ public final class TrainingRun {
    * PyTorch reads these properties when the engine starts; if it has already started, set
    * the intra-op count directly (JniUtils is runtime-only, hence reflection).
    */
-  static void configureThreads(int threads) {
+  public static void configureThreads(int threads) {
     if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

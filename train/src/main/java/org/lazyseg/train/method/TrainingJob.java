@@ -30,10 +30,16 @@ import org.lazyseg.train.engine.TrainingRun;
  * }</pre>
  */
 public final class TrainingJob {
-  /** What a run was trained on, written to RUN/training-data.json for people and tools. */
+  /**
+   * What a run was trained on, written to RUN/training-data.json for people and tools.
+   *
+   * @param minArea least object area (pixels) of the predictions, derived from the annotated
+   *     objects of the training images ({@link #leastObjectArea}); 0 = keep every object
+   *     (also for runs recorded before it existed)
+   */
   public record Record(String data, String method, Map<String, String> methodOptions,
       String profile, double strongFraction, long seed, List<String> classes,
-      List<String> strongIds, List<String> validationIds) {}
+      List<String> strongIds, List<String> validationIds, int minArea) {}
 
   public static final String RECORD_FILE = "training-data.json";
 
@@ -176,6 +182,27 @@ public final class TrainingJob {
         source, trained.name(), trained.options(), profileName,
         selection.strongFraction(), selection.seed(), data.classNames(),
         td.strongIds().stream().sorted().toList(),
-        td.validation().stream().map(e -> e.id()).toList()));
+        td.validation().stream().map(e -> e.id()).toList(), leastObjectArea(td)));
+  }
+
+  /**
+   * The least object area the run's predictions keep: from the objects of the strong masks
+   * trained on, else from the cores of the partial masks (which are smaller than their
+   * objects, so the area stays on the safe side); 0 when the run has neither (tags, sizes).
+   */
+  static int leastObjectArea(TrainingData td) {
+    List<org.lazyseg.core.image.LabelImage> objects = new ArrayList<>();
+    for (String id : td.strongIds()) {
+      LabeledImage image = td.images().get(id);
+      if (image != null) {
+        image.instances().ifPresent(objects::add);
+      }
+    }
+    if (objects.isEmpty()) {
+      for (LabeledImage image : td.images().values()) {
+        image.partial().map(org.lazyseg.core.ops.Components::instances).ifPresent(objects::add);
+      }
+    }
+    return org.lazyseg.core.ops.Components.leastObjectArea(objects);
   }
 }

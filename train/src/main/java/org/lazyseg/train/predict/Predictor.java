@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.ModelSpec;
@@ -47,6 +49,9 @@ public final class Predictor implements AutoCloseable {
   private final ParameterStore parameters;
   private int tileSize;
   private int tileBatch = 1;
+  /** Set for a window view ({@link #window}): where the images it is given lie in the source. */
+  private FloatImage windowSource;
+  private int windowX, windowY;
 
   private Predictor(Block block, ModelSpec spec, NDManager manager, boolean owns, int tile) {
     if (spec.normalization() == null) {
@@ -102,6 +107,22 @@ public final class Predictor implements AutoCloseable {
 
   public int tileSize() { return tileSize; }
 
+  /**
+   * A view of this predictor for windows of {@code source}: given an image of the size of a
+   * window whose top-left corner is ({@code x0}, {@code y0}) in the source, it returns
+   * exactly the probabilities that {@code probabilities(source)} gives there (the same tiles,
+   * weights and sums), computing only the tiles that reach the window. Images of another size
+   * are tiled on their own. The view shares the network; closing it closes nothing.
+   */
+  public Predictor window(FloatImage source, int x0, int y0) {
+    Predictor view = new Predictor(block, spec, manager, false, tileSize);
+    view.tileBatch = tileBatch;
+    view.windowSource = adaptChannels(source, spec.channels());
+    view.windowX = x0;
+    view.windowY = y0;
+    return view;
+  }
+
   /** Tile size, rounded up to a multiple of 2^(depth-1). Larger tiles are faster. */
   public Predictor setTileSize(int size) {
     int m = spec.sizeMultiple();
@@ -141,7 +162,21 @@ public final class Predictor implements AutoCloseable {
 
   /** The same for several heads in one pass over the tiles: [head][class][pixel]. */
   public float[][][] probabilities(FloatImage image, int... heads) {
+    if (windowSource != null && windowX + image.width() <= windowSource.width()
+        && windowY + image.height() <= windowSource.height()) {
+      return probabilities(windowSource, windowX, windowY, image.width(), image.height(), heads);
+    }
     FloatImage input = adaptChannels(image, spec.channels());
+    return probabilities(input, 0, 0, input.width(), input.height(), heads);
+  }
+
+  /**
+   * Probabilities of the window (rx, ry, rw, rh) of {@code input} (already of the model's
+   * channel count) as the whole image's tiling gives them: tiles that miss the window are
+   * skipped, the others accumulate in the same order as for the whole image.
+   */
+  private float[][][] probabilities(FloatImage input, int rx, int ry, int rw, int rh,
+      int... heads) {
     int w = input.width(), h = input.height();
     int m = spec.sizeMultiple();
     int tw = Math.min(tileSize, roundUp(w, m)), th = Math.min(tileSize, roundUp(h, m));
@@ -150,18 +185,24 @@ public final class Predictor implements AutoCloseable {
     int[] classes = spec.heads();
     float[][][] sums = new float[heads.length][][];
     for (int i = 0; i < heads.length; i++) {
-      sums[i] = new float[classes[heads[i]]][w * h];
+      sums[i] = new float[classes[heads[i]]][rw * rh];
     }
-    float[] weights = new float[w * h];
+    float[] weights = new float[rw * rh];
     int channels = spec.channels(), tilePixels = tw * th;
-    int tiles = xs.length * ys.length;
-    for (int first = 0; first < tiles; first += tileBatch) {
-      int n = Math.min(tileBatch, tiles - first);
+    List<int[]> tiles = new ArrayList<>();
+    for (int y0 : ys) {
+      for (int x0 : xs) {
+        if (x0 < rx + rw && x0 + tw > rx && y0 < ry + rh && y0 + th > ry) {
+          tiles.add(new int[] {x0, y0});
+        }
+      }
+    }
+    for (int first = 0; first < tiles.size(); first += tileBatch) {
+      int n = Math.min(tileBatch, tiles.size() - first);
       float[] batch = new float[n * channels * tilePixels];
       for (int j = 0; j < n; j++) {
-        int t = first + j;
-        fillTile(input, xs[t % xs.length], ys[t / xs.length], tw, th, batch,
-            j * channels * tilePixels);
+        int[] t = tiles.get(first + j);
+        fillTile(input, t[0], t[1], tw, th, batch, j * channels * tilePixels);
       }
       try (NDManager scope = manager.newSubManager()) {
         NDList out = block.forward(parameters,
@@ -170,9 +211,9 @@ public final class Predictor implements AutoCloseable {
           float[] p = out.get(heads[i]).softmax(1).toFloatArray();
           int k = classes[heads[i]];
           for (int j = 0; j < n; j++) {
-            int t = first + j;
-            accumulate(p, j * k * tilePixels, sums[i], k, xs[t % xs.length], ys[t / xs.length],
-                tw, th, w, h, gx, gy, i == 0 ? weights : null);
+            int[] t = tiles.get(first + j);
+            accumulate(p, j * k * tilePixels, sums[i], k, t[0], t[1], tw, th, w, h,
+                rx, ry, rw, rh, gx, gy, i == 0 ? weights : null);
           }
         }
       }
@@ -188,12 +229,15 @@ public final class Predictor implements AutoCloseable {
   }
 
   private static void accumulate(float[] p, int offset, float[][] sums, int classes,
-      int x0, int y0, int tw, int th, int w, int h, float[] gx, float[] gy, float[] weights) {
-    int yEnd = Math.min(th, h - y0), xEnd = Math.min(tw, w - x0);
-    for (int y = 0; y < yEnd; y++) {
-      for (int x = 0; x < xEnd; x++) {
+      int x0, int y0, int tw, int th, int w, int h, int rx, int ry, int rw, int rh,
+      float[] gx, float[] gy, float[] weights) {
+    int yStart = Math.max(0, ry - y0), xStart = Math.max(0, rx - x0);
+    int yEnd = Math.min(Math.min(th, h - y0), ry + rh - y0);
+    int xEnd = Math.min(Math.min(tw, w - x0), rx + rw - x0);
+    for (int y = yStart; y < yEnd; y++) {
+      for (int x = xStart; x < xEnd; x++) {
         float g = gy[y] * gx[x];
-        int out = (y0 + y) * w + x0 + x;
+        int out = (y0 + y - ry) * rw + x0 + x - rx;
         for (int c = 0; c < classes; c++) {
           sums[c][out] += g * p[offset + (c * th + y) * tw + x];
         }

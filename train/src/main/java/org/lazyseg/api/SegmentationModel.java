@@ -1,0 +1,219 @@
+package org.lazyseg.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Components;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.engine.TrainingRun;
+import org.lazyseg.train.method.Method;
+import org.lazyseg.train.method.Methods;
+import org.lazyseg.train.method.TrainingJob;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
+
+/**
+ * A trained model: segments images held in memory, of any size, exactly as {@code lazyseg
+ * predict} does. The method's own decoding (the object-size rescale, recursive growth and
+ * seeds, the multi-task separation cut) and the least object area derived from the training
+ * labels are recorded with the model and always applied.
+ *
+ * <pre>{@code
+ * try (SegmentationModel model = SegmentationModel.open(runDir)) {
+ *   Segmentation s = model.segment(image);
+ *   LabelImage classes = s.classes(), objects = s.instances();
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: use one model per thread (the network is shared by nothing else).
+ */
+public final class SegmentationModel implements AutoCloseable {
+  /**
+   * How to open a model.
+   *
+   * @param checkpoint "best" (highest validation score) or "last"
+   * @param threads CPU threads of the engine; PyTorch keeps one thread pool per process, so
+   *     the last model opened (or training started) sets it for all
+   * @param tileSize tile side in pixels, 0 = the model's (larger is faster, uses more memory)
+   * @param minArea least object area in pixels, or -1 for the model's own (derived from its
+   *     training labels); 0 keeps every object
+   */
+  public record Options(String checkpoint, int threads, int tileSize, int minArea) {
+    public static final Options DEFAULT = new Options(RunFolder.BEST,
+        Math.max(1, Runtime.getRuntime().availableProcessors()), 0, -1);
+
+    public Options {
+      Objects.requireNonNull(checkpoint, "checkpoint");
+      if (threads < 1 || tileSize < 0 || minArea < -1) {
+        throw new IllegalArgumentException("need threads >= 1, tile size >= 0 and min area >= "
+            + "-1 (the model's), not " + threads + ", " + tileSize + ", " + minArea);
+      }
+    }
+
+    public Options withCheckpoint(String name) {
+      return new Options(name, threads, tileSize, minArea);
+    }
+
+    public Options withThreads(int n) {
+      return new Options(checkpoint, n, tileSize, minArea);
+    }
+
+    public Options withTileSize(int size) {
+      return new Options(checkpoint, threads, size, minArea);
+    }
+
+    public Options withMinArea(int pixels) {
+      return new Options(checkpoint, threads, tileSize, pixels);
+    }
+  }
+
+  private final Path runDir;
+  private final Predictor predictor;
+  private final Method method;
+  private final List<String> classNames;
+  private final int minArea;
+
+  private SegmentationModel(Path runDir, Predictor predictor, Method method,
+      List<String> classNames, int minArea) {
+    this.runDir = runDir;
+    this.predictor = predictor;
+    this.method = method;
+    this.classNames = List.copyOf(classNames);
+    this.minArea = minArea;
+  }
+
+  /** Opens the best checkpoint of a run folder written by training. */
+  public static SegmentationModel open(Path runDir) throws IOException {
+    return open(runDir, Options.DEFAULT);
+  }
+
+  /**
+   * Opens a run folder written by training.
+   *
+   * @throws IOException when the folder is not a run folder or its checkpoint is missing or
+   *     unreadable (the message names the file)
+   */
+  public static SegmentationModel open(Path runDir, Options options) throws IOException {
+    RunFolder run = new RunFolder(runDir);
+    if (!Files.isRegularFile(run.modelFile())) {
+      throw new IOException(runDir + ": not a run folder (no " + run.modelFile().getFileName()
+          + "); train one first");
+    }
+    Path recordFile = runDir.resolve(TrainingJob.RECORD_FILE);
+    TrainingJob.Record record = Files.isRegularFile(recordFile)
+        ? RunFolder.read(recordFile, TrainingJob.Record.class) : null;
+    Method method = Methods.ofRun(runDir);
+    List<String> classes = record != null && record.classes() != null ? record.classes()
+        : defaultClassNames(run);
+    int minArea = options.minArea() >= 0 ? options.minArea()
+        : record != null ? record.minArea() : 0;
+    TrainingRun.configureThreads(options.threads());
+    Predictor predictor = Predictor.open(runDir, options.checkpoint());
+    if (options.tileSize() > 0) {
+      predictor.setTileSize(options.tileSize());
+    }
+    return new SegmentationModel(runDir, predictor, method, classes, minArea);
+  }
+
+  private static List<String> defaultClassNames(RunFolder run) {
+    int k = run.readModel().spec().heads()[0] - 1;
+    return k == 1 ? List.of("foreground")
+        : java.util.stream.IntStream.rangeClosed(1, k).mapToObj(i -> "class" + i).toList();
+  }
+
+  /** Foreground class names; class id k (1..K) of {@link Segmentation#classes} is entry k-1. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** Input channels the network was trained on (other counts are adapted: see README). */
+  public int channels() {
+    return predictor.spec().channels();
+  }
+
+  /** The method that trained the model, and its settings as recorded. */
+  public String method() {
+    return method.name();
+  }
+
+  public Map<String, String> methodSettings() {
+    return method.options();
+  }
+
+  /** The least object area (pixels) applied to every segmentation; 0 = none. */
+  public int minArea() {
+    return minArea;
+  }
+
+  public Path runFolder() {
+    return runDir;
+  }
+
+  /** One line: what this model is and does, for logs and front ends. */
+  public String describe() {
+    return method.name() + " model of " + runDir.getFileName() + ": classes " + classNames
+        + ", " + channels() + " input channel(s), least object area " + minArea + " px";
+  }
+
+  /** Class ids, instance ids and the segmentation head's class probabilities of an image. */
+  public Segmentation segment(FloatImage image) {
+    return method.segment(predictor, image).withoutObjectsUnder(minArea);
+  }
+
+  /**
+   * Segments the region of {@code image} whose top-left corner is ({@code x0}, {@code y0})
+   * and whose size is that of {@code classes} (caller-allocated), writing class ids into
+   * {@code classes} and instance ids into {@code instances} (may be null). Only the tiles
+   * that reach the region plus a margin of one tile around it are computed, so memory grows
+   * with the region, not the image; the network's probabilities in the region are exactly
+   * those of {@link #segment}. Decisions that look at whole objects (the separation cut,
+   * recursive growth, the least object area) see the region and its margin: an object cut by
+   * the region's border may differ from the whole-image result, and instance ids are unique
+   * within one call only.
+   */
+  public void segment(FloatImage image, int x0, int y0, LabelImage classes,
+      LabelImage instances) {
+    int rw = classes.width(), rh = classes.height();
+    if (x0 < 0 || y0 < 0 || x0 + rw > image.width() || y0 + rh > image.height()) {
+      throw new IllegalArgumentException("region " + rw + "x" + rh + " at " + x0 + "," + y0
+          + " is not inside the " + image.width() + "x" + image.height() + " image");
+    }
+    if (instances != null && !instances.sameSize(rw, rh)) {
+      throw new IllegalArgumentException("instances " + instances.width() + "x"
+          + instances.height() + " differ from classes " + rw + "x" + rh);
+    }
+    int margin = predictor.tileSize();
+    int ex = Math.max(0, x0 - margin), ey = Math.max(0, y0 - margin);
+    int ew = Math.min(image.width(), x0 + rw + margin) - ex;
+    int eh = Math.min(image.height(), y0 + rh + margin) - ey;
+    FloatImage window = ex == 0 && ey == 0 && ew == image.width() && eh == image.height()
+        ? image : image.crop(ex, ey, ew, eh);
+    Segmentation s;
+    try (Predictor view = predictor.window(image, ex, ey)) {
+      s = method.segment(view, window).withoutObjectsUnder(minArea);
+    }
+    copy(s.classes(), x0 - ex, y0 - ey, classes);
+    if (instances != null) {
+      copy(s.instances(), x0 - ex, y0 - ey, instances);
+      LabelImage renumbered = Components.renumber(instances);
+      System.arraycopy(renumbered.data(), 0, instances.data(), 0, rw * rh);
+    }
+  }
+
+  private static void copy(LabelImage from, int fx, int fy, LabelImage to) {
+    for (int y = 0; y < to.height(); y++) {
+      System.arraycopy(from.data(), (fy + y) * from.width() + fx, to.data(), y * to.width(),
+          to.width());
+    }
+  }
+
+  @Override
+  public void close() {
+    predictor.close();
+  }
+}

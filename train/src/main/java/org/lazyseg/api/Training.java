@@ -1,0 +1,200 @@
+package org.lazyseg.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.ProgressCallback;
+import org.lazyseg.core.data.TrainingSet;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.engine.TrainingListener;
+import org.lazyseg.train.engine.TrainingResult;
+import org.lazyseg.train.method.Method;
+import org.lazyseg.train.method.Methods;
+import org.lazyseg.train.method.TrainingData;
+import org.lazyseg.train.method.TrainingJob;
+
+/**
+ * The one way to train: any method, on a {@link TrainingSet} held in memory or read from a
+ * dataset folder, into a run folder (checkpoints, metrics, curves; a run started again in the
+ * same folder resumes), with listeners; returns the trained model.
+ *
+ * <pre>{@code
+ * SegmentationModel model = Training.of("multitask").optProfile("quick").optMinutes(1)
+ *     .train(set, runDir);
+ * }</pre>
+ */
+public final class Training {
+  private final String methodName;
+  private final Map<String, String> options = new LinkedHashMap<>();
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private String profile;
+  private TrainConfig config;
+  private double minutes;
+  private long seed;
+  private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private int width;
+  private int depth = 4;
+  private double strongFraction = 1;
+  private double validationFraction = 0.1;
+  private ProgressCallback loading = ProgressCallback.NONE;
+
+  private Training(String methodName) {
+    this.methodName = Objects.requireNonNull(methodName, "method");
+  }
+
+  /** Training with the method called {@code method} ({@link Methods#all} lists them). */
+  public static Training of(String method) {
+    return new Training(method);
+  }
+
+  /** A setting of the method, as {@code -O key=value} gives it. */
+  public Training optSetting(String key, String value) {
+    options.put(key, value);
+    return this;
+  }
+
+  public Training optSettings(Map<String, String> settings) {
+    options.putAll(settings);
+    return this;
+  }
+
+  /**
+   * A profile of {@link TrainConfig#profile}: quick (minutes on 2 cores), standard (default;
+   * tens of minutes) or paper; also sets the network width (32 for paper, else 16).
+   */
+  public Training optProfile(String name) {
+    TrainConfig.profile(name); // checks the name
+    this.profile = name;
+    return this;
+  }
+
+  /**
+   * A full config instead of the profile's (its seed, threads and budget are still this
+   * object's); with {@link #optProfile} as well, the profile only names the run and its width.
+   */
+  public Training optConfig(TrainConfig config) {
+    this.config = config;
+    return this;
+  }
+
+  /** Wall-clock budget of one {@link #train} call in minutes; 0 = the profile's. */
+  public Training optMinutes(double minutes) {
+    if (!(minutes >= 0)) {
+      throw new IllegalArgumentException("minutes must be >= 0, not " + minutes);
+    }
+    this.minutes = minutes;
+    return this;
+  }
+
+  /** Seed of the strong subset, the initial weights and the batches. */
+  public Training optSeed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  /** CPU threads of the engine (a process-wide pool in PyTorch). */
+  public Training optThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, not " + threads);
+    }
+    this.threads = threads;
+    return this;
+  }
+
+  /** U-Net base width; 0 = the profile's (16, paper 32). */
+  public Training optWidth(int width) {
+    this.width = width;
+    return this;
+  }
+
+  /** U-Net resolution levels (default 4). */
+  public Training optDepth(int depth) {
+    this.depth = depth;
+    return this;
+  }
+
+  /**
+   * Keep the strong masks of only this seeded fraction of the training images that have one
+   * (an annotation budget; default 1, all).
+   */
+  public Training optStrongFraction(double fraction) {
+    this.strongFraction = fraction;
+    return this;
+  }
+
+  /**
+   * Without validation images in the set, hold out this fraction of the strong images
+   * (only with 10 or more left; default 0.1).
+   */
+  public Training optValidationFraction(double fraction) {
+    this.validationFraction = fraction;
+    return this;
+  }
+
+  /** Told about each image as the training images are loaded. */
+  public Training optLoadingProgress(ProgressCallback progress) {
+    this.loading = Objects.requireNonNull(progress);
+    return this;
+  }
+
+  public Training addListener(TrainingListener listener) {
+    listeners.add(Objects.requireNonNull(listener));
+    return this;
+  }
+
+  /** The method with its settings. @throws IllegalArgumentException for a bad setting */
+  public Method method() {
+    return Methods.create(methodName, options);
+  }
+
+  /** The config the run will use: the profile (or given config) after the method's changes. */
+  public TrainConfig plannedConfig() {
+    return method().adjust(baseConfig());
+  }
+
+  private TrainConfig baseConfig() {
+    TrainConfig.Builder b = (config != null ? config
+        : TrainConfig.profile(profile != null ? profile : "standard").build())
+        .toBuilder().optSeed(seed).optThreads(threads);
+    if (minutes > 0) {
+      b.optBudgetMinutes(minutes);
+    }
+    return b.build();
+  }
+
+  /** The job for a set; {@code source} says where the set came from, for the run's record. */
+  private TrainingJob job(TrainingSet set, String source) {
+    TrainingJob job = new TrainingJob(set, source, method(),
+        new TrainingData.Selection(Dataset.TRAIN, strongFraction, validationFraction, seed),
+        baseConfig())
+        .optWidth(width > 0 ? width : "paper".equals(profile) ? 32 : 16).optDepth(depth)
+        .optProfileName(profile != null ? profile : config != null ? "custom" : "standard");
+    listeners.forEach(job::addListener);
+    return job;
+  }
+
+  /**
+   * Trains (or resumes the run in {@code runDir}) and returns where training got to.
+   *
+   * @param source where the set came from, recorded with the run (e.g. a folder, "memory")
+   */
+  public TrainingResult run(TrainingSet set, String source, Path runDir) throws IOException {
+    TrainingJob job = job(set, source);
+    TrainingData data = job.load(loading);
+    for (TrainingListener l : listeners) {
+      l.onDataLoaded(data.train().size(), data.strongIds().size(), data.validation().size());
+    }
+    return job.run(runDir, data);
+  }
+
+  /** Trains (or resumes) into {@code runDir} and opens the best checkpoint. */
+  public SegmentationModel train(TrainingSet set, Path runDir) throws IOException {
+    run(set, "memory", runDir);
+    return SegmentationModel.open(runDir, SegmentationModel.Options.DEFAULT.withThreads(threads));
+  }
+}
