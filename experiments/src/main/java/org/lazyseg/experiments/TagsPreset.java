@@ -1,4 +1,4 @@
-package org.lazyseg.train.experiment;
+package org.lazyseg.experiments;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.lazyseg.train.experiment;
+package org.lazyseg.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package org.lazyseg.cli;
+package org.lazyseg.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,7 +51,7 @@ class TagsPresetTest {
     String[] args = {"experiment", "--preset", "tags-dsb2018", "--data-root",
         dir.resolve("data").toString(), "--out", out.toString(), "--profile", "quick",
         "--minutes-per-run", "0.01", "--threads", "1", "--no-progress"};
-    CliTest.Result first = CliTest.run(args);
+    ExperimentsTest.Result first = ExperimentsTest.run(args);
     assertThat(first.code()).as(first.err()).isZero();
     String table = Files.readString(out.resolve("tags-dsb2018/results.md"));
     assertThat(table).contains("| raw maps |", "after superpixel voting",
@@ -65,7 +65,7 @@ class TagsPresetTest {
       assertThat(s.map(p -> p.getFileName().toString()))
           .contains("supervised-crop64-f1-s0").doesNotContain("supervised-f1-s0");
     }
-    CliTest.Result again = CliTest.run(args);
+    ExperimentsTest.Result again = ExperimentsTest.run(args);
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.err()).doesNotContain("lazyseg: run ", "cutting patches");
   }

@@ -1,4 +1,4 @@
-package org.lazyseg.train.experiment;
+package org.lazyseg.experiments;
 
 /**
  * A finished run, as RUN/done.json records it.

@@ -1,4 +1,4 @@
-package org.lazyseg.cli;
+package org.lazyseg.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +25,7 @@ class RecursivePresetTest {
         dir.resolve("data").toString(), "--out", out.toString(), "--profile", "quick",
         "--minutes-per-run", "0.01", "--fractions", "0.5", "--threads", "1",
         "--no-progress"};
-    CliTest.Result first = CliTest.run(args);
+    ExperimentsTest.Result first = ExperimentsTest.run(args);
     assertThat(first.code()).as(first.err()).isZero();
 
     String table = Files.readString(out.resolve("recursive-hc18/results.md"));
@@ -48,7 +48,7 @@ class RecursivePresetTest {
     assertThat(out.resolve("recursive-hc18/results.json")).isRegularFile();
     assertThat(out.resolve("recursive-hc18/approximation-dice-f0.5.png")).isRegularFile();
 
-    CliTest.Result again = CliTest.run(args);
+    ExperimentsTest.Result again = ExperimentsTest.run(args);
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.err()).doesNotContain("lazyseg: run ");
   }

@@ -1,4 +1,4 @@
-package org.lazyseg.cli;
+package org.lazyseg.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.cli.LazySeg;
 import org.lazyseg.core.synth.FoamGenerator;
 
 /**
@@ -27,7 +28,7 @@ class ExperimentCommandTest {
     String[] args = {"experiment", "--preset", "lazy-labels-dsb2018", "--data-root",
         dir.resolve("data").toString(), "--out", out.toString(), "--profile", "quick",
         "--minutes-per-run", "0.01", "--fractions", "1.0", "--threads", "1", "--no-progress"};
-    CliTest.Result first = CliTest.run(args);
+    ExperimentsTest.Result first = ExperimentsTest.run(args);
     assertThat(first.code()).as(first.err()).isZero();
 
     String table = Files.readString(out.resolve("lazy-labels-dsb2018/results.md"));
@@ -44,7 +45,7 @@ class ExperimentCommandTest {
     assertThat(find(out, "foam0006-image-truth-prediction.png")).hasSize(9);
 
     FileTime before = Files.getLastModifiedTime(done.get(0));
-    CliTest.Result again = CliTest.run(args);
+    ExperimentsTest.Result again = ExperimentsTest.run(args);
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.err()).doesNotContain("lazyseg: run ", "simulating");
     assertThat(Files.getLastModifiedTime(done.get(0))).isEqualTo(before);
@@ -52,29 +53,29 @@ class ExperimentCommandTest {
 
   @Test
   void unknownPresetsAndMissingDataAreClearErrors() {
-    CliTest.Result unknown = CliTest.run("experiment", "--preset", "nope");
+    ExperimentsTest.Result unknown = ExperimentsTest.run("experiment", "--preset", "nope");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown preset 'nope'", "lazy-labels-glas");
 
-    CliTest.Result missing = CliTest.run("experiment", "--preset", "lazy-labels-glas",
-        "--data-root", dir.toString(), "--out", dir.resolve("o").toString());
+    ExperimentsTest.Result missing = ExperimentsTest.run("experiment", "--preset",
+        "lazy-labels-glas", "--data-root", dir.toString(), "--out", dir.resolve("o").toString());
     assertThat(missing.code()).isEqualTo(LazySeg.EXIT_INPUT);
     assertThat(missing.err()).contains("dataset 'glas' not found", "--data-root");
   }
 
   @Test
   void presetOptionsAreCheckedByThePreset() {
-    CliTest.Result none = CliTest.run("experiment", "--preset", "lazy-labels-glas",
+    ExperimentsTest.Result none = ExperimentsTest.run("experiment", "--preset", "lazy-labels-glas",
         "-O", "side=128", "--out", dir.resolve("o").toString());
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.err()).contains("preset 'lazy-labels-glas' takes no options, got side");
 
-    CliTest.Result unknown = CliTest.run("experiment", "--preset", "sizes-hc18",
+    ExperimentsTest.Result unknown = ExperimentsTest.run("experiment", "--preset", "sizes-hc18",
         "-O", "width=3", "--out", dir.resolve("o").toString());
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown option 'width' (known: side)");
 
-    CliTest.Result small = CliTest.run("experiment", "--preset", "sizes-hc18",
+    ExperimentsTest.Result small = ExperimentsTest.run("experiment", "--preset", "sizes-hc18",
         "-O", "side=4", "--out", dir.resolve("o").toString());
     assertThat(small.code()).isEqualTo(2);
     assertThat(small.err()).contains("side must be >= 8, got 4");

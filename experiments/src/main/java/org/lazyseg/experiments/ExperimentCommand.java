@@ -1,4 +1,4 @@
-package org.lazyseg.cli;
+package org.lazyseg.experiments;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.lazyseg.train.experiment.ExperimentContext;
-import org.lazyseg.train.experiment.Preset;
-import org.lazyseg.train.experiment.Presets;
+import org.lazyseg.cli.ProgressListener;
+import org.lazyseg.cli.ThreadOptions;
+import org.lazyseg.cli.TrainCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code lazyseg experiment}: runs a paper comparison from simulation to results table. */
+/** {@code bench/experiment}: runs a paper comparison from simulation to results table. */
 @Command(
     name = "experiment",
     mixinStandardHelpOptions = true,
@@ -36,7 +36,7 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--list", description = "List the presets and exit.")
   boolean list;
 
-  @Option(names = "--out", defaultValue = "experiments", paramLabel = "DIR",
+  @Option(names = "--out", defaultValue = "experiment-out", paramLabel = "DIR",
       description = "Folder for datasets, runs and tables, shared by all presets. Default: ${DEFAULT-VALUE}.")
   Path out;
 

@@ -1,9 +1,9 @@
-package org.lazyseg.train.experiment;
+package org.lazyseg.experiments;
 
 import java.util.List;
 import java.util.Map;
 
-/** The presets the product knows, by name. */
+/** The presets bench/experiment knows, by name. */
 public final class Presets {
   private static final List<Preset> ALL = List.of(
       new LazyLabelsPreset("glas", "testA"),

@@ -1,4 +1,4 @@
-package org.lazyseg.cli;
+package org.lazyseg.experiments;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -29,13 +29,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lazyseg speed}: times our training step and batch inference on the network of
+ * {@code bench/experiment speed}: times our training step and batch inference on the network of
  * ../shared/bench/torch_reference.py with the same arguments, and prints one JSON line with
  * the same keys, so bench/speed can compare the two side by side.
  */
 @Command(
     name = "speed",
-    hidden = true,
     mixinStandardHelpOptions = true,
     header = "Time a training step and batch inference of the reference U-Net (random data).",
     description = "Mirrors ../shared/bench/torch_reference.py: same network, arguments and JSON keys.")

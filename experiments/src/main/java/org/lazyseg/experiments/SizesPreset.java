@@ -1,4 +1,4 @@
-package org.lazyseg.train.experiment;
+package org.lazyseg.experiments;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;

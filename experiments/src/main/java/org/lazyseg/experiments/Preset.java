@@ -1,10 +1,10 @@
-package org.lazyseg.train.experiment;
+package org.lazyseg.experiments;
 
 import java.io.IOException;
 import java.util.Map;
 
 /**
- * A named experiment ({@code lazyseg experiment --preset NAME}): which datasets, label
+ * A named experiment ({@code bench/experiment --preset NAME}): which datasets, label
  * simulations, runs and measures make one of the papers' comparisons, and the table they
  * fill. Every run and evaluation goes through the {@link ExperimentContext}, which keeps
  * what is finished, so a preset started again (or another preset asking for the same run)
@@ -19,7 +19,7 @@ public interface Preset {
   void run(ExperimentContext ctx) throws IOException;
 
   /**
-   * This preset with the options of {@code lazyseg experiment -O KEY=VALUE}. Presets take
+   * This preset with the options of {@code bench/experiment -O KEY=VALUE}. Presets take
    * none unless they say so; an unknown key is an error, not silently ignored.
    */
   default Preset withOptions(Map<String, String> options) {

@@ -1,4 +1,4 @@
-package org.lazyseg.train.experiment;
+package org.lazyseg.experiments;
 
 /**
  * Means over the test images of one split, as RUN/test-SPLIT.json records them.
