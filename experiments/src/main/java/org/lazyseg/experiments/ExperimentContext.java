@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.ProgressCallback;
@@ -109,6 +111,30 @@ public final class ExperimentContext {
     log("  %s", s);
     Files.move(tmp, dir);
     return dir;
+  }
+
+  /**
+   * Copies folder {@code from} with everything in it to {@code to} (which must not exist),
+   * through a sibling temporary folder renamed at the end, so an interrupted copy leaves no
+   * half folder at {@code to} (a run made from another's pre-trained network, SizesPreset).
+   */
+  static void copyRecursively(Path from, Path to) throws IOException {
+    if (Files.exists(to)) {
+      throw new IOException("will not copy over " + to + ": it exists");
+    }
+    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+    RunFolder.deleteRecursively(tmp);
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = tmp.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The folder of a run (it may not exist yet). */

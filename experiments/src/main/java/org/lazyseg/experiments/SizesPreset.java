@@ -174,7 +174,7 @@ public final class SizesPreset implements Preset {
     Path pretrain = ctx.runFolder(c).resolve(TrainingJob.PRETRAIN_DIR);
     if (!Files.exists(pretrain)) {
       Files.createDirectories(pretrain.getParent());
-      RunFolder.copyRecursively(fine.dir().resolve(TrainingJob.PRETRAIN_DIR), pretrain);
+      ExperimentContext.copyRecursively(fine.dir().resolve(TrainingJob.PRETRAIN_DIR), pretrain);
     }
     return ctx.train(c);
   }

@@ -1,4 +1,4 @@
-package org.lazyseg.train;
+package org.lazyseg.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunFolderTest {
+/** ExperimentContext.copyRecursively: a pre-trained run copied for another run. */
+class CopyRecursivelyTest {
   @TempDir Path dir;
 
   @Test
@@ -21,12 +22,12 @@ class RunFolderTest {
     Path to = dir.resolve("other/pretrain");
     Files.createDirectories(to.getParent());
 
-    RunFolder.copyRecursively(from, to);
+    ExperimentContext.copyRecursively(from, to);
     assertThat(to.resolve("metrics.csv")).hasContent("epoch\n1\n");
     assertThat(to.resolve("checkpoints/best/state.json")).hasContent("{}");
     assertThat(to.resolveSibling("pretrain.tmp")).doesNotExist();
 
-    assertThatThrownBy(() -> RunFolder.copyRecursively(from, to))
+    assertThatThrownBy(() -> ExperimentContext.copyRecursively(from, to))
         .isInstanceOf(IOException.class).hasMessageContaining("will not copy over");
   }
 }
