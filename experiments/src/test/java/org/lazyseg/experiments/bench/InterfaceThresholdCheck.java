@@ -1,4 +1,4 @@
-package org.lazyseg.train.bench;
+package org.lazyseg.experiments.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.lazyseg.train.predict.Segmentation;
  * forward pass per image (count error, object Dice, separation precision and recall), on a
  * split or on the run's own validation images ({@code -Dsplit=validation}), so that a
  * threshold can be chosen without looking at the test images:
- * {@code mvn -pl train -am test -Dtest=InterfaceThresholdCheck -Dlazyseg.manual=true
+ * {@code mvn -pl experiments -am test -Dtest=InterfaceThresholdCheck -Dlazyseg.manual=true
  * -Dsurefire.failIfNoSpecifiedTests=false -Drun=RUN -Ddata=DATA -Dsplit=validation
  * -Dthresholds=0.5,0.3,0.2,0.1,0.05}. Prints one JSON line per threshold.
  */

@@ -1,4 +1,4 @@
-package org.lazyseg.train.bench;
+package org.lazyseg.experiments.tools;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +10,8 @@ import org.lazyseg.train.method.TagsEvaluation;
 import org.lazyseg.train.predict.Predictor;
 
 /**
- * Prints paper 003's Table I column for one run trained with {@code --method tags}, run by
- * hand on the test classpath: {@code java -cp "cli/target/lib/*:train/target/test-classes"
- * org.lazyseg.train.bench.TagsRunReport RUN DATA [SPLIT] [PICTURES]}.
+ * Prints paper 003's Table I column for one run trained with {@code --method tags}:
+ * {@code bench/tool TagsRunReport RUN DATA [SPLIT] [PICTURES]}.
  */
 public final class TagsRunReport {
   private TagsRunReport() {}

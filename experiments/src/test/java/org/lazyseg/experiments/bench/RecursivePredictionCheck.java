@@ -1,4 +1,4 @@
-package org.lazyseg.train.bench;
+package org.lazyseg.experiments.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import org.lazyseg.train.predict.Segmentation;
 /**
  * By hand: scores a trained recursive run's final prediction for several prediction lambdas
  * from one forward pass per image, plus the segmentation head alone:
- * {@code mvn -pl train -am test -Dtest=RecursivePredictionCheck -Dlazyseg.manual=true
+ * {@code mvn -pl experiments -am test -Dtest=RecursivePredictionCheck -Dlazyseg.manual=true
  * -Dsurefire.failIfNoSpecifiedTests=false -Drun=RUN -Ddata=DATA -Dsplit=testA
  * -Dlambdas=0,1,3,10,inf}.
  */

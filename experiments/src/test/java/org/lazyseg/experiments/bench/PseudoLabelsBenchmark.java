@@ -1,4 +1,4 @@
-package org.lazyseg.core.bench;
+package org.lazyseg.experiments.bench;
 
 import static org.bytedeco.opencv.global.opencv_core.setNumThreads;
 
