@@ -13,7 +13,7 @@ import org.lazyseg.core.ops.DistanceTransforms.Border;
  * the core); the pixels in between, where the boundary lies, stay unlabelled.
  *
  * <p>Why 3 and 5 pixels by default: measured on the simulated partial masks of GlaS and
- * DSB2018 (bench/tools/CoreReach.java, BENCHMARKS.md), that calls 0.57% (GlaS) and 0.09%
+ * DSB2018 (bench/tool CoreReach, BENCHMARKS.md), that calls 0.57% (GlaS) and 0.09%
  * (DSB2018) of the object pixels background and labels 40% and 62% of the background. A
  * core's reach is median 1.8 (GlaS) and 1.2 (DSB2018) times its radius, but the perturbed
  * cores of the simulator can be thin, so the tail is long. The GrabCut pseudo labels assume

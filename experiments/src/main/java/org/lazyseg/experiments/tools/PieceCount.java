@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -9,7 +11,7 @@ import org.lazyseg.core.ops.Connectivity;
 /**
  * Per test image, on average: predicted instances, 4-connected components of the predicted
  * foreground, how many of those are under MIN_AREA pixels (speckle), and true objects.
- * usage: java -cp "cli/target/lib/*" bench/tools/PieceCount.java PRED_DIR MASK_DIR [MIN_AREA]
+ * usage: bench/tool PieceCount PRED_DIR MASK_DIR [MIN_AREA]
  *   PRED_DIR as `lazyseg predict --instances` writes it (ID.png and instances/ID.png)
  */
 public final class PieceCount {

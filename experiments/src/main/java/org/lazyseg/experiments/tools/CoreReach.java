@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,8 @@ import org.lazyseg.core.ops.DistanceTransforms.Border;
  * k * r_id + m from every core id; prints one JSON line per (k, m) with the share of true
  * object pixels the rule calls background (its error) and the share of true background it
  * labels (what it gives).
- * usage: bench/core_reach DATA [K,K,..] [M,M,..]
+ * usage: bench/tool CoreReach DATA [K,K,..] [M,M,..]
+ *   (bench/core_reach runs it and appends the lines to bench/results/core_reach.jsonl)
  */
 public final class CoreReach {
   public static void main(String[] args) throws Exception {

@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -8,7 +10,7 @@ import org.lazyseg.core.image.ImageFiles;
  * Foreground precision, recall and Dice pooled over all pixels of a folder of predicted
  * label images against the truth (over- vs under-segmentation at a glance; `lazyseg
  * evaluate` gives per-image means). Files named *-image-* (pictures) are skipped.
- * usage: java -cp "cli/target/lib/*" bench/tools/PooledPrecisionRecall.java PRED_DIR MASK_DIR
+ * usage: bench/tool PooledPrecisionRecall PRED_DIR MASK_DIR
  */
 public final class PooledPrecisionRecall {
   public static void main(String[] args) throws Exception {

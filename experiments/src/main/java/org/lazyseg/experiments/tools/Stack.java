@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -6,7 +8,7 @@ import javax.imageio.ImageIO;
 
 /**
  * Stacks pictures vertically, scaled, into one PNG (ImageMagick is not on every machine).
- * usage: java bench/tools/Stack.java OUT.png SCALE IN1.png IN2.png ...
+ * usage: bench/tool Stack OUT.png SCALE IN1.png IN2.png ...
  */
 public final class Stack {
   public static void main(String[] args) throws Exception {

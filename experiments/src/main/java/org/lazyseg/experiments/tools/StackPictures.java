@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -9,7 +11,7 @@ import javax.imageio.ImageIO;
 /**
  * Stacks PNG pictures top to bottom, 4 white pixels apart, for BENCHMARKS.md figures (the
  * JDK's ImageIO; this machine has no image tool that reads PNG).
- * usage: java bench/tools/StackPictures.java OUT.png IN.png...
+ * usage: bench/tool StackPictures OUT.png IN.png...
  */
 public final class StackPictures {
   public static void main(String[] args) throws Exception {

@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -7,7 +9,7 @@ import org.lazyseg.core.image.ImageFiles;
 /**
  * Mean per-image foreground Dice of `lazyseg predict --probabilities` maps (16-bit) cut at
  * several thresholds instead of the argmax's 0.5: whether a run is only miscalibrated.
- * usage: java -cp "cli/target/lib/*" bench/tools/ThresholdSweep.java PROB_DIR MASK_DIR [T,T,..]
+ * usage: bench/tool ThresholdSweep PROB_DIR MASK_DIR [T,T,..]
  */
 public final class ThresholdSweep {
   public static void main(String[] args) throws Exception {

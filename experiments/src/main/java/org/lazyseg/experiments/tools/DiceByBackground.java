@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import org.lazyseg.core.measure.ImageScores;
  * intensity of the first channel under 0.4: fluorescence) or bright (brightfield, histology).
  * On DSB2018 the bright images are a fifth of the test set and score far lower for every
  * method, so they say how much of a Dice gap lies in one kind of image.
- * usage: java -cp "cli/target/lib/*" bench/tools/DiceByBackground.java IMAGE_DIR MASK_DIR INSTANCES_DIR...
+ * usage: bench/tool DiceByBackground IMAGE_DIR MASK_DIR INSTANCES_DIR...
  *   IMAGE_DIR, MASK_DIR a dataset's images/ and masks/; INSTANCES_DIR as `lazyseg predict
  *   --instances` writes it (OUT/instances), matched by file name. One JSON line per run.
  */

@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Path;
 import java.util.*;
 import org.lazyseg.core.data.Dataset;
@@ -18,7 +20,7 @@ import org.lazyseg.train.predict.Predictor;
  * (core object Dice; pairs, objects) and the test scores the same setting gets. Heads are
  * predicted once per image (no separation head, as on GlaS). Shows whether the choice made on
  * training cores tracks the test.
- * usage: java -cp "cli/target/lib/*" bench/tools/RecursiveSeeds.java RUN LAZY_DATA ORIGINAL_DATA SPLIT T,T,.. SHARE,SHARE,..
+ * usage: bench/tool RecursiveSeeds RUN LAZY_DATA ORIGINAL_DATA SPLIT T,T,.. SHARE,SHARE,..
  */
 public final class RecursiveSeeds {
   record P(String id, float[][] seg, float[][] app, int w, int h, LabelImage ref, boolean train) {}

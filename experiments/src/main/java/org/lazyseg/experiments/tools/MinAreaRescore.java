@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import org.lazyseg.train.predict.Segmentation;
 /**
  * Test scores of saved instance predictions after dropping the objects of fewer than each
  * given area, as `lazyseg predict --min-area` would (without predicting again).
- * usage: java -cp "cli/target/lib/*" bench/tools/MinAreaRescore.java INSTANCES_DIR MASK_DIR AREA,AREA,...
+ * usage: bench/tool MinAreaRescore INSTANCES_DIR MASK_DIR AREA,AREA,...
  *   INSTANCES_DIR as `lazyseg predict --instances` writes it (OUT/instances), MASK_DIR a
  *   dataset's masks/ (matched by file name)
  */

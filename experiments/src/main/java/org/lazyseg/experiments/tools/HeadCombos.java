@@ -1,3 +1,5 @@
+package org.lazyseg.experiments.tools;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +24,7 @@ import org.lazyseg.train.predict.Segmentation;
  * probabilities, segmentation components that the detection head supports, each with and
  * without a horizontal-flip average. Instances are the multi-task cut (interfaces at 0.1,
  * pieces >= 32 px) where the run has a separation head, else components.
- * usage: java -cp "cli/target/lib/*" bench/tools/HeadCombos.java RUN DATA SPLIT
+ * usage: bench/tool HeadCombos RUN DATA SPLIT
  */
 public final class HeadCombos {
   public static void main(String[] args) throws Exception {
