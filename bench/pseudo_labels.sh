@@ -20,10 +20,10 @@ work=bench/work/pseudo_labels
 mkdir -p "$work" bench/results
 log() { echo "[pseudo_labels $(date +%T)] $*" >&2; }
 
-mvn -B -q -o -pl core test-compile </dev/null >&2
+mvn -B -q -o -pl experiments -am test-compile </dev/null >&2
 mvn -B -q -o -pl core dependency:build-classpath -Dmdep.outputFile="$PWD/$work/classpath.txt" \
   </dev/null >/dev/null
-cp="core/target/test-classes:core/target/classes:$(cat "$work/classpath.txt")"
+cp="experiments/target/test-classes:core/target/test-classes:core/target/classes:$(cat "$work/classpath.txt")"
 if [[ ! -d $sim/partial ]]; then
   log "simulating partial masks: $sim"
   ./lazyseg simulate --from "$data" --out "$sim" --strong 0 --seed 0 --no-overlays </dev/null >&2
@@ -36,7 +36,7 @@ if ((${#settings[@]} == 0)); then
   settings=(--setting default)
 fi
 commit=$(git rev-parse --short HEAD)
-java -cp "$cp" org.lazyseg.core.bench.PseudoLabelsBenchmark --truth "$data" --sim "$sim" \
+java -cp "$cp" org.lazyseg.experiments.bench.PseudoLabelsBenchmark --truth "$data" --sim "$sim" \
   --every "${EVERY:-1}" --limit "${LIMIT:-1000000}" "${settings[@]}" </dev/null \
   | sed "s/^{/{\"date\": \"$(date +%F)\", \"commit\": \"$commit\", /" \
   | tee -a bench/results/pseudo_labels.jsonl

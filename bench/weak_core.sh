@@ -31,12 +31,12 @@ py=/usr/bin/python3   # Debian's python3-scipy / python3-skimage
 log() { echo "[weak_core $(date +%T)] $*" >&2; }
 
 # Build and resolve the classpath outside the timed part. Maven must not wait on stdin.
-log "building (mvn -o -pl core test-compile)"
-mvn -B -q -o -pl core test-compile </dev/null >&2
+log "building (mvn -o -pl experiments -am test-compile)"
+mvn -B -q -o -pl experiments -am test-compile </dev/null >&2
 mvn -B -q -o -pl core dependency:build-classpath -Dmdep.outputFile="$PWD/$work/classpath.txt" \
   </dev/null >/dev/null
-cp="core/target/test-classes:core/target/classes:$(cat "$work/classpath.txt")"
-java_bench() { java -cp "$cp" org.lazyseg.core.bench.WeakCoreBenchmark "$@" </dev/null; }
+cp="experiments/target/test-classes:core/target/test-classes:core/target/classes:$(cat "$work/classpath.txt")"
+java_bench() { java -cp "$cp" org.lazyseg.experiments.bench.WeakCoreBenchmark "$@" </dev/null; }
 
 log "inputs: blobs ($sizes), GlaS $glas_id, 256x256 flip mask"
 # shellcheck disable=SC2086

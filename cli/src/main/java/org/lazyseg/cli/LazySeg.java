@@ -21,8 +21,6 @@ import picocli.CommandLine.Option;
       EvaluateCommand.class,
       SimulateCommand.class,
       PatchesCommand.class,
-      ExperimentCommand.class,
-      SpeedCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -45,7 +43,16 @@ public final class LazySeg {
 
   /** The configured command line; tests call {@code execute} on it with their own writers. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new LazySeg());
+    return commandLine(new LazySeg());
+  }
+
+  /**
+   * A command line for another top-level command (the experiments' entry point) that reports
+   * errors as this one does: one line and exit code 3 for bad input, {@code --stacktrace}
+   * (an option {@code command} must have) for the trace.
+   */
+  public static CommandLine commandLine(Object command) {
+    CommandLine cl = new CommandLine(command);
     cl.setExecutionExceptionHandler(LazySeg::handle);
     return cl;
   }

@@ -12,7 +12,7 @@ import org.lazyseg.train.engine.TrainingListener;
  * Shows training progress: a bar per epoch with loss and speed when a person watches a
  * terminal, and one summary line per finished epoch always (logs and scripts read those).
  */
-final class ProgressListener implements TrainingListener, AutoCloseable {
+public final class ProgressListener implements TrainingListener, AutoCloseable {
   private final PrintWriter out;
   private final int epochs;
   private final int stepsPerEpoch;
@@ -21,7 +21,7 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
   private int epoch;
   private double lossAverage = Double.NaN;
 
-  ProgressListener(PrintWriter out, int firstEpoch, int epochs, int stepsPerEpoch, boolean bar) {
+  public ProgressListener(PrintWriter out, int firstEpoch, int epochs, int stepsPerEpoch, boolean bar) {
     this.out = out;
     this.epoch = firstEpoch;
     this.epochs = epochs;

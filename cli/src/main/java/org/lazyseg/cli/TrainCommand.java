@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Train a segmentation network on a dataset folder (resumes an interrupted run).",
     description = "Reads DIR in the dataset layout (see README: images/, masks/, partial/, scribbles/, split.csv, ...), trains with Adam on random augmented crops, validates every epoch and keeps RUN/checkpoints/{last,best}, RUN/metrics.csv and RUN/curves.png. Run the same command again on the same RUN to resume after the last finished epoch.")
-final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ThreadOptions threads;
@@ -152,7 +152,8 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  static String defaultProfile() {
+  /** The profile when none is given: paper on a GPU, standard on a CPU. */
+  public static String defaultProfile() {
     return Engine.getInstance().getGpuCount() > 0 ? "paper" : "standard";
   }
 

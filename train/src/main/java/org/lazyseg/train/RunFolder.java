@@ -115,28 +115,4 @@ public record RunFolder(Path root) {
       }
     }
   }
-
-  /**
-   * Copies folder {@code from} with everything in it to {@code to} (which must not exist),
-   * through a sibling temporary folder renamed at the end, so an interrupted copy leaves no
-   * half folder at {@code to}.
-   */
-  public static void copyRecursively(Path from, Path to) throws IOException {
-    if (Files.exists(to)) {
-      throw new IOException("will not copy over " + to + ": it exists");
-    }
-    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-    deleteRecursively(tmp);
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = tmp.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-    Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
-  }
 }

@@ -13,7 +13,7 @@ import org.lazyseg.core.ops.DistanceTransforms.Border;
  * the core); the pixels in between, where the boundary lies, stay unlabelled.
  *
  * <p>Why 3 and 5 pixels by default: measured on the simulated partial masks of GlaS and
- * DSB2018 (bench/tools/CoreReach.java, BENCHMARKS.md), that calls a small fraction of a
+ * DSB2018 (bench/tool CoreReach, BENCHMARKS.md), that calls a small fraction of a
  * percent of the object pixels background and still labels a large part of the background.
  * A typical core reaches less than twice its radius, but the perturbed cores of the
  * simulator can be thin, so the tail is long. The GrabCut pseudo labels assume

@@ -1,0 +1,46 @@
+package org.lazyseg.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The recursive presets' options: checked before anything runs. */
+class RecursivePresetOptionsTest {
+  @Test
+  void strongShareAndFarBackgroundAreTheOptionsAndTheirValuesAreChecked() {
+    Preset hc18 = Presets.byName("recursive-hc18");
+    assertThat(hc18.withOptions(Map.of())).isSameAs(hc18);
+    Preset shared = hc18.withOptions(Map.of("strong-share", "0.5"));
+    assertThat(shared).isNotSameAs(hc18);
+    assertThat(shared.name()).isEqualTo("recursive-hc18");
+    assertThatThrownBy(() -> hc18.withOptions(Map.of("side", "128")))
+        .hasMessageContaining("unknown option 'side'").hasMessageContaining("strong-share");
+    assertThatThrownBy(() -> hc18.withOptions(Map.of("strong-share", "1.5")))
+        .hasMessageContaining("[0, 1]");
+    assertThat(hc18.withOptions(Map.of("far-background", "3", "strong-share", "0.5")).name())
+        .isEqualTo("recursive-hc18");
+    assertThatThrownBy(() -> hc18.withOptions(Map.of("far-background", "x")))
+        .hasMessageContaining("far-background");
+  }
+
+  @Test
+  void hc18DefaultsToStrongShareAndFarBackgroundAndZeroTurnsEachOff() {
+    RecursivePreset hc18 = (RecursivePreset) Presets.byName("recursive-hc18");
+    assertThat(hc18.recursiveOptions())
+        .isEqualTo(Map.of("strong-share", "0.5", "far-background", "3"));
+    assertThat(hc18.description()).contains("far-background=3", "strong-share=0.5");
+    assertThat(((RecursivePreset) hc18.withOptions(Map.of("strong-share", "0.25")))
+        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.25", "far-background", "3"));
+    assertThat(((RecursivePreset) hc18.withOptions(Map.of("far-background", "0")))
+        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5"));
+    // Both off: the paper's plain runs, named as runs made without options.
+    assertThat(((RecursivePreset) hc18.withOptions(
+        Map.of("far-background", "0", "strong-share", "0.0"))).recursiveOptions()).isEmpty();
+    RecursivePreset glas = (RecursivePreset) Presets.byName("recursive-glas");
+    assertThat(glas.recursiveOptions()).isEmpty();
+    assertThat(((RecursivePreset) glas.withOptions(Map.of("far-background", "3")))
+        .recursiveOptions()).isEqualTo(Map.of("far-background", "3"));
+  }
+}

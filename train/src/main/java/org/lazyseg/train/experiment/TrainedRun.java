@@ -1,6 +1,0 @@
-package org.lazyseg.train.experiment;
-
-import java.nio.file.Path;
-
-/** A run folder with what made it and what it recorded when it finished. */
-public record TrainedRun(Path dir, RunSpec spec, RunOutcome outcome) {}
