@@ -18,8 +18,11 @@ import org.lazyseg.core.measure.ImageScores;
 import org.lazyseg.core.synth.FoamGenerator;
 import org.lazyseg.core.weak.Overlays;
 import org.lazyseg.core.weak.Simulator;
+import org.lazyseg.api.SegmentationModel;
+import org.lazyseg.api.Training;
 import org.lazyseg.train.RunFolder;
-import picocli.CommandLine;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.predict.Segmentation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,31 +82,34 @@ final class DemoCommand implements Callable<Integer> {
       log.println("demo: lazy labels in " + data + ": " + s);
       log.flush();
     }
-    CommandLine root = spec.root().commandLine();
-    int code = root.execute("train", "--data", data.toString(), "--out", run.toString(),
-        "--method", method, "--profile", "quick", "--minutes", Double.toString(minutes),
-        "--epochs", "100", "--steps-per-epoch", "25", "--seed", Long.toString(seed),
-        "--threads", Integer.toString(threads.threads()));
-    if (code != 0) {
-      return code;
-    }
-    code = root.execute("predict", "--model", run.toString(), "--input", data.toString(),
-        "--split", "test", "--out", pred.toString(), "--instances",
-        "--threads", Integer.toString(threads.threads()));
-    if (code != 0) {
-      return code;
+    Dataset lazy = Dataset.open(data);
+    Training training = Training.of(method).optProfile("quick").optSeed(seed)
+        .optThreads(threads.threads()).optMinutes(minutes)
+        .optConfig(TrainConfig.profile("quick").setEpochs(100).setStepsPerEpoch(25).build());
+    TrainConfig planned = training.plannedConfig();
+    try (ProgressListener progress = new ProgressListener(log, new RunFolder(run).nextEpoch(),
+        planned.epochs(), planned.stepsPerEpoch(), System.console() != null)) {
+      training.addListener(progress)
+          .run(lazy.trainingSet(Dataset.TRAIN), data.toAbsolutePath().toString(), run);
     }
     Dataset truthData = Dataset.open(truth);
     int classes = truthData.classNames().size();
     List<ImageScores> scores = new ArrayList<>();
-    for (Sample s : truthData.samples("test")) {
-      FloatImage image = s.loadImage();
-      LabelImage expected = s.loadClasses();
-      LabelImage predicted = ImageFiles.readLabels(pred.resolve(s.id() + ".png"));
-      scores.add(ImageScores.of(s.id(), expected, predicted, classes));
-      Overlays.sideBySide(image.width(), image.height(), Overlays.grey(image),
-              Overlays.overlay(image, expected), Overlays.overlay(image, predicted))
-          .write(out.resolve("overlays").resolve(s.id() + ".png"));
+    try (SegmentationModel model = SegmentationModel.open(run,
+        SegmentationModel.Options.DEFAULT.withThreads(threads.threads()))) {
+      log.println("demo: " + model.describe());
+      for (Sample s : truthData.samples("test")) {
+        FloatImage image = s.loadImage();
+        LabelImage expected = s.loadClasses();
+        Segmentation seg = model.segment(image);
+        LabelImage predicted = seg.classes();
+        ImageFiles.writeLabels(predicted, pred.resolve(s.id() + ".png"));
+        ImageFiles.writeLabels(seg.instances(), pred.resolve("instances").resolve(s.id() + ".png"));
+        scores.add(ImageScores.of(s.id(), expected, predicted, classes));
+        Overlays.sideBySide(image.width(), image.height(), Overlays.grey(image),
+                Overlays.overlay(image, expected), Overlays.overlay(image, predicted))
+            .write(out.resolve("overlays").resolve(s.id() + ".png"));
+      }
     }
     Evaluation e = Evaluation.of(scores);
     PrintWriter stdout = spec.commandLine().getOut();

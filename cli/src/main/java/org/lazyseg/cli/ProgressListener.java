@@ -30,6 +30,13 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   }
 
   @Override
+  public void onDataLoaded(int trainImages, int strongImages, int validationImages) {
+    out.printf(Locale.ROOT, "lazyseg: %d training images (%d with strong masks), %d validation images%n",
+        trainImages, strongImages, validationImages);
+    out.flush();
+  }
+
+  @Override
   public void onStep(long step, float loss) {
     lossAverage = Double.isNaN(lossAverage) ? loss : 0.95 * lossAverage + 0.05 * loss;
     if (!bar) {

@@ -6,15 +6,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.lazyseg.api.Training;
 import org.lazyseg.core.data.Dataset;
-import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
-import org.lazyseg.train.method.Methods;
-import org.lazyseg.train.method.TrainingData;
 import org.lazyseg.train.method.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,30 +106,40 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter log = spec.commandLine().getErr();
-    Method m = method(method);
+    if (samples != null) {
+      methodOptions.put("samples", Integer.toString(samples));
+    }
     String p = profile != null ? profile : defaultProfile();
-    TrainConfig config = config(p);
+    Training training = Training.of(method).optSettings(methodOptions)
+        .optConfig(config(p)).optProfile(p).optSeed(seed).optThreads(threads.threads())
+        .optWidth(width != null ? width : 0).optDepth(depth)
+        .optStrongFraction(fraction).optValidationFraction(valFraction);
+    if (minutes != null) {
+      training.optMinutes(minutes);
+    }
+    Method m;
+    TrainConfig planned;
+    try {
+      m = training.method();
+      planned = training.plannedConfig();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Dataset dataset = Dataset.open(data);
     dataset.validate((done, total, id) -> {});
     log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
         dataset, m.name(), p, 100 * fraction);
     log.flush();
-    TrainingJob job = new TrainingJob(dataset, m,
-        new TrainingData.Selection(trainSplit, fraction, valFraction, seed), config)
-        .optWidth(width != null ? width : "paper".equals(p) ? 32 : 16).optDepth(depth)
-        .optProfileName(p);
-    TrainingData td = job.load(ProgressCallback.NONE);
-    log.printf(Locale.ROOT, "lazyseg: %d training images (%d with strong masks), %d validation images%n",
-        td.train().size(), td.strongIds().size(), td.validation().size());
     if (m.pretraining() != null && new RunFolder(out).checkpoint(RunFolder.LAST) == null) {
       log.printf(Locale.ROOT, "lazyseg: phase 1 (%s) trains into %s, then phase 2 into %s%n",
           m.pretraining().options(), out.resolve(TrainingJob.PRETRAIN_DIR), out);
     }
     int firstEpoch = new RunFolder(out).nextEpoch();
     try (ProgressListener listener = new ProgressListener(log, firstEpoch,
-        job.config().epochs(), job.config().stepsPerEpoch(),
+        planned.epochs(), planned.stepsPerEpoch(),
         progress && System.console() != null)) {
-      TrainingResult r = job.addListener(listener).run(out, td);
+      TrainingResult r = training.addListener(listener)
+          .run(dataset.trainingSet(trainSplit), data.toAbsolutePath().toString(), out);
       log.printf(Locale.ROOT,
           "lazyseg: %d epochs, %d steps%s; best epoch %d (score %.4f). Model: %s  curves: %s%n",
           r.epochs(), r.steps(), r.stoppedByBudget() ? " (time budget reached)" : "",
@@ -139,17 +147,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
     log.flush();
     return 0;
-  }
-
-  private Method method(String name) {
-    if (samples != null) {
-      methodOptions.put("samples", Integer.toString(samples));
-    }
-    try {
-      return Methods.create(name, methodOptions);
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
   }
 
   /** The profile when none is given: paper on a GPU, standard on a CPU. */
@@ -164,10 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    b.optSeed(seed).optThreads(threads.threads()).optWorkers(workers);
-    if (minutes != null) {
-      b.optBudgetMinutes(minutes);
-    }
+    b.optWorkers(workers);
     if (epochs != null) {
       b.setEpochs(epochs);
     }

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.lazyseg.core.data.Dataset;
@@ -30,7 +31,7 @@ import org.lazyseg.train.method.Method;
 import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.TrainingData;
 import org.lazyseg.train.method.TrainingJob;
-import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.api.SegmentationModel;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
@@ -220,15 +221,17 @@ public final class ExperimentContext {
    * predictions and a few pictures in RUN/test-SPLIT/. Cached in RUN/test-SPLIT.json.
    */
   public TestScores test(TrainedRun run, Path data, String split) throws IOException {
-    return test(run, data, split, null, "test-" + split);
+    return test(run, data, split, Map.of(), "test-" + split);
   }
 
   /**
    * {@link #test(TrainedRun, Path, String)} with another segmentation of the same network
-   * (e.g. the run's method with a different prediction setting), cached under RUN/NAME.json
-   * and RUN/NAME/; {@code method} null = the run's own.
+   * (the run's method with other settings, e.g. a different prediction setting), cached under
+   * RUN/NAME.json and RUN/NAME/; {@code settings} empty = the run's own. Segments through
+   * {@link SegmentationModel}, as {@code lazyseg predict} does (the run's least object area
+   * included).
    */
-  public TestScores test(TrainedRun run, Path data, String split, Method segmenter,
+  public TestScores test(TrainedRun run, Path data, String split, Map<String, String> settings,
       String name) throws IOException {
     Path cached = run.dir().resolve(name + ".json");
     if (Files.isRegularFile(cached)) {
@@ -240,15 +243,16 @@ public final class ExperimentContext {
       throw new DatasetException(data + ": no images with masks in split '" + split + "'");
     }
     int classes = ds.classNames().size();
-    Method method = segmenter != null ? segmenter : Methods.ofRun(run.dir());
     Path out = Files.createDirectories(run.dir().resolve(name));
     List<ImageScores> scores = new ArrayList<>();
     long t0 = System.nanoTime();
-    try (Predictor predictor = Predictor.open(run.dir(), RunFolder.BEST)) {
+    SegmentationModel.Options options = SegmentationModel.Options.DEFAULT
+        .withThreads(settings().threads()).withMethodSettings(settings);
+    try (SegmentationModel model = SegmentationModel.open(run.dir(), options)) {
       for (int i = 0; i < samples.size(); i++) {
         Sample s = samples.get(i);
         FloatImage image = s.loadImage();
-        Segmentation seg = method.segment(predictor, image);
+        Segmentation seg = model.segment(image);
         LabelImage truthObjects = s.loadInstances();
         // Count error and separation come with the scores: of the instances with one class,
         // of the per-class regions with several.

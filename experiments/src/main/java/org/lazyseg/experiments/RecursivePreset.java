@@ -183,7 +183,7 @@ public final class RecursivePreset implements Preset {
       } else {
         Map<String, String> options = new HashMap<>(Methods.ofRun(run.dir()).options());
         options.putAll(e.prediction());
-        t = ctx.test(run, data, testSplit, Methods.create(RecursiveApproximation.NAME, options),
+        t = ctx.test(run, data, testSplit, options,
             e.testName(testSplit));
       }
       done.add(new Scored(e, run, t));

@@ -42,13 +42,17 @@ public final class SegmentationModel implements AutoCloseable {
    * @param tileSize tile side in pixels, 0 = the model's (larger is faster, uses more memory)
    * @param minArea least object area in pixels, or -1 for the model's own (derived from its
    *     training labels); 0 keeps every object
+   * @param methodSettings settings of the method that replace the recorded ones for
+   *     segmenting (e.g. another read-out of the same network); empty = as recorded
    */
-  public record Options(String checkpoint, int threads, int tileSize, int minArea) {
+  public record Options(String checkpoint, int threads, int tileSize, int minArea,
+      Map<String, String> methodSettings) {
     public static final Options DEFAULT = new Options(RunFolder.BEST,
-        Math.max(1, Runtime.getRuntime().availableProcessors()), 0, -1);
+        Math.max(1, Runtime.getRuntime().availableProcessors()), 0, -1, Map.of());
 
     public Options {
       Objects.requireNonNull(checkpoint, "checkpoint");
+      methodSettings = Map.copyOf(methodSettings);
       if (threads < 1 || tileSize < 0 || minArea < -1) {
         throw new IllegalArgumentException("need threads >= 1, tile size >= 0 and min area >= "
             + "-1 (the model's), not " + threads + ", " + tileSize + ", " + minArea);
@@ -56,19 +60,24 @@ public final class SegmentationModel implements AutoCloseable {
     }
 
     public Options withCheckpoint(String name) {
-      return new Options(name, threads, tileSize, minArea);
+      return new Options(name, threads, tileSize, minArea, methodSettings);
     }
 
     public Options withThreads(int n) {
-      return new Options(checkpoint, n, tileSize, minArea);
+      return new Options(checkpoint, n, tileSize, minArea, methodSettings);
     }
 
     public Options withTileSize(int size) {
-      return new Options(checkpoint, threads, size, minArea);
+      return new Options(checkpoint, threads, size, minArea, methodSettings);
     }
 
     public Options withMinArea(int pixels) {
-      return new Options(checkpoint, threads, tileSize, pixels);
+      return new Options(checkpoint, threads, tileSize, pixels, methodSettings);
+    }
+
+    /** These method settings instead of the recorded ones (those not named keep theirs). */
+    public Options withMethodSettings(Map<String, String> settings) {
+      return new Options(checkpoint, threads, tileSize, minArea, settings);
     }
   }
 
@@ -108,6 +117,11 @@ public final class SegmentationModel implements AutoCloseable {
     TrainingJob.Record record = Files.isRegularFile(recordFile)
         ? RunFolder.read(recordFile, TrainingJob.Record.class) : null;
     Method method = Methods.ofRun(runDir);
+    if (!options.methodSettings().isEmpty()) {
+      Map<String, String> merged = new java.util.LinkedHashMap<>(method.options());
+      merged.putAll(options.methodSettings());
+      method = Methods.create(method.name(), merged);
+    }
     List<String> classes = record != null && record.classes() != null ? record.classes()
         : defaultClassNames(run);
     int minArea = options.minArea() >= 0 ? options.minArea()

@@ -66,6 +66,35 @@ class PredictorTest {
   }
 
   @Test
+  void aWindowGetsExactlyTheWholeImagesProbabilitiesFromFewerTiles() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.nn.Block net = initialised(m);
+      FloatImage image = noise(71, 58, 1, 4);
+      try (Predictor p = Predictor.of(net, SPEC, m, 16)) {
+        float[][][] whole = p.probabilities(image, 0, 1);
+        int x0 = 23, y0 = 17, w = 30, h = 21;
+        FloatImage crop = image.crop(x0, y0, w, h);
+        try (Predictor view = p.window(image, x0, y0)) {
+          float[][][] window = view.probabilities(crop, 0, 1);
+          for (int head = 0; head < 2; head++) {
+            for (int k = 0; k < whole[head].length; k++) {
+              for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                  assertThat(window[head][k][y * w + x]).as("head %d class %d at %d,%d", head, k,
+                      x, y).isEqualTo(whole[head][k][(y0 + y) * 71 + x0 + x]);
+                }
+              }
+            }
+          }
+          // The crop tiled on its own (no window) sees less context: not the same numbers.
+          float[][] alone = p.probabilities(crop, 0);
+          assertThat(alone[1]).isNotEqualTo(window[0][1]);
+        }
+      }
+    }
+  }
+
+  @Test
   void anImageOfExactlyOneTileEqualsTheDirectForwardPass() {
     try (NDManager m = NDManager.newBaseManager()) {
       ai.djl.nn.Block net = initialised(m);

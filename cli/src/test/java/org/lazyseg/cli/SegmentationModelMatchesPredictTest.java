@@ -1,0 +1,137 @@
+package org.lazyseg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.lazyseg.api.SegmentationModel;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.method.Methods;
+import org.lazyseg.train.predict.Segmentation;
+
+/**
+ * For every method on the class path: the Java API ({@link SegmentationModel}) gives exactly
+ * what {@code lazyseg predict} writes, on the same run and image, and its region-by-region
+ * variant gives the same class ids inside a region as the whole image does.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SegmentationModelMatchesPredictTest {
+  private Path dir;
+  private Path lazy;
+
+  /** Settings that keep each method's training to a few steps on 48 x 48 images. */
+  private static final Map<String, List<String>> TINY = Map.of(
+      "recursive", List.of("-O", "rounds=2", "-O", "steps-per-round=2"),
+      "sizes", List.of("-O", "side=48"),
+      "tags", List.of("-O", "crop=48"));
+
+  @BeforeAll
+  void lazyLabels(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    Path truth = dir.resolve("truth");
+    writeDiscs(truth, 8);
+    lazy = dir.resolve("lazy");
+    CliTest.Result r = CliTest.run("simulate", "--from", truth.toString(), "--out",
+        lazy.toString(), "--strong", "0.5", "--partial", "1", "--scribbles", "1", "--sizes",
+        "--tags", "--seed", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+  }
+
+  Stream<Arguments> methods() {
+    return Methods.all().stream().map(m -> Arguments.of(m.name()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("methods")
+  void apiEqualsPredict(String method) throws Exception {
+    Path run = dir.resolve("run-" + method);
+    List<String> train = new ArrayList<>(List.of("train", "--data", lazy.toString(), "--out",
+        run.toString(), "--method", method, "--profile", "quick", "--epochs", "1",
+        "--steps-per-epoch", "2", "--crop", "32", "--batch", "2", "--width", "4", "--depth",
+        "3", "--threads", "1", "--no-progress"));
+    train.addAll(TINY.getOrDefault(method, List.of()));
+    CliTest.Result t = CliTest.run(train.toArray(String[]::new));
+    assertThat(t.code()).as(t.err()).isZero();
+
+    Path out = dir.resolve("pred-" + method);
+    CliTest.Result p = CliTest.run("predict", "--model", run.toString(), "--input",
+        lazy.toString(), "--out", out.toString(), "--instances", "--threads", "1");
+    assertThat(p.code()).as(p.err()).isZero();
+
+    List<Path> images;
+    try (Stream<Path> files = Files.list(out)) {
+      images = files.filter(f -> f.toString().endsWith(".png")).sorted().toList();
+    }
+    assertThat(images).isNotEmpty();
+    try (SegmentationModel model = SegmentationModel.open(run,
+        SegmentationModel.Options.DEFAULT.withThreads(1))) {
+      assertThat(model.method()).isEqualTo(method);
+      for (Path written : images) {
+        String id = written.getFileName().toString().replace(".png", "");
+        FloatImage image = ImageFiles.readImage(lazy.resolve("images").resolve(id + ".png"));
+        Segmentation s = model.segment(image);
+        assertThat(s.classes().data()).as(method + " classes of " + id)
+            .isEqualTo(ImageFiles.readLabels(written).data());
+        assertThat(s.instances().data()).as(method + " instances of " + id)
+            .isEqualTo(ImageFiles.readLabels(out.resolve("instances").resolve(id + ".png"))
+                .data());
+      }
+      // Region by region: a window's class ids are those of the whole image where the
+      // method decides pixel by pixel; where it looks at whole objects, the window's margin
+      // keeps them here (the objects are smaller than a tile).
+      FloatImage image = ImageFiles.readImage(lazy.resolve("images").resolve(
+          images.get(0).getFileName().toString()));
+      LabelImage whole = model.segment(image).classes();
+      LabelImage region = new LabelImage(20, 16);
+      LabelImage ids = new LabelImage(20, 16);
+      model.segment(image, 13, 21, region, ids);
+      assertThat(region.data()).as(method + " region").isEqualTo(whole.crop(13, 21, 20, 16, 0)
+          .data());
+      assertThat(Arrays.stream(ids.data()).allMatch(v -> v >= 0)).isTrue();
+    }
+  }
+
+  /** Bright discs on dark noise, 48 x 48, masks of instance ids; two test images. */
+  static void writeDiscs(Path data, int n) throws Exception {
+    Random rnd = new Random(5);
+    StringBuilder split = new StringBuilder("id,split\n");
+    for (int i = 0; i < n; i++) {
+      FloatImage img = new FloatImage(48, 48, 1);
+      LabelImage mask = new LabelImage(48, 48);
+      for (int k = 1; k <= 2; k++) {
+        int cx = 10 + rnd.nextInt(28), cy = 10 + rnd.nextInt(28), r = 6 + rnd.nextInt(4);
+        for (int y = 0; y < 48; y++) {
+          for (int x = 0; x < 48; x++) {
+            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) {
+              mask.set(x, y, k);
+            }
+          }
+        }
+      }
+      for (int y = 0; y < 48; y++) {
+        for (int x = 0; x < 48; x++) {
+          img.set(0, x, y, (mask.get(x, y) > 0 ? 0.7f : 0.2f) + 0.1f * rnd.nextFloat());
+        }
+      }
+      String id = "im" + i;
+      ImageFiles.writeImage(img, data.resolve("images/" + id + ".png"), false);
+      ImageFiles.writeLabels(mask, data.resolve("masks/" + id + ".png"));
+      split.append(id).append(',').append(i < n - 2 ? "train" : "test").append('\n');
+    }
+    Files.writeString(data.resolve("split.csv"), split);
+  }
+}
