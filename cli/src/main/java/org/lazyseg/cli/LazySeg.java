@@ -43,7 +43,13 @@ public final class LazySeg {
 
   /** The configured command line; tests call {@code execute} on it with their own writers. */
   public static CommandLine commandLine() {
-    return commandLine(new LazySeg());
+    CommandLine cl = commandLine(new LazySeg());
+    // The methods and their settings come from their declarations (ServiceLoader).
+    cl.getSubcommands().get("train").getCommandSpec().usageMessage().footer(
+        "%nMethods and their settings (-O key=value):%n"
+            + org.lazyseg.train.method.MethodDocs.helpText(
+                org.lazyseg.train.method.Methods.all()).replace("%", "%%"));
+    return cl;
   }
 
   /**

@@ -38,7 +38,7 @@ public final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--method", defaultValue = "supervised", paramLabel = "NAME",
-      description = "Training method: supervised (strong masks only), multitask (strong + partial masks + scribbles), recursive (strong + partial masks grown between rounds, see README), pseudo-labels (strong + GrabCut masks from partial masks), sizes (strong masks, then object sizes), tags (tags.csv only) or weak-only (partial masks only). Default: ${DEFAULT-VALUE}.")
+      description = "Training method (the list below). Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(names = {"-O", "--method-option"}, paramLabel = "KEY=VALUE",

@@ -132,8 +132,8 @@ public final class ImageTags implements Method {
   static final List<Setting> SETTINGS = List.of(
       Setting.choice("pooling", "gwp", List.of("gwp", "gap", "gmp"), "how a map becomes a"
           + " class score: global weighted, average or max pooling"),
-      Setting.number("r", 5, 0, Double.POSITIVE_INFINITY, "the GWP parameter (pooling=gwp"
-          + " only)").aboveMin(),
+      Setting.number("r", 5, 0, Double.POSITIVE_INFINITY, "the GWP parameter: 0 = average,"
+          + " large = max (pooling=gwp only)"),
       Setting.integer("refine", 2, 0, Integer.MAX_VALUE, "refinement rounds after"
           + " classification"),
       Setting.number("vote", SuperpixelVoting.DEFAULT_THRESHOLD, 0, 1, "share of a superpixel"
