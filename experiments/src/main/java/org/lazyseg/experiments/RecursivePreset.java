@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.lazyseg.core.weak.Simulator;
-import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.RecursiveApproximation;
 
@@ -218,9 +217,9 @@ public final class RecursivePreset implements Preset {
           .put("Dice", s.scores().dice())
           .put("object Dice", s.scores().objectDice())
           .put("object Hausdorff", s.scores().objectHausdorff());
-      List<RoundRow> rounds = approximationDice(s.run().dir());
+      List<RecursiveApproximation.RoundDice> rounds = approximationDice(s.run().dir());
       if (spec.method().equals(RecursiveApproximation.NAME) && !rounds.isEmpty()) {
-        RoundRow first = rounds.get(0), last = rounds.get(rounds.size() - 1);
+        RecursiveApproximation.RoundDice first = rounds.get(0), last = rounds.get(rounds.size() - 1);
         r.put("approx. Dice round 0", first.meanDice())
             .put("approx. Dice last round", last.meanDice())
             .put("rounds", last.round() + 1);
@@ -237,15 +236,8 @@ public final class RecursivePreset implements Preset {
     return t;
   }
 
-  /** The rows of RUN/approximation-dice.json (the recursive method's per-round Dice). */
-  record RoundRow(int round, Double meanDice, int images) {}
-
-  static List<RoundRow> approximationDice(Path run) {
-    Path f = run.resolve("approximation-dice.json");
-    if (!Files.isRegularFile(f)) {
-      return List.of();
-    }
-    return List.of(RunFolder.read(f, RoundRow[].class));
+  static List<RecursiveApproximation.RoundDice> approximationDice(Path run) {
+    return RecursiveApproximation.approximationDice(run);
   }
 
   /** The bars, stated as met or missed where both runs exist. */
@@ -253,7 +245,7 @@ public final class RecursivePreset implements Preset {
     for (double f : fractions) {
       Scored rec = find(done, RecursiveApproximation.NAME, f);
       if (rec != null) {
-        List<RoundRow> rounds = approximationDice(rec.run().dir());
+        List<RecursiveApproximation.RoundDice> rounds = approximationDice(rec.run().dir());
         if (rounds.size() > 1 && rounds.get(0).meanDice() != null
             && rounds.get(rounds.size() - 1).meanDice() != null) {
           double a = rounds.get(0).meanDice(), b = rounds.get(rounds.size() - 1).meanDice();

@@ -78,6 +78,28 @@ public record RunFolder(Path root) {
     deleteRecursively(old);
   }
 
+  /**
+   * Keeps a copy of checkpoint {@code from} as checkpoint {@code to} (e.g. the network after a
+   * training stage), written like every checkpoint: a temporary folder renamed into place.
+   * Nothing when {@code to} exists already or {@code from} does not.
+   *
+   * @return whether a copy was made
+   */
+  public boolean copyCheckpoint(String from, String to) throws IOException {
+    Path source = checkpoint(from);
+    if (checkpoint(to) != null || source == null) {
+      return false;
+    }
+    Path tmp = prepareTemporary(to);
+    try (Stream<Path> files = Files.list(source)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, tmp.resolve(f.getFileName()));
+      }
+    }
+    publish(tmp, to);
+    return true;
+  }
+
   public SavedModel readModel() {
     return read(modelFile(), SavedModel.class);
   }

@@ -9,7 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
-import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.PixelMeasures;
 import org.lazyseg.core.synth.FoamGenerator;

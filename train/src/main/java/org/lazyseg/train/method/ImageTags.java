@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
@@ -380,21 +378,12 @@ public final class ImageTags implements Method {
   /** Copies checkpoint last (just written at the round's end) to stageS, once. */
   private static void keepStage(Path runDir, int stage) {
     RunFolder run = new RunFolder(runDir);
-    String name = stageCheckpoint(stage);
-    Path last = run.checkpoint(RunFolder.LAST);
-    if (run.checkpoint(name) != null || last == null) {
-      return; // a resumed run: the stage was kept before (or a hook called outside a run)
-    }
     try {
-      Path tmp = run.prepareTemporary(name);
-      try (Stream<Path> files = Files.list(last)) {
-        for (Path f : files.toList()) {
-          Files.copy(f, tmp.resolve(f.getFileName()));
-        }
-      }
-      run.publish(tmp, name);
+      // Nothing on a resumed run: the stage was kept before.
+      run.copyCheckpoint(RunFolder.LAST, stageCheckpoint(stage));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep " + name + " in " + run.checkpoints(), e);
+      throw new UncheckedIOException("cannot keep " + stageCheckpoint(stage) + " in "
+          + run.checkpoints(), e);
     }
   }
 

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
@@ -429,6 +428,18 @@ public final class RecursiveApproximation implements Method {
     record.put("candidates", candidates);
     RunFolder.write(runDir.resolve(SEED_THRESHOLD_FILE), record);
     return new RecursiveApproximation(options.withSeeds(best.threshold(), best.minSeed()));
+  }
+
+  /** One round's mean Dice of the training-set approximations against the truth. */
+  public record RoundDice(int round, Double meanDice, int images) {}
+
+  /**
+   * The per-round Dice a recursive run recorded in RUN/approximation-dice.json (rounds whose
+   * images had no truth have a null mean); empty for a run without the file.
+   */
+  public static List<RoundDice> approximationDice(Path runDir) {
+    return Rounds.read(runDir).stream()
+        .map(r -> new RoundDice(r.round(), r.meanDice(), r.images())).toList();
   }
 
   /** Where {@link #afterTraining} records its choice. */

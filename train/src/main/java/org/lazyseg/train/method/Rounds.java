@@ -69,7 +69,14 @@ final class Rounds implements RoundHook {
   record RoundDice(int round, Double meanDice, int images, Map<String, Double> perImage) {}
 
   /** A row of approximation-dice.json. */
+  /** One round's mean Dice of the approximations (null without truth), over how many images. */
   record Row(int round, Double meanDice, int images) {}
+
+  /** The rows a finished or running recursive run wrote to RUN/{@value #JSON}; empty if none. */
+  static List<Row> read(Path runDir) {
+    Path f = runDir.resolve(JSON);
+    return Files.isRegularFile(f) ? List.of(RunFolder.read(f, Row[].class)) : List.of();
+  }
 
   private final Path runDir;
   private final RecursiveApproximation.Settings options;

@@ -2,7 +2,6 @@ package org.lazyseg.train.method;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.Task;
