@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -43,7 +42,7 @@ class SegmentationModelMatchesPredictTest {
   void lazyLabels(@TempDir Path tmp) throws Exception {
     dir = tmp;
     Path truth = dir.resolve("truth");
-    writeDiscs(truth, 8);
+    Discs.write(truth, 8, 5, 6);
     lazy = dir.resolve("lazy");
     CliTest.Result r = CliTest.run("simulate", "--from", truth.toString(), "--out",
         lazy.toString(), "--strong", "0.5", "--partial", "1", "--scribbles", "1", "--sizes",
@@ -103,35 +102,5 @@ class SegmentationModelMatchesPredictTest {
           .data());
       assertThat(Arrays.stream(ids.data()).allMatch(v -> v >= 0)).isTrue();
     }
-  }
-
-  /** Bright discs on dark noise, 48 x 48, masks of instance ids; two test images. */
-  static void writeDiscs(Path data, int n) throws Exception {
-    Random rnd = new Random(5);
-    StringBuilder split = new StringBuilder("id,split\n");
-    for (int i = 0; i < n; i++) {
-      FloatImage img = new FloatImage(48, 48, 1);
-      LabelImage mask = new LabelImage(48, 48);
-      for (int k = 1; k <= 2; k++) {
-        int cx = 10 + rnd.nextInt(28), cy = 10 + rnd.nextInt(28), r = 6 + rnd.nextInt(4);
-        for (int y = 0; y < 48; y++) {
-          for (int x = 0; x < 48; x++) {
-            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) {
-              mask.set(x, y, k);
-            }
-          }
-        }
-      }
-      for (int y = 0; y < 48; y++) {
-        for (int x = 0; x < 48; x++) {
-          img.set(0, x, y, (mask.get(x, y) > 0 ? 0.7f : 0.2f) + 0.1f * rnd.nextFloat());
-        }
-      }
-      String id = "im" + i;
-      ImageFiles.writeImage(img, data.resolve("images/" + id + ".png"), false);
-      ImageFiles.writeLabels(mask, data.resolve("masks/" + id + ".png"));
-      split.append(id).append(',').append(i < n - 2 ? "train" : "test").append('\n');
-    }
-    Files.writeString(data.resolve("split.csv"), split);
   }
 }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 
@@ -16,40 +14,10 @@ import org.lazyseg.core.image.LabelImage;
 class TrainPredictTest {
   @TempDir Path dir;
 
-  /** Bright discs on dark noise, 48 x 48; masks hold instance ids. */
-  private void writeDataset(Path data, int n) throws Exception {
-    Random rnd = new Random(3);
-    StringBuilder split = new StringBuilder("id,split\n");
-    for (int i = 0; i < n; i++) {
-      FloatImage img = new FloatImage(48, 48, 1);
-      LabelImage mask = new LabelImage(48, 48);
-      for (int k = 1; k <= 2; k++) {
-        int cx = 10 + rnd.nextInt(28), cy = 10 + rnd.nextInt(28), r = 5 + rnd.nextInt(4);
-        for (int y = 0; y < 48; y++) {
-          for (int x = 0; x < 48; x++) {
-            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) {
-              mask.set(x, y, k);
-            }
-          }
-        }
-      }
-      for (int y = 0; y < 48; y++) {
-        for (int x = 0; x < 48; x++) {
-          img.set(0, x, y, (mask.get(x, y) > 0 ? 0.7f : 0.2f) + 0.1f * rnd.nextFloat());
-        }
-      }
-      String id = "im" + i;
-      ImageFiles.writeImage(img, data.resolve("images/" + id + ".png"), false);
-      ImageFiles.writeLabels(mask, data.resolve("masks/" + id + ".png"));
-      split.append(id).append(',').append(i < n - 2 ? "train" : "test").append('\n');
-    }
-    Files.writeString(data.resolve("split.csv"), split);
-  }
-
   @Test
   void trainResumesAfterAStopThenPredictAndEvaluateWork() throws Exception {
     Path data = dir.resolve("data");
-    writeDataset(data, 6);
+    Discs.write(data, 6, 3, 5);
     Path run = dir.resolve("run");
     String[] common = {"train", "--data", data.toString(), "--out", run.toString(),
         "--profile", "quick", "--crop", "32", "--batch", "2", "--width", "4", "--depth", "3",
