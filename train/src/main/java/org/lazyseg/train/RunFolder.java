@@ -100,8 +100,7 @@ public record RunFolder(Path root) {
   /** The epoch a run in this folder trains next: 1, or after its last checkpoint. */
   public int nextEpoch() {
     Path last = checkpoint(LAST);
-    return last == null ? 1 : read(last.resolve(STATE),
-        org.lazyseg.train.engine.CheckpointState.class).epoch() + 1;
+    return last == null ? 1 : read(last.resolve(STATE), CheckpointState.class).epoch() + 1;
   }
 
   /** Deletes a folder and everything in it; nothing when it does not exist. */

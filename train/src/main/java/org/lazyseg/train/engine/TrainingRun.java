@@ -20,8 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Probabilities;
+import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
@@ -32,7 +35,9 @@ import org.lazyseg.train.data.BatchProducer;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.loss.MultiTaskLoss;
+import org.lazyseg.train.loss.Objective;
 import ai.djl.nn.Block;
+import org.lazyseg.train.nn.Parameters;
 import org.lazyseg.train.predict.Predictor;
 
 /**
@@ -137,10 +142,10 @@ public final class TrainingRun {
       model.setBlock(block);
       if (resumed != null) {
         // Loaded before initialize(): initialisation then skips these parameters.
-        Predictor.loadParameters(block, lastCheckpoint.resolve(RunFolder.PARAMETERS),
+        Parameters.load(block, lastCheckpoint.resolve(RunFolder.PARAMETERS),
             model.getNDManager());
       } else if (initial != null) {
-        Predictor.loadParameters(block, initialModel.resolve(RunFolder.PARAMETERS),
+        Parameters.load(block, initialModel.resolve(RunFolder.PARAMETERS),
             model.getNDManager());
       }
       // One learning-rate cell that the loop sets per round; the tracker reads it each step.
@@ -356,7 +361,7 @@ public final class TrainingRun {
       }
       LabelImage target = e.targets().length > 0 ? e.targets()[0] : null;
       if (target != null) {
-        diceSum += dice(Predictor.argmax(p[0], e.image().width(), e.image().height()), target);
+        diceSum += dice(Probabilities.argmax(p[0], e.image().width(), e.image().height()), target);
         diceCount++;
       }
     }
@@ -400,7 +405,7 @@ public final class TrainingRun {
     }
     List<FloatImage> images = new ArrayList<>();
     for (Example e : train) {
-      images.add(Predictor.adaptChannels(e.image(), requestedSpec.channels()));
+      images.add(Channels.adapt(e.image(), requestedSpec.channels()));
     }
     return requestedSpec.withNormalization(Normalization.fromImages(images));
   }
@@ -410,7 +415,7 @@ public final class TrainingRun {
     List<Example> out = new ArrayList<>(examples.size());
     for (Example e : examples) {
       out.add(e.image().channels() == channels ? e
-          : new Example(e.id(), Predictor.adaptChannels(e.image(), channels), e.targets(),
+          : new Example(e.id(), Channels.adapt(e.image(), channels), e.targets(),
               e.imageLabels()));
     }
     return out;

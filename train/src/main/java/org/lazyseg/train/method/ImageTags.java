@@ -27,7 +27,7 @@ import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Example;
-import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.RoundHook;
 import org.lazyseg.train.engine.RoundOptimizer;
 import org.lazyseg.train.loss.TagLosses;
@@ -369,7 +369,7 @@ public final class ImageTags implements Method {
     }
     if (stage == refineRounds && run.checkpoint(RunFolder.LAST) != null) {
       Path state = run.checkpoint(RunFolder.LAST).resolve(RunFolder.STATE);
-      var s = RunFolder.read(state, org.lazyseg.train.engine.CheckpointState.class);
+      var s = RunFolder.read(state, org.lazyseg.train.CheckpointState.class);
       if (s.epoch() >= s.config().epochs()) {
         return RunFolder.LAST;
       }

@@ -13,6 +13,7 @@ import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.ops.Connectivity;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.weak.FarBackground;
 import org.lazyseg.core.weak.LevelSetGrowth;
 import org.lazyseg.train.Task;
@@ -469,7 +470,7 @@ public final class RecursiveApproximation implements Method {
       int[] heads = separation >= 0 ? new int[] {approximation, separation}
           : new int[] {approximation};
       float[][][] p = predictor.probabilities(image, heads);
-      LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
+      LabelImage classes = Probabilities.argmax(p[0], image.width(), image.height());
       return new Segmentation(classes, instances(classes, separation >= 0 ? p[1] : null), p[0]);
     }
     float[][][] p = predictor.probabilities(image, heads(tasks));
@@ -507,7 +508,7 @@ public final class RecursiveApproximation implements Method {
       float[][] separation, int w, int h, double lambda, boolean keepUnseeded,
       double seedThreshold, int minSeed) {
     LabelImage fg = foreground(segmentation, separation, w, h);
-    LabelImage seeds = Double.isNaN(seedThreshold) ? Predictor.argmax(approximation, w, h)
+    LabelImage seeds = Double.isNaN(seedThreshold) ? Probabilities.argmax(approximation, w, h)
         : seeds(approximation, w, h, seedThreshold);
     dropSmallSeeds(seeds, minSeed);
     LevelSetGrowth.Grown g = LevelSetGrowth.growClasses(seeds, fg, lambda);
@@ -526,7 +527,7 @@ public final class RecursiveApproximation implements Method {
       }
       int next = Math.max(0, g.instances().max());
       int[] newId = new int[maxComponent + 1];
-      int[] argmax = Predictor.argmax(segmentation, w, h).data();
+      int[] argmax = Probabilities.argmax(segmentation, w, h).data();
       for (int i = 0; i < comp.length; i++) {
         int k = comp[i];
         if (k > 0 && !seeded[k] && ids[i] == 0) {
@@ -579,7 +580,7 @@ public final class RecursiveApproximation implements Method {
    * those the separation head (nullable) calls interface.
    */
   static LabelImage foreground(float[][] segmentation, float[][] separation, int w, int h) {
-    LabelImage s = Predictor.argmax(segmentation, w, h);
+    LabelImage s = Probabilities.argmax(segmentation, w, h);
     int[] d = s.data();
     for (int i = 0; i < d.length; i++) {
       d[i] = d[i] > 0 && (separation == null || separation[1][i] <= 0.5f) ? 1 : 0;

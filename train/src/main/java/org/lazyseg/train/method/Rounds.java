@@ -26,6 +26,7 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.PixelMeasures;
 import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.weak.Overlays;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.data.Example;
@@ -183,7 +184,7 @@ final class Rounds implements RoundHook {
       float[][][] p = current.probabilities(e.image(), heads);
       LabelImage fg = RecursiveApproximation.foreground(p[0],
           separation >= 0 ? p[2] : null, w, h);
-      LabelImage predicted = Predictor.argmax(p[1], w, h);
+      LabelImage predicted = Probabilities.argmax(p[1], w, h);
       LabelImage grown = RecursiveApproximation.relabel(e.targets()[a], predicted, fg,
           options.lambda(), originals.get(id), originalIds.get(id));
       // With far-background a weak image's segmentation target says where no object can

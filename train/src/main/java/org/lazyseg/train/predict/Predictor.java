@@ -1,23 +1,21 @@
 package org.lazyseg.train.predict;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.data.Normalization;
+import org.lazyseg.train.nn.Parameters;
 
 /**
  * Segments images of any size with overlapping tiles.
@@ -79,22 +77,11 @@ public final class Predictor implements AutoCloseable {
     NDManager manager = NDManager.newBaseManager();
     try {
       Block block = saved.spec().newBlock();
-      loadParameters(block, checkpoint.resolve(RunFolder.PARAMETERS), manager);
+      Parameters.load(block, checkpoint.resolve(RunFolder.PARAMETERS), manager);
       return new Predictor(block, saved.spec(), manager, true, saved.tileSize());
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
-    }
-  }
-
-  /** Loads parameters written by {@code Block.saveParameters} into a fresh block. */
-  public static void loadParameters(Block block, Path file, NDManager manager)
-      throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-        DataInputStream data = new DataInputStream(in)) {
-      block.loadParameters(manager, data);
-    } catch (MalformedModelException e) {
-      throw new IOException("bad parameter file " + file, e);
     }
   }
 
@@ -117,21 +104,7 @@ public final class Predictor implements AutoCloseable {
 
   /** Argmax over the classes of {@code head}. */
   public LabelImage segment(FloatImage image, int head) {
-    return argmax(probabilities(image, head), image.width(), image.height());
-  }
-
-  public static LabelImage argmax(float[][] probabilities, int width, int height) {
-    int[] labels = new int[width * height];
-    for (int i = 0; i < labels.length; i++) {
-      int best = 0;
-      for (int k = 1; k < probabilities.length; k++) {
-        if (probabilities[k][i] > probabilities[best][i]) {
-          best = k;
-        }
-      }
-      labels[i] = best;
-    }
-    return new LabelImage(width, height, labels);
+    return Probabilities.argmax(probabilities(image, head), image.width(), image.height());
   }
 
   /** Per class of {@code head}, the probability of every pixel, row-major (H x W). */
@@ -141,7 +114,7 @@ public final class Predictor implements AutoCloseable {
 
   /** The same for several heads in one pass over the tiles: [head][class][pixel]. */
   public float[][][] probabilities(FloatImage image, int... heads) {
-    FloatImage input = adaptChannels(image, spec.channels());
+    FloatImage input = Channels.adapt(image, spec.channels());
     int w = input.width(), h = input.height();
     int m = spec.sizeMultiple();
     int tw = Math.min(tileSize, roundUp(w, m)), th = Math.min(tileSize, roundUp(h, m));
@@ -257,35 +230,6 @@ public final class Predictor implements AutoCloseable {
 
   private static int roundUp(int v, int m) {
     return (v + m - 1) / m * m;
-  }
-
-  /**
-   * Gives an image the model's channel count: grey into a colour model is replicated,
-   * colour into a grey model is averaged; other mismatches are errors.
-   */
-  public static FloatImage adaptChannels(FloatImage image, int channels) {
-    int have = image.channels();
-    if (have == channels) {
-      return image;
-    }
-    int plane = image.width() * image.height();
-    float[] src = image.data();
-    float[] out = new float[plane * channels];
-    if (have == 1) {
-      for (int c = 0; c < channels; c++) {
-        System.arraycopy(src, 0, out, c * plane, plane);
-      }
-    } else if (channels == 1) {
-      for (int c = 0; c < have; c++) {
-        for (int i = 0; i < plane; i++) {
-          out[i] += src[c * plane + i] / have;
-        }
-      }
-    } else {
-      throw new IllegalArgumentException(
-          "image has " + have + " channels, the model expects " + channels);
-    }
-    return new FloatImage(image.width(), image.height(), channels, out);
   }
 
   @Override

@@ -17,6 +17,7 @@ import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
 import org.lazyseg.core.measure.SeparationMeasures;
 import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.TrainingJob;
 import org.lazyseg.train.predict.Predictor;
@@ -68,7 +69,7 @@ class InterfaceThresholdCheck {
       for (Sample s : samples) {
         FloatImage image = s.loadImage();
         float[][][] prob = p.probabilities(image, 0, 2);
-        LabelImage classes = Predictor.argmax(prob[0], image.width(), image.height());
+        LabelImage classes = Probabilities.argmax(prob[0], image.width(), image.height());
         LabelImage truth = s.loadInstances();
         for (int k = 0; k < n; k++) {
           double t = thresholds[k % thresholds.length];

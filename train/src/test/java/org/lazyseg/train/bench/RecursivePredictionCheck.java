@@ -12,6 +12,7 @@ import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.RecursiveApproximation;
 import org.lazyseg.train.predict.Predictor;
@@ -53,7 +54,7 @@ class RecursivePredictionCheck {
           scores.get(k).add(ImageScores.of(s.id(), s.loadInstances(), seg.instances(), 1));
         }
         scores.get(lambdas.length).add(ImageScores.of(s.id(), s.loadInstances(),
-            Segmentation.instances(Predictor.argmax(prob[0], w, h), null), 1));
+            Segmentation.instances(Probabilities.argmax(prob[0], w, h), null), 1));
       }
     }
     for (int k = 0; k <= lambdas.length; k++) {

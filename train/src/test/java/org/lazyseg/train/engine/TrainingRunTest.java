@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.nn.Parameters;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.testing.Discs;
 
@@ -157,7 +159,7 @@ class TrainingRunTest {
     try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
       RunFolder run = new RunFolder(dir);
       var block = run.readModel().spec().newBlock();
-      Predictor.loadParameters(block,
+      Parameters.load(block,
           run.checkpoint(RunFolder.LAST).resolve(RunFolder.PARAMETERS), m);
       return block.getParameters().valueAt(0).getArray().toFloatArray();
     }
