@@ -21,6 +21,7 @@ import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.core.weak.SuperpixelVoting;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
@@ -513,6 +514,6 @@ public final class ImageTags implements Method {
     }
     System.arraycopy(maps, 0, probabilities, 1, maps.length);
     LabelImage labels = new LabelImage(image.width(), image.height(), classes);
-    return new Segmentation(labels, Segmentation.instances(labels, null), probabilities);
+    return new Segmentation(labels, SeparationCut.instances(labels, null), probabilities);
   }
 }

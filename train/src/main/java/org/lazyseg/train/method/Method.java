@@ -8,6 +8,7 @@ import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Probabilities;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.loss.Objective;
@@ -153,7 +154,7 @@ public interface Method {
    * minus the pixels where the interface class wins, split into components.
    */
   default LabelImage instances(LabelImage classes, float[][] separation) {
-    return Segmentation.instances(classes, separation);
+    return SeparationCut.instances(classes, separation);
   }
 
   /**

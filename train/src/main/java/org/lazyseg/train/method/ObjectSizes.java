@@ -10,6 +10,7 @@ import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.ops.Resize;
 import org.lazyseg.core.weak.ObjectSize;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
@@ -236,6 +237,6 @@ public final class ObjectSizes implements Method {
       full[c] = Resize.plane(p[c], small.width(), small.height(), w, h);
     }
     LabelImage classes = Probabilities.argmax(full, w, h);
-    return new Segmentation(classes, Segmentation.instances(classes, null), full);
+    return new Segmentation(classes, SeparationCut.instances(classes, null), full);
   }
 }

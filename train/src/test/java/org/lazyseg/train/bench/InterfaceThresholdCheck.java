@@ -18,6 +18,7 @@ import org.lazyseg.core.measure.ImageScores;
 import org.lazyseg.core.measure.SeparationMeasures;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.ops.Probabilities;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.TrainingJob;
 import org.lazyseg.train.predict.Predictor;
@@ -74,8 +75,8 @@ class InterfaceThresholdCheck {
         for (int k = 0; k < n; k++) {
           double t = thresholds[k % thresholds.length];
           int mode = k / thresholds.length;
-          LabelImage objects = mode == 0 ? Segmentation.instances(classes, prob[1], t)
-              : Segmentation.instances(classes, prob[1], t, minPieces[mode - 1]);
+          LabelImage objects = mode == 0 ? SeparationCut.instances(classes, prob[1], t)
+              : SeparationCut.instances(classes, prob[1], t, minPieces[mode - 1]);
           scores.get(k).add(ImageScores.of(s.id(), truth, objects, 1));
           separation[k] = separation[k].plus(SeparationMeasures.of(truth, objects));
           countError[k] += Math.abs(Components.countIds(objects) - Components.countIds(truth));
