@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * <pre>
  * RUN/model.json                  spec + normalisation + tile size: rebuilds the network
  * RUN/metrics.csv                 one row per finished epoch
+ * RUN/timing.csv                  where each epoch's time went (only when asked for)
  * RUN/curves.png                  train loss, val loss, val Dice per epoch
  * RUN/checkpoints/last/           parameters.bin + state.json, after every epoch
  * RUN/checkpoints/best/           the same, for the best validation Dice so far
@@ -94,6 +95,13 @@ public record RunFolder(Path root) {
   public static void write(Path file, Object value) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     JSON.writeValue(tmp.toFile(), value);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Writes a text file via a temporary file and an atomic rename. */
+  public static void writeString(Path file, CharSequence text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 

@@ -29,6 +29,7 @@ import org.lazyseg.train.data.Batch;
 import org.lazyseg.train.data.BatchProducer;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.CheckpointState;
+import org.lazyseg.train.engine.LoopTiming;
 import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.MultiTaskLoss;
@@ -246,9 +247,12 @@ public final class SizesPreset implements Preset {
     return new double[] {n == 0 ? Double.NaN : e / n, n == 0 ? Double.NaN : abs / n};
   }
 
-  /** {mean seconds per step inside steps, steps} over a run's metrics.csv. */
+  /** {mean seconds per step inside steps, steps} over a run's timing.csv. */
   static double[] stepTimes(Path run) throws IOException {
-    Path csv = run.resolve("metrics.csv");
+    Path csv = run.resolve(LoopTiming.FILE);
+    if (!Files.isRegularFile(csv)) {
+      csv = run.resolve("metrics.csv");   // runs from before timing.csv had these columns
+    }
     if (!Files.isRegularFile(csv)) {
       return new double[] {Double.NaN, 0};
     }
