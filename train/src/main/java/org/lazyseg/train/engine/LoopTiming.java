@@ -1,12 +1,10 @@
 package org.lazyseg.train.engine;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.lazyseg.train.RunFolder;
 
 /**
  * Where an epoch's time goes, for benchmarks: the step loop's wall time, the time inside the
@@ -75,19 +73,10 @@ public final class LoopTiming implements TrainingListener {
     }
     file = start.folder().root().resolve(FILE);
     rows.clear();
-    if (start.doneEpochs() > 0 && Files.exists(file)) {
-      for (String line : Files.readAllLines(file)) {
-        if (line.isBlank() || line.startsWith("epoch")) {
-          continue;
-        }
-        String[] f = line.split(",");
-        EpochTiming t = new EpochTiming(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
-            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-            Double.parseDouble(f[5]));
-        if (t.epoch() <= start.doneEpochs()) {
-          rows.add(t);
-        }
-      }
+    for (String[] f : EpochCsv.rowsUpTo(file, start.doneEpochs())) {
+      rows.add(new EpochTiming(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+          Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+          Double.parseDouble(f[5])));
     }
   }
 
@@ -128,12 +117,12 @@ public final class LoopTiming implements TrainingListener {
     EpochStats s = end.stats();
     rows.add(new EpochTiming(s.epoch(), s.steps(), (System.nanoTime() - loopStart) / 1e9,
         loopSeconds(), stepSeconds(), waitSeconds()));
-    StringBuilder b = new StringBuilder(HEADER).append('\n');
+    List<String> lines = new ArrayList<>();
     for (EpochTiming r : rows) {
-      b.append(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%.3f%n", r.epoch(), r.steps(),
+      lines.add(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%.3f%n", r.epoch(), r.steps(),
           r.epochSeconds(), r.loopSeconds(), r.stepSeconds(), r.waitSeconds()));
     }
-    RunFolder.writeString(file, b);
+    EpochCsv.write(file, HEADER, lines);
   }
 
   /** Wall time of the last step loop, batch preparation start and stop included. */

@@ -11,7 +11,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.lazyseg.train.RunFolder;
 
 /**
  * metrics.csv and curves.png of a run, both rewritten whole after each epoch (tiny files),
@@ -35,32 +34,23 @@ final class MetricsLog implements TrainingListener {
     csv = start.folder().metricsFile();
     png = start.folder().curvesFile();
     rows.clear();
-    if (start.doneEpochs() > 0 && Files.exists(csv)) {
-      for (String line : Files.readAllLines(csv)) {
-        if (line.isBlank() || line.startsWith("epoch")) {
-          continue;
-        }
-        String[] f = line.split(",");
-        EpochStats s = new EpochStats(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
-            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-            Double.parseDouble(f[5]), Integer.parseInt(f[6]));
-        if (s.epoch() <= start.doneEpochs()) {
-          rows.add(s);
-        }
-      }
+    for (String[] f : EpochCsv.rowsUpTo(csv, start.doneEpochs())) {
+      rows.add(new EpochStats(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+          Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+          Double.parseDouble(f[5]), Integer.parseInt(f[6])));
     }
   }
 
   @Override
   public void onEpochEnd(EpochEnd end) throws IOException {
     rows.add(end.stats());
-    StringBuilder b = new StringBuilder(HEADER).append('\n');
+    List<String> lines = new ArrayList<>();
     for (EpochStats r : rows) {
-      b.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%d%n",
+      lines.add(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%d%n",
           r.epoch(), r.round(), r.trainLoss(), r.valLoss(), r.valDice(), r.seconds(),
           r.steps()));
     }
-    RunFolder.writeString(csv, b);
+    EpochCsv.write(csv, HEADER, lines);
     writeChart();
   }
 

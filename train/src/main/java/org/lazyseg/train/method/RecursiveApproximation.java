@@ -34,8 +34,9 @@ import org.lazyseg.train.predict.Segmentation;
  * labelled training image (a partial mask, no strong mask) gets a new approximation label
  * ({@link RecursiveGrowth#relabel}): the current label joined with the network's
  * approximation A, grown by level sets ({@link LevelSetGrowth}) inside the predicted
- * foreground S with {@code lambda}, united with the annotator's partial mask. {@link Rounds} keeps every
- * round's labels in the run folder and, where the truth is known, their mean Dice per round.
+ * foreground S with {@code lambda}, united with the annotator's partial mask. {@link Rounds}
+ * keeps every round's labels in the run folder and, where the truth is known, their mean Dice
+ * per round.
  * Prediction ({@link #segment}) grows the approximation head's output inside the
  * segmentation head's with the larger {@code lambda-pred}.
  *
