@@ -6,6 +6,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.lazyseg.train.engine.EpochStats;
+import org.lazyseg.train.engine.LoopTiming;
 import org.lazyseg.train.engine.TrainingListener;
 
 /**
@@ -17,6 +18,8 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   private final int epochs;
   private final int stepsPerEpoch;
   private final boolean bar;
+  /** Measures the step loop for the summary line (compute, waiting for data); no file. */
+  private final LoopTiming timing = new LoopTiming();
   private ProgressBar current;
   private int epoch;
   private double lossAverage = Double.NaN;
@@ -37,7 +40,28 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   }
 
   @Override
+  public void onEpochStart(int epoch, int round) {
+    timing.onEpochStart(epoch, round);
+  }
+
+  @Override
+  public void onBatchRequested() {
+    timing.onBatchRequested();
+  }
+
+  @Override
+  public void onBatchReady() {
+    timing.onBatchReady();
+  }
+
+  @Override
+  public void onStepsEnd(int epoch) {
+    timing.onStepsEnd(epoch);
+  }
+
+  @Override
   public void onStep(long step, float loss) {
+    timing.onStep(step, loss);
     lossAverage = Double.isNaN(lossAverage) ? loss : 0.95 * lossAverage + 0.05 * loss;
     if (!bar) {
       return;
@@ -61,8 +85,8 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
     int n = Math.max(1, s.steps());
     out.printf(Locale.ROOT, "epoch %d/%d  round %d  train loss %.4f  val loss %s  val Dice %s  %d steps in %.1f s (%.0f ms/step: compute %.0f, waiting for data %.0f)%n",
         s.epoch(), epochs, s.round(), s.trainLoss(), fmt(s.valLoss()), fmt(s.valDice()),
-        s.steps(), s.seconds(), 1000 * s.loopSeconds() / n, 1000 * s.stepSeconds() / n,
-        1000 * s.waitSeconds() / n);
+        s.steps(), s.seconds(), 1000 * timing.loopSeconds() / n,
+        1000 * timing.stepSeconds() / n, 1000 * timing.waitSeconds() / n);
     out.flush();
     epoch = s.epoch() + 1;
   }

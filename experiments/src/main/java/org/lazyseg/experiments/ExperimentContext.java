@@ -25,6 +25,7 @@ import org.lazyseg.core.weak.Simulator;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.engine.LoopTiming;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
@@ -166,6 +167,7 @@ public final class ExperimentContext {
         .optWidth("paper".equals(settings.profile()) ? 32 : 16);
     log("run %s (%s)", spec.key(), dir);
     TrainingData td = job.load(ProgressCallback.NONE);
+    job.addListener(LoopTiming.toFile());   // RUN/timing.csv: step times for result tables
     int firstEpoch = new RunFolder(dir).nextEpoch();
     TrainingListener listener = settings.progress() == null ? null
         : settings.progress().apply(firstEpoch, job.config());

@@ -28,14 +28,15 @@ import org.lazyseg.train.data.Augmenter;
 import org.lazyseg.train.data.Batch;
 import org.lazyseg.train.data.BatchProducer;
 import org.lazyseg.train.data.Example;
-import org.lazyseg.train.engine.CheckpointState;
-import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.CheckpointState;
+import org.lazyseg.train.engine.LoopTiming;
+import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.MultiTaskLoss;
 import org.lazyseg.train.loss.SizeObjective;
 import org.lazyseg.train.method.ObjectSizes;
 import org.lazyseg.train.method.TrainingJob;
-import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.nn.Parameters;
 
 /**
  * Paper 002 (docs/methods.md, Object sizes) on HC18: for m strong images (8, 16, 32, 64 of the 200
@@ -246,9 +247,12 @@ public final class SizesPreset implements Preset {
     return new double[] {n == 0 ? Double.NaN : e / n, n == 0 ? Double.NaN : abs / n};
   }
 
-  /** {mean seconds per step inside steps, steps} over a run's metrics.csv. */
+  /** {mean seconds per step inside steps, steps} over a run's timing.csv. */
   static double[] stepTimes(Path run) throws IOException {
-    Path csv = run.resolve("metrics.csv");
+    Path csv = run.resolve(LoopTiming.FILE);
+    if (!Files.isRegularFile(csv)) {
+      csv = run.resolve("metrics.csv");   // runs from before timing.csv had these columns
+    }
     if (!Files.isRegularFile(csv)) {
       return new double[] {Double.NaN, 0};
     }
@@ -300,7 +304,7 @@ public final class SizesPreset implements Preset {
     try (Model model = Model.newInstance("cost")) {
       var block = spec.newBlock();
       model.setBlock(block);
-      Predictor.loadParameters(block, checkpoint.resolve(RunFolder.PARAMETERS),
+      Parameters.load(block, checkpoint.resolve(RunFolder.PARAMETERS),
           model.getNDManager());
       DefaultTrainingConfig tc = new DefaultTrainingConfig(new MultiTaskLoss(spec.tasks()))
           .optOptimizer(Optimizer.adam().optLearningRateTracker(

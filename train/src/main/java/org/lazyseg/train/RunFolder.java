@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * <pre>
  * RUN/model.json                  spec + normalisation + tile size: rebuilds the network
  * RUN/metrics.csv                 one row per finished epoch
+ * RUN/timing.csv                  where each epoch's time went (only when asked for)
  * RUN/curves.png                  train loss, val loss, val Dice per epoch
  * RUN/checkpoints/last/           parameters.bin + state.json, after every epoch
  * RUN/checkpoints/best/           the same, for the best validation Dice so far
@@ -119,11 +120,17 @@ public record RunFolder(Path root) {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** Writes a text file via a temporary file and an atomic rename. */
+  public static void writeString(Path file, CharSequence text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /** The epoch a run in this folder trains next: 1, or after its last checkpoint. */
   public int nextEpoch() {
     Path last = checkpoint(LAST);
-    return last == null ? 1 : read(last.resolve(STATE),
-        org.lazyseg.train.engine.CheckpointState.class).epoch() + 1;
+    return last == null ? 1 : read(last.resolve(STATE), CheckpointState.class).epoch() + 1;
   }
 
   /** Deletes a folder and everything in it; nothing when it does not exist. */

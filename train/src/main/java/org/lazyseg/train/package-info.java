@@ -28,8 +28,12 @@
  * }
  * }</pre>
  *
- * <p>Layout: {@code nn} (the network), {@code loss} (masked multi-task cross-entropy),
- * {@code data} (examples, augmentation, background batch preparation), {@code engine}
- * (the loop, checkpoints, metrics, hooks), {@code predict} (tiled inference).
+ * <p>Layout, lowest first: this package (model spec, config, run folder, checkpoint state),
+ * {@code nn} (the networks, parameter files) and {@code data} (examples, augmentation,
+ * background batch preparation), {@code loss} (objectives: masked multi-task cross-entropy and
+ * others), {@code predict} (tiled inference), {@code engine} (the loop; checkpoints, metrics
+ * and timing are its listeners; hooks), {@code method} (training methods). Each uses only
+ * those before it (nn and data only core); docs/architecture.md draws the layers and names
+ * the test that keeps them.
  */
 package org.lazyseg.train;

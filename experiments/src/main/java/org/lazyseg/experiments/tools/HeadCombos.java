@@ -15,8 +15,8 @@ import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.ops.Connectivity;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.predict.Predictor;
-import org.lazyseg.train.predict.Segmentation;
 
 /**
  * How a multi-task run scores when its foreground comes from other rules than the
@@ -61,7 +61,7 @@ public final class HeadCombos {
         for (Map.Entry<String, LabelImage> r : rules.entrySet()) {
           float[][] cutBy = r.getKey().endsWith("flip") ? sepT : sep;
           LabelImage instances = cutBy == null ? Components.label(r.getValue(), Connectivity.FOUR)
-              : Segmentation.instances(r.getValue(), cutBy, 0.1, 32);
+              : SeparationCut.instances(r.getValue(), cutBy, 0.1, 32);
           scores.computeIfAbsent(r.getKey(), k -> new ArrayList<>())
               .add(ImageScores.of(s.id(), truth, instances, 1));
         }

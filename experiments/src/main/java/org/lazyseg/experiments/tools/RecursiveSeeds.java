@@ -9,8 +9,8 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
-import org.lazyseg.train.method.RecursiveApproximation;
-import org.lazyseg.train.method.SeedThreshold;
+import org.lazyseg.core.weak.RecursiveGrowth;
+import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.predict.Predictor;
 
 /**
@@ -59,7 +59,7 @@ public final class RecursiveSeeds {
       SeedThreshold.Agreement ag = SeedThreshold.Agreement.NONE;
       List<ImageScores> sc = new ArrayList<>();
       for (P p : ps) {
-        LabelImage g = RecursiveApproximation.grow(p.seg, p.app, null, p.w, p.h,
+        LabelImage g = RecursiveGrowth.grow(p.seg, p.app, null, p.w, p.h,
             Double.POSITIVE_INFINITY, false, t, (int) Math.round(f * median)).instances();
         if (p.train) ag = ag.plus(SeedThreshold.agreement(g, p.ref));
         else sc.add(ImageScores.of(p.id, p.ref, g, 1));

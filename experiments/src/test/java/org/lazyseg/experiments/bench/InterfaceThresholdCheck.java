@@ -17,6 +17,8 @@ import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
 import org.lazyseg.core.measure.SeparationMeasures;
 import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Probabilities;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.TrainingJob;
 import org.lazyseg.train.predict.Predictor;
@@ -68,13 +70,13 @@ class InterfaceThresholdCheck {
       for (Sample s : samples) {
         FloatImage image = s.loadImage();
         float[][][] prob = p.probabilities(image, 0, 2);
-        LabelImage classes = Predictor.argmax(prob[0], image.width(), image.height());
+        LabelImage classes = Probabilities.argmax(prob[0], image.width(), image.height());
         LabelImage truth = s.loadInstances();
         for (int k = 0; k < n; k++) {
           double t = thresholds[k % thresholds.length];
           int mode = k / thresholds.length;
-          LabelImage objects = mode == 0 ? Segmentation.instances(classes, prob[1], t)
-              : Segmentation.instances(classes, prob[1], t, minPieces[mode - 1]);
+          LabelImage objects = mode == 0 ? SeparationCut.instances(classes, prob[1], t)
+              : SeparationCut.instances(classes, prob[1], t, minPieces[mode - 1]);
           scores.get(k).add(ImageScores.of(s.id(), truth, objects, 1));
           separation[k] = separation[k].plus(SeparationMeasures.of(truth, objects));
           countError[k] += Math.abs(Components.countIds(objects) - Components.countIds(truth));

@@ -12,10 +12,12 @@ import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
+import org.lazyseg.core.ops.Probabilities;
+import org.lazyseg.core.weak.LevelSetGrowth;
+import org.lazyseg.core.weak.RecursiveGrowth;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.RunFolder;
-import org.lazyseg.train.method.RecursiveApproximation;
 import org.lazyseg.train.predict.Predictor;
-import org.lazyseg.train.predict.Segmentation;
 
 /**
  * By hand: scores a trained recursive run's final prediction for several prediction lambdas
@@ -48,12 +50,12 @@ class RecursivePredictionCheck {
           double l = lambdas[k].equals("inf") ? Double.POSITIVE_INFINITY
               : Double.parseDouble(lambdas[k]);
           long t0 = System.nanoTime();
-          Segmentation seg = RecursiveApproximation.grow(prob[0], prob[1], null, w, h, l);
+          LevelSetGrowth.Grown seg = RecursiveGrowth.grow(prob[0], prob[1], null, w, h, l);
           growNanos += System.nanoTime() - t0;
           scores.get(k).add(ImageScores.of(s.id(), s.loadInstances(), seg.instances(), 1));
         }
         scores.get(lambdas.length).add(ImageScores.of(s.id(), s.loadInstances(),
-            Segmentation.instances(Predictor.argmax(prob[0], w, h), null), 1));
+            SeparationCut.instances(Probabilities.argmax(prob[0], w, h), null), 1));
       }
     }
     for (int k = 0; k <= lambdas.length; k++) {

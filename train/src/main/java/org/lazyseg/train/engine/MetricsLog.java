@@ -14,57 +14,43 @@ import org.knowm.xchart.XYSeries;
 
 /**
  * metrics.csv and curves.png of a run, both rewritten whole after each epoch (tiny files),
- * so that after a resume they hold exactly the checkpointed epochs.
+ * so that after a resume they hold exactly the checkpointed epochs. {@link TrainingRun} always
+ * installs it, right after the checkpoints.
  */
-final class MetricsLog {
-  static final String HEADER =
-      "epoch,round,train_loss,val_loss,val_dice,seconds,steps,loop_s,step_s,wait_s";
+final class MetricsLog implements TrainingListener {
+  static final String HEADER = "epoch,round,train_loss,val_loss,val_dice,seconds,steps";
 
-  private final Path csv;
-  private final Path png;
+  private Path csv;
+  private Path png;
   private final List<EpochStats> rows = new ArrayList<>();
 
-  /** Opens the log, keeping the rows of epochs up to {@code keepEpochs} from an old run. */
-  MetricsLog(Path csv, Path png, int keepEpochs) throws IOException {
-    this.csv = csv;
-    this.png = png;
-    if (keepEpochs > 0 && Files.exists(csv)) {
-      for (String line : Files.readAllLines(csv)) {
-        if (line.isBlank() || line.startsWith("epoch")) {
-          continue;
-        }
-        String[] f = line.split(",");
-        EpochStats s = new EpochStats(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
-            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-            Double.parseDouble(f[5]), Integer.parseInt(f[6]), column(f, 7), column(f, 8),
-            column(f, 9));
-        if (s.epoch() <= keepEpochs) {
-          rows.add(s);
-        }
-      }
+  /**
+   * Opens the log of the run folder, keeping the rows of the epochs finished before this
+   * start. Files written before the timing columns left (loop_s, step_s, wait_s after steps)
+   * read as well: columns past the seventh are ignored.
+   */
+  @Override
+  public void onStart(TrainingStart start) throws IOException {
+    csv = start.folder().metricsFile();
+    png = start.folder().curvesFile();
+    rows.clear();
+    for (String[] f : EpochCsv.rowsUpTo(csv, start.doneEpochs())) {
+      rows.add(new EpochStats(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+          Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+          Double.parseDouble(f[5]), Integer.parseInt(f[6])));
     }
   }
 
-  /** Timing columns came later: older files lack them (NaN). */
-  private static double column(String[] f, int i) {
-    return i < f.length ? Double.parseDouble(f[i]) : Double.NaN;
-  }
-
-  List<EpochStats> rows() {
-    return List.copyOf(rows);
-  }
-
-  void add(EpochStats s) throws IOException {
-    rows.add(s);
-    StringBuilder b = new StringBuilder(HEADER).append('\n');
+  @Override
+  public void onEpochEnd(EpochEnd end) throws IOException {
+    rows.add(end.stats());
+    List<String> lines = new ArrayList<>();
     for (EpochStats r : rows) {
-      b.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%d,%.3f,%.3f,%.3f%n",
-          r.epoch(), r.round(), r.trainLoss(), r.valLoss(), r.valDice(), r.seconds(), r.steps(),
-          r.loopSeconds(), r.stepSeconds(), r.waitSeconds()));
+      lines.add(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%d%n",
+          r.epoch(), r.round(), r.trainLoss(), r.valLoss(), r.valDice(), r.seconds(),
+          r.steps()));
     }
-    Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
-    Files.writeString(tmp, b);
-    Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    EpochCsv.write(csv, HEADER, lines);
     writeChart();
   }
 

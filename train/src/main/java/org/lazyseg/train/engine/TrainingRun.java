@@ -11,17 +11,17 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Probabilities;
+import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
@@ -32,12 +32,18 @@ import org.lazyseg.train.data.BatchProducer;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.loss.MultiTaskLoss;
+import org.lazyseg.train.loss.Objective;
 import ai.djl.nn.Block;
+import org.lazyseg.train.nn.Parameters;
 import org.lazyseg.train.predict.Predictor;
 
 /**
  * The one training loop: rounds of epochs of Adam steps on augmented random crops, with
- * validation, checkpoints, metrics and resume.
+ * validation, best-so-far tracking and resume. What happens to a finished epoch is up to the
+ * {@link TrainingListener}s: the run installs its own first, a {@code CheckpointWriter}
+ * (RUN/checkpoints/last and best) and a {@code MetricsLog} (RUN/metrics.csv, curves.png),
+ * always, and a {@link LoopTiming#toFile()} (RUN/timing.csv) when the system property
+ * {@value LoopTiming#PROPERTY} is true; listeners added with {@link #addListener} come after.
  *
  * <pre>{@code
  * TrainingResult r = new TrainingRun(runDir, spec, TrainConfig.profile("quick").build())
@@ -53,6 +59,7 @@ public final class TrainingRun {
   private final RunFolder folder;
   private final ModelSpec requestedSpec;
   private final TrainConfig config;
+  /** The run's own listeners first, then those added. */
   private final List<TrainingListener> listeners = new ArrayList<>();
   private RoundHook roundHook;
   private Objective objective;
@@ -63,8 +70,14 @@ public final class TrainingRun {
     this.folder = new RunFolder(runDir);
     this.requestedSpec = spec;
     this.config = config;
+    listeners.add(new CheckpointWriter());
+    listeners.add(new MetricsLog());
+    if (LoopTiming.requested()) {
+      listeners.add(LoopTiming.toFile());
+    }
   }
 
+  /** Called after the run's own listeners (checkpoints, metrics, timing), in this order. */
   public TrainingRun addListener(TrainingListener listener) {
     listeners.add(listener);
     return this;
@@ -137,10 +150,10 @@ public final class TrainingRun {
       model.setBlock(block);
       if (resumed != null) {
         // Loaded before initialize(): initialisation then skips these parameters.
-        Predictor.loadParameters(block, lastCheckpoint.resolve(RunFolder.PARAMETERS),
+        Parameters.load(block, lastCheckpoint.resolve(RunFolder.PARAMETERS),
             model.getNDManager());
       } else if (initial != null) {
-        Predictor.loadParameters(block, initialModel.resolve(RunFolder.PARAMETERS),
+        Parameters.load(block, initialModel.resolve(RunFolder.PARAMETERS),
             model.getNDManager());
       }
       // One learning-rate cell that the loop sets per round; the tracker reads it each step.
@@ -199,7 +212,10 @@ public final class TrainingRun {
     long steps = resumed == null ? 0 : resumed.steps();
     double bestScore = resumed == null ? Double.NEGATIVE_INFINITY : resumed.bestScore();
     int bestEpoch = resumed == null ? 0 : resumed.bestEpoch();
-    MetricsLog metrics = new MetricsLog(folder.metricsFile(), folder.curvesFile(), doneEpochs);
+    TrainingStart start = new TrainingStart(folder, spec, config, doneEpochs);
+    for (TrainingListener l : listeners) {
+      l.onStart(start);
+    }
     Augmenter augmenter = new Augmenter(config.crop(), config.augmentation(),
         spec.normalization());
     int tasks = spec.tasks().size();
@@ -231,7 +247,9 @@ public final class TrainingRun {
       }
       double lossSum = 0;
       int epochSteps = 0;
-      long loopStart = System.nanoTime(), stepNanos = 0, waitNanos = 0;
+      for (TrainingListener l : listeners) {
+        l.onEpochStart(epoch, round);
+      }
       try (BatchProducer producer = new BatchProducer(train, augmenter, config.batch(), tasks,
           mixSeed(config.seed(), epoch), config.workers(), config.strongShare())) {
         while (epochSteps < config.stepsPerEpoch()) {
@@ -240,13 +258,14 @@ public final class TrainingRun {
             outOfTime = true;
             break;
           }
-          long t0 = System.nanoTime();
+          for (TrainingListener l : listeners) {
+            l.onBatchRequested();
+          }
           Batch batch = producer.next();
-          long t1 = System.nanoTime();
+          for (TrainingListener l : listeners) {
+            l.onBatchReady();
+          }
           float value = trainStep(trainers.current(), batch, goal, round);
-          long t2 = System.nanoTime();
-          waitNanos += t1 - t0;
-          stepNanos += t2 - t1;
           lossSum += value;
           epochSteps++;
           steps++;
@@ -255,7 +274,9 @@ public final class TrainingRun {
           }
         }
       }
-      long loopNanos = System.nanoTime() - loopStart;
+      for (TrainingListener l : listeners) {
+        l.onStepsEnd(epoch);
+      }
       if (epochSteps == 0) {
         break;
       }
@@ -266,18 +287,13 @@ public final class TrainingRun {
         bestScore = score;
         bestEpoch = epoch;
       }
+      EpochStats stats = new EpochStats(epoch, round, lossSum / epochSteps, val[0], val[1],
+          (System.nanoTime() - epochStart) / 1e9, epochSteps);
       CheckpointState state = new CheckpointState(epoch, round, bestScore, bestEpoch, steps,
           config, spec);
-      writeCheckpoint(RunFolder.LAST, block, state);
-      if (best) {
-        writeCheckpoint(RunFolder.BEST, block, state);
-      }
-      EpochStats stats = new EpochStats(epoch, round, lossSum / epochSteps, val[0], val[1],
-          (System.nanoTime() - epochStart) / 1e9, epochSteps, loopNanos / 1e9, stepNanos / 1e9,
-          waitNanos / 1e9);
-      metrics.add(stats);
+      EpochEnd end = new EpochEnd(stats, state, best, block);
       for (TrainingListener l : listeners) {
-        l.onEpochEnd(stats);
+        l.onEpochEnd(end);   // checkpoints and metrics first: see the constructor
       }
       doneEpochs = epoch;
       boolean roundEnds = epoch % config.epochsPerRound() == 0 && epoch < config.epochs();
@@ -356,7 +372,7 @@ public final class TrainingRun {
       }
       LabelImage target = e.targets().length > 0 ? e.targets()[0] : null;
       if (target != null) {
-        diceSum += dice(Predictor.argmax(p[0], e.image().width(), e.image().height()), target);
+        diceSum += dice(Probabilities.argmax(p[0], e.image().width(), e.image().height()), target);
         diceCount++;
       }
     }
@@ -382,25 +398,13 @@ public final class TrainingRun {
     return sum == 0 ? 1.0 : 2.0 * both / sum;
   }
 
-  private void writeCheckpoint(String name, Block block, CheckpointState state)
-      throws IOException {
-    Path tmp = folder.prepareTemporary(name);
-    try (OutputStream out = new BufferedOutputStream(
-        Files.newOutputStream(tmp.resolve(RunFolder.PARAMETERS)));
-        DataOutputStream data = new DataOutputStream(out)) {
-      block.saveParameters(data);
-    }
-    RunFolder.write(tmp.resolve(RunFolder.STATE), state);
-    folder.publish(tmp, name);
-  }
-
   private ModelSpec withNormalization(List<Example> train) {
     if (requestedSpec.normalization() != null) {
       return requestedSpec;
     }
     List<FloatImage> images = new ArrayList<>();
     for (Example e : train) {
-      images.add(Predictor.adaptChannels(e.image(), requestedSpec.channels()));
+      images.add(Channels.adapt(e.image(), requestedSpec.channels()));
     }
     return requestedSpec.withNormalization(Normalization.fromImages(images));
   }
@@ -410,7 +414,7 @@ public final class TrainingRun {
     List<Example> out = new ArrayList<>(examples.size());
     for (Example e : examples) {
       out.add(e.image().channels() == channels ? e
-          : new Example(e.id(), Predictor.adaptChannels(e.image(), channels), e.targets(),
+          : new Example(e.id(), Channels.adapt(e.image(), channels), e.targets(),
               e.imageLabels()));
     }
     return out;

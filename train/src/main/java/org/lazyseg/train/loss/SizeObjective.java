@@ -9,7 +9,6 @@ import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.weak.ObjectSize;
 import org.lazyseg.core.weak.SizeGradient;
 import org.lazyseg.train.data.Batch;
-import org.lazyseg.train.engine.Objective;
 
 /**
  * The step loss of learning from object sizes (paper 002; docs/methods.md, Object sizes) on one

@@ -19,13 +19,14 @@ import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.core.weak.SuperpixelVoting;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Example;
-import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.RoundHook;
 import org.lazyseg.train.engine.RoundOptimizer;
 import org.lazyseg.train.loss.TagLosses;
@@ -367,7 +368,7 @@ public final class ImageTags implements Method {
     }
     if (stage == refineRounds && run.checkpoint(RunFolder.LAST) != null) {
       Path state = run.checkpoint(RunFolder.LAST).resolve(RunFolder.STATE);
-      var s = RunFolder.read(state, org.lazyseg.train.engine.CheckpointState.class);
+      var s = RunFolder.read(state, org.lazyseg.train.CheckpointState.class);
       if (s.epoch() >= s.config().epochs()) {
         return RunFolder.LAST;
       }
@@ -502,6 +503,6 @@ public final class ImageTags implements Method {
     }
     System.arraycopy(maps, 0, probabilities, 1, maps.length);
     LabelImage labels = new LabelImage(image.width(), image.height(), classes);
-    return new Segmentation(labels, Segmentation.instances(labels, null), probabilities);
+    return new Segmentation(labels, SeparationCut.instances(labels, null), probabilities);
   }
 }

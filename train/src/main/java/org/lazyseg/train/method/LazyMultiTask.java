@@ -7,6 +7,7 @@ import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.ops.Connectivity;
 import org.lazyseg.core.weak.FarBackground;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
@@ -51,7 +52,7 @@ public final class LazyMultiTask implements Method {
   /**
    * Default least area (pixels) of a piece the interfaces cut off to count as an object of
    * its own: 32, chosen with {@link #INTERFACE_THRESHOLD}; smaller pieces grow back into
-   * their neighbours ({@link Segmentation#instances(LabelImage, float[][], double, int)}).
+   * their neighbours ({@link SeparationCut#instances(LabelImage, float[][], double, int)}).
    */
   public static final int MIN_PIECE = 32;
 
@@ -208,7 +209,7 @@ public final class LazyMultiTask implements Method {
   /** The regrown cut at this method's threshold and least piece area. */
   @Override
   public LabelImage instances(LabelImage classes, float[][] separationProbabilities) {
-    return Segmentation.instances(classes, separationProbabilities, settings.interfaceThreshold(),
+    return SeparationCut.instances(classes, separationProbabilities, settings.interfaceThreshold(),
         settings.minPiece());
   }
 

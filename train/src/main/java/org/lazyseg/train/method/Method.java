@@ -7,9 +7,11 @@ import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Probabilities;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
-import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.RoundHook;
 import org.lazyseg.train.engine.RoundOptimizer;
 import org.lazyseg.train.predict.Predictor;
@@ -152,7 +154,7 @@ public interface Method {
    * minus the pixels where the interface class wins, split into components.
    */
   default LabelImage instances(LabelImage classes, float[][] separation) {
-    return Segmentation.instances(classes, separation);
+    return SeparationCut.instances(classes, separation);
   }
 
   /**
@@ -170,7 +172,7 @@ public interface Method {
     }
     int[] heads = separation >= 0 ? new int[] {0, separation} : new int[] {0};
     float[][][] p = predictor.probabilities(image, heads);
-    LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
+    LabelImage classes = Probabilities.argmax(p[0], image.width(), image.height());
     return new Segmentation(classes, instances(classes, separation >= 0 ? p[1] : null), p[0]);
   }
 

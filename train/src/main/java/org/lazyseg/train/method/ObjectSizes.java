@@ -7,12 +7,14 @@ import java.util.OptionalDouble;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.ops.Resize;
 import org.lazyseg.core.weak.ObjectSize;
+import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
-import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.loss.SizeObjective;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
@@ -234,7 +236,7 @@ public final class ObjectSizes implements Method {
     for (int c = 0; c < p.length; c++) {
       full[c] = Resize.plane(p[c], small.width(), small.height(), w, h);
     }
-    LabelImage classes = Predictor.argmax(full, w, h);
-    return new Segmentation(classes, Segmentation.instances(classes, null), full);
+    LabelImage classes = Probabilities.argmax(full, w, h);
+    return new Segmentation(classes, SeparationCut.instances(classes, null), full);
   }
 }

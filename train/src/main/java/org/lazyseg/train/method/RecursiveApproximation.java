@@ -10,10 +10,11 @@ import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
-import org.lazyseg.core.ops.Components;
-import org.lazyseg.core.ops.Connectivity;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.weak.FarBackground;
 import org.lazyseg.core.weak.LevelSetGrowth;
+import org.lazyseg.core.weak.RecursiveGrowth;
+import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
@@ -30,10 +31,11 @@ import org.lazyseg.train.predict.Segmentation;
  *
  * <p>Training runs {@code rounds} rounds. After each round but the last, every weakly
  * labelled training image (a partial mask, no strong mask) gets a new approximation label
- * ({@link #relabel}): the current label joined with the network's approximation A, grown by
- * level sets ({@link LevelSetGrowth}) inside the predicted foreground S with
- * {@code lambda}, united with the annotator's partial mask. {@link Rounds} keeps every
- * round's labels in the run folder and, where the truth is known, their mean Dice per round.
+ * ({@link RecursiveGrowth#relabel}): the current label joined with the network's
+ * approximation A, grown by level sets ({@link LevelSetGrowth}) inside the predicted
+ * foreground S with {@code lambda}, united with the annotator's partial mask. {@link Rounds}
+ * keeps every round's labels in the run folder and, where the truth is known, their mean Dice
+ * per round.
  * Prediction ({@link #segment}) grows the approximation head's output inside the
  * segmentation head's with the larger {@code lambda-pred}.
  *
@@ -480,7 +482,7 @@ public final class RecursiveApproximation implements Method {
       int[] heads = separation >= 0 ? new int[] {approximation, separation}
           : new int[] {approximation};
       float[][][] p = predictor.probabilities(image, heads);
-      LabelImage classes = Predictor.argmax(p[0], image.width(), image.height());
+      LabelImage classes = Probabilities.argmax(p[0], image.width(), image.height());
       return new Segmentation(classes, instances(classes, separation >= 0 ? p[1] : null), p[0]);
     }
     float[][][] p = predictor.probabilities(image, heads(tasks));
@@ -491,223 +493,15 @@ public final class RecursiveApproximation implements Method {
 
   /**
    * The final segmentation from the heads' probabilities ([class][pixel] each; separation
-   * nullable): the approximation's argmax grown inside the foreground S with {@code lambda}.
+   * nullable): {@link RecursiveGrowth#grow(float[][], float[][], float[][], int, int, double,
+   * boolean, double, int)}, with the segmentation head's probabilities.
    */
-  public static Segmentation grow(float[][] segmentation, float[][] approximation,
-      float[][] separation, int w, int h, double lambda) {
-    return grow(segmentation, approximation, separation, w, h, lambda, false);
-  }
-
-  /**
-   * The same; with {@code keepUnseeded} the 8-connected components of S that no grown object
-   * touches are kept as objects of their own, with the segmentation head's classes.
-   */
-  public static Segmentation grow(float[][] segmentation, float[][] approximation,
-      float[][] separation, int w, int h, double lambda, boolean keepUnseeded) {
-    return grow(segmentation, approximation, separation, w, h, lambda, keepUnseeded, Double.NaN,
-        0);
-  }
-
-  /**
-   * The same with the seeds cut from the approximation at {@code seedThreshold}: pixels
-   * whose foreground probability (1 - background) exceeds it, each of its most likely
-   * foreground class. NaN: the approximation's argmax (the paper). Seeds (8-connected) of
-   * fewer than {@code minSeed} pixels are dropped.
-   */
-  public static Segmentation grow(float[][] segmentation, float[][] approximation,
+  static Segmentation grow(float[][] segmentation, float[][] approximation,
       float[][] separation, int w, int h, double lambda, boolean keepUnseeded,
       double seedThreshold, int minSeed) {
-    LabelImage fg = foreground(segmentation, separation, w, h);
-    LabelImage seeds = Double.isNaN(seedThreshold) ? Predictor.argmax(approximation, w, h)
-        : seeds(approximation, w, h, seedThreshold);
-    dropSmallSeeds(seeds, minSeed);
-    LevelSetGrowth.Grown g = LevelSetGrowth.growClasses(seeds, fg, lambda);
-    if (keepUnseeded) {
-      int[] comp = Components.label(fg, Connectivity.EIGHT).data();
-      int[] ids = g.instances().data(), cls = g.classes().data();
-      int maxComponent = 0;
-      for (int k : comp) {
-        maxComponent = Math.max(maxComponent, k);
-      }
-      boolean[] seeded = new boolean[maxComponent + 1];
-      for (int i = 0; i < comp.length; i++) {
-        if (comp[i] > 0 && ids[i] > 0) {
-          seeded[comp[i]] = true;
-        }
-      }
-      int next = Math.max(0, g.instances().max());
-      int[] newId = new int[maxComponent + 1];
-      int[] argmax = Predictor.argmax(segmentation, w, h).data();
-      for (int i = 0; i < comp.length; i++) {
-        int k = comp[i];
-        if (k > 0 && !seeded[k] && ids[i] == 0) {
-          if (newId[k] == 0) {
-            newId[k] = ++next;
-          }
-          ids[i] = newId[k];
-          cls[i] = Math.max(1, argmax[i]);
-        }
-      }
-    }
+    LevelSetGrowth.Grown g = RecursiveGrowth.grow(segmentation, approximation, separation, w, h,
+        lambda, keepUnseeded, seedThreshold, minSeed);
     return new Segmentation(g.classes(), g.instances(), segmentation);
-  }
-
-  /** Clears the 8-connected components of {@code seeds} under {@code minSeed} pixels. */
-  static void dropSmallSeeds(LabelImage seeds, int minSeed) {
-    if (minSeed <= 1) {
-      return;
-    }
-    LabelImage components = Components.label(seeds, Connectivity.EIGHT);
-    int[] c = components.data(), d = seeds.data();
-    int[] area = Components.areas(components);
-    for (int i = 0; i < d.length; i++) {
-      if (c[i] > 0 && area[c[i]] < minSeed) {
-        d[i] = 0;
-      }
-    }
-  }
-
-  /** Pixels of foreground probability above {@code t}, each of its likeliest object class. */
-  static LabelImage seeds(float[][] probabilities, int w, int h, double t) {
-    LabelImage s = new LabelImage(w, h);
-    int[] d = s.data();
-    for (int i = 0; i < d.length; i++) {
-      if (1 - probabilities[0][i] > t) {
-        int best = 1;
-        for (int k = 2; k < probabilities.length; k++) {
-          if (probabilities[k][i] > probabilities[best][i]) {
-            best = k;
-          }
-        }
-        d[i] = best;
-      }
-    }
-    return s;
-  }
-
-  /**
-   * S: pixels whose most likely class of the segmentation head is not background, minus
-   * those the separation head (nullable) calls interface.
-   */
-  static LabelImage foreground(float[][] segmentation, float[][] separation, int w, int h) {
-    LabelImage s = Predictor.argmax(segmentation, w, h);
-    int[] d = s.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = d[i] > 0 && (separation == null || separation[1][i] <= 0.5f) ? 1 : 0;
-    }
-    return s;
-  }
-
-  /**
-   * One re-labelling (docs/methods.md, Recursive approximation): A = {@code predicted} united with
-   * {@code current}, keeping only A's 8-connected components that meet {@code current}; A grows
-   * inside {@code foreground} with {@code lambda}, seeds taken as A's components and classes by
-   * seed ({@link LevelSetGrowth#growClasses(LabelImage, LabelImage, double, LabelImage)}),
-   * united with {@code original}. The result contains {@code current} with its classes
-   * wherever {@code current} contains {@code original} (as it does from round 0 on).
-   *
-   * @param current the label of the round that ended (class ids, 0 = rest)
-   * @param predicted the approximation head's class ids
-   * @param foreground S, every positive pixel
-   * @param original the annotator's partial mask (class ids)
-   */
-  public static LabelImage relabel(LabelImage current, LabelImage predicted,
-      LabelImage foreground, double lambda, LabelImage original) {
-    return relabel(current, predicted, foreground, lambda, original, null);
-  }
-
-  /**
-   * {@link #relabel(LabelImage, LabelImage, LabelImage, double, LabelImage)} for one class
-   * when the annotator's objects are known: components of A that hold pixels of the same
-   * annotated object ({@code originalIds}) are one seed
-   * ({@link LevelSetGrowth#growLabelledSeeds}), so an object whose core fell apart into
-   * islands grows as one, with no midway gap between its islands. Null ids: as without.
-   *
-   * @param originalIds instance ids of the annotator's partial mask (single class), or null
-   */
-  public static LabelImage relabel(LabelImage current, LabelImage predicted,
-      LabelImage foreground, double lambda, LabelImage original, LabelImage originalIds) {
-    int[] cur = current.data(), pred = predicted.data();
-    LabelImage joined = new LabelImage(current.width(), current.height());
-    int[] a = joined.data();
-    for (int i = 0; i < a.length; i++) {
-      a[i] = cur[i] > 0 ? cur[i] : Math.max(0, pred[i]);
-    }
-    LabelImage components = Components.label(joined, Connectivity.EIGHT);
-    int[] c = components.data();
-    int n = Math.max(0, components.max());
-    boolean[] keep = new boolean[n + 1];
-    for (int i = 0; i < c.length; i++) {
-      if (cur[i] > 0) {
-        keep[c[i]] = true;
-      }
-    }
-    for (int i = 0; i < a.length; i++) {
-      if (!keep[c[i]]) {
-        a[i] = 0;
-        c[i] = 0;
-      }
-    }
-    if (originalIds == null) {
-      return LevelSetGrowth.growClasses(joined, foreground, lambda, original).classes();
-    }
-    // Union-find over components: two components holding pixels of one object join.
-    int[] parent = new int[n + 1];
-    for (int k = 0; k <= n; k++) {
-      parent[k] = k;
-    }
-    int[] ids = originalIds.data();
-    int maxId = Math.max(0, originalIds.max());
-    int[] firstComponent = new int[maxId + 1];
-    for (int i = 0; i < ids.length; i++) {
-      if (ids[i] > 0 && c[i] > 0) {
-        if (firstComponent[ids[i]] == 0) {
-          firstComponent[ids[i]] = c[i];
-        } else {
-          int r1 = root(parent, firstComponent[ids[i]]), r2 = root(parent, c[i]);
-          parent[Math.max(r1, r2)] = Math.min(r1, r2);
-        }
-      }
-    }
-    LabelImage seeds = new LabelImage(current.width(), current.height());
-    int[] seed = seeds.data();
-    for (int i = 0; i < seed.length; i++) {
-      seed[i] = c[i] > 0 ? root(parent, c[i]) : 0;
-    }
-    int[] grown = LevelSetGrowth.growLabelledSeeds(seeds, foreground, lambda).data();
-    int[] o = original.data();
-    LabelImage out = new LabelImage(current.width(), current.height());
-    int[] d = out.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = grown[i] > 0 || o[i] > 0 ? 1 : 0;
-    }
-    return out;
-  }
-
-  /**
-   * Sets to 0 the pixels of {@code label} that {@code known} calls background (0); IGNORE and
-   * object pixels of {@code known} leave it as it is. A null {@code known} changes nothing.
-   * Returns {@code label}.
-   */
-  static LabelImage clearKnownBackground(LabelImage label, LabelImage known) {
-    if (known == null) {
-      return label;
-    }
-    int[] l = label.data(), k = known.data();
-    for (int i = 0; i < l.length; i++) {
-      if (k[i] == 0) {
-        l[i] = 0;
-      }
-    }
-    return label;
-  }
-
-  private static int root(int[] parent, int k) {
-    while (parent[k] != k) {
-      parent[k] = parent[parent[k]];
-      k = parent[k];
-    }
-    return k;
   }
 
   static int headOf(List<Task> tasks, String name) {

@@ -26,7 +26,9 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.PixelMeasures;
 import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.weak.Overlays;
+import org.lazyseg.core.weak.RecursiveGrowth;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.RoundHook;
@@ -188,14 +190,14 @@ final class Rounds implements RoundHook {
       }
       int w = e.image().width(), h = e.image().height();
       float[][][] p = current.probabilities(e.image(), heads);
-      LabelImage fg = RecursiveApproximation.foreground(p[0],
+      LabelImage fg = RecursiveGrowth.foreground(p[0],
           separation >= 0 ? p[2] : null, w, h);
-      LabelImage predicted = Predictor.argmax(p[1], w, h);
-      LabelImage grown = RecursiveApproximation.relabel(e.targets()[a], predicted, fg,
+      LabelImage predicted = Probabilities.argmax(p[1], w, h);
+      LabelImage grown = RecursiveGrowth.relabel(e.targets()[a], predicted, fg,
           options.lambda(), originals.get(id), originalIds.get(id));
       // With far-background a weak image's segmentation target says where no object can
       // be; its label never grows there (the approximation head's own spill included).
-      RecursiveApproximation.clearKnownBackground(grown,
+      RecursiveGrowth.clearKnownBackground(grown,
           e.targets()[RecursiveApproximation.SEGMENTATION_HEAD]);
       e.targets()[a] = grown;
       labels.put(id, grown);

@@ -1,25 +1,23 @@
 package org.lazyseg.train.predict;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.data.Normalization;
+import org.lazyseg.train.nn.Parameters;
 
 /**
  * Segments images of any size with overlapping tiles.
@@ -84,22 +82,11 @@ public final class Predictor implements AutoCloseable {
     NDManager manager = NDManager.newBaseManager();
     try {
       Block block = saved.spec().newBlock();
-      loadParameters(block, checkpoint.resolve(RunFolder.PARAMETERS), manager);
+      Parameters.load(block, checkpoint.resolve(RunFolder.PARAMETERS), manager);
       return new Predictor(block, saved.spec(), manager, true, saved.tileSize());
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
-    }
-  }
-
-  /** Loads parameters written by {@code Block.saveParameters} into a fresh block. */
-  public static void loadParameters(Block block, Path file, NDManager manager)
-      throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-        DataInputStream data = new DataInputStream(in)) {
-      block.loadParameters(manager, data);
-    } catch (MalformedModelException e) {
-      throw new IOException("bad parameter file " + file, e);
     }
   }
 
@@ -117,7 +104,7 @@ public final class Predictor implements AutoCloseable {
   public Predictor window(FloatImage source, int x0, int y0) {
     Predictor view = new Predictor(block, spec, manager, false, tileSize);
     view.tileBatch = tileBatch;
-    view.windowSource = adaptChannels(source, spec.channels());
+    view.windowSource = Channels.adapt(source, spec.channels());
     view.windowX = x0;
     view.windowY = y0;
     return view;
@@ -138,21 +125,7 @@ public final class Predictor implements AutoCloseable {
 
   /** Argmax over the classes of {@code head}. */
   public LabelImage segment(FloatImage image, int head) {
-    return argmax(probabilities(image, head), image.width(), image.height());
-  }
-
-  public static LabelImage argmax(float[][] probabilities, int width, int height) {
-    int[] labels = new int[width * height];
-    for (int i = 0; i < labels.length; i++) {
-      int best = 0;
-      for (int k = 1; k < probabilities.length; k++) {
-        if (probabilities[k][i] > probabilities[best][i]) {
-          best = k;
-        }
-      }
-      labels[i] = best;
-    }
-    return new LabelImage(width, height, labels);
+    return Probabilities.argmax(probabilities(image, head), image.width(), image.height());
   }
 
   /** Per class of {@code head}, the probability of every pixel, row-major (H x W). */
@@ -166,7 +139,7 @@ public final class Predictor implements AutoCloseable {
         && windowY + image.height() <= windowSource.height()) {
       return probabilities(windowSource, windowX, windowY, image.width(), image.height(), heads);
     }
-    FloatImage input = adaptChannels(image, spec.channels());
+    FloatImage input = Channels.adapt(image, spec.channels());
     return probabilities(input, 0, 0, input.width(), input.height(), heads);
   }
 
@@ -301,35 +274,6 @@ public final class Predictor implements AutoCloseable {
 
   private static int roundUp(int v, int m) {
     return (v + m - 1) / m * m;
-  }
-
-  /**
-   * Gives an image the model's channel count: grey into a colour model is replicated,
-   * colour into a grey model is averaged; other mismatches are errors.
-   */
-  public static FloatImage adaptChannels(FloatImage image, int channels) {
-    int have = image.channels();
-    if (have == channels) {
-      return image;
-    }
-    int plane = image.width() * image.height();
-    float[] src = image.data();
-    float[] out = new float[plane * channels];
-    if (have == 1) {
-      for (int c = 0; c < channels; c++) {
-        System.arraycopy(src, 0, out, c * plane, plane);
-      }
-    } else if (channels == 1) {
-      for (int c = 0; c < have; c++) {
-        for (int i = 0; i < plane; i++) {
-          out[i] += src[c * plane + i] / have;
-        }
-      }
-    } else {
-      throw new IllegalArgumentException(
-          "image has " + have + " channels, the model expects " + channels);
-    }
-    return new FloatImage(image.width(), image.height(), channels, out);
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.loss.Objective;
 
 /** Engine behaviour that methods learning from per-image labels over rounds rely on. */
 class RoundsAndImageLabelsTest {

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.nn.Parameters;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.testing.Discs;
 
@@ -157,7 +159,7 @@ class TrainingRunTest {
     try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
       RunFolder run = new RunFolder(dir);
       var block = run.readModel().spec().newBlock();
-      Predictor.loadParameters(block,
+      Parameters.load(block,
           run.checkpoint(RunFolder.LAST).resolve(RunFolder.PARAMETERS), m);
       return block.getParameters().valueAt(0).getArray().toFloatArray();
     }
@@ -274,22 +276,69 @@ class TrainingRunTest {
   }
 
   @Test
-  void metricsBreakTheStepLoopIntoComputeAndWaitingForData() throws IOException {
+  void theTimingListenerBreaksTheStepLoopIntoComputeAndWaitingForData() throws IOException {
+    LoopTiming timing = LoopTiming.toFile();
     new TrainingRun(dir, tinySpec(Task.of("fg", 2)), tinyConfig().setEpochs(2).build())
+        .addListener(timing)
         .run(Discs.examples(3, 40, 10), Discs.examples(1, 40, 11));
-    List<String> lines = Files.readAllLines(new RunFolder(dir).metricsFile());
-    assertThat(lines.get(0)).endsWith("seconds,steps,loop_s,step_s,wait_s");
+    RunFolder run = new RunFolder(dir);
+    List<String> metrics = Files.readAllLines(run.metricsFile());
+    assertThat(metrics.get(0)).isEqualTo("epoch,round,train_loss,val_loss,val_dice,seconds,steps");
+    List<String> lines = Files.readAllLines(dir.resolve(LoopTiming.FILE));
+    assertThat(lines.get(0)).isEqualTo("epoch,steps,epoch_s,loop_s,step_s,wait_s");
     assertThat(lines).hasSize(3);
-    for (String line : lines.subList(1, 3)) {
-      String[] f = line.split(",");
-      double seconds = Double.parseDouble(f[5]), loop = Double.parseDouble(f[7]);
-      double step = Double.parseDouble(f[8]), wait = Double.parseDouble(f[9]);
+    assertThat(timing.rows()).extracting(LoopTiming.EpochTiming::epoch).containsExactly(1, 2);
+    for (int i = 1; i < 3; i++) {
+      String[] f = lines.get(i).split(",");
+      double seconds = Double.parseDouble(metrics.get(i).split(",")[5]);
+      double epoch = Double.parseDouble(f[2]), loop = Double.parseDouble(f[3]);
+      double step = Double.parseDouble(f[4]), wait = Double.parseDouble(f[5]);
+      assertThat(f[1]).isEqualTo("3");
       assertThat(step).isPositive();
       assertThat(wait).isNotNegative();
       // Rounded to milliseconds in the file.
       assertThat(step + wait).isLessThanOrEqualTo(loop + 0.002);
       assertThat(loop).isLessThanOrEqualTo(seconds + 0.001);
+      assertThat(loop).isLessThanOrEqualTo(epoch + 0.001);
     }
+  }
+
+  @Test
+  void withoutTheTimingListenerNoTimingFileUnlessThePropertyAsks(@TempDir Path other)
+      throws IOException {
+    new TrainingRun(dir, tinySpec(Task.of("fg", 2)), tinyConfig().setEpochs(1).build())
+        .run(Discs.examples(2, 40, 10), List.of());
+    assertThat(dir.resolve(LoopTiming.FILE)).doesNotExist();
+    System.setProperty(LoopTiming.PROPERTY, "true");
+    try {
+      new TrainingRun(other, tinySpec(Task.of("fg", 2)), tinyConfig().setEpochs(1).build())
+          .run(Discs.examples(2, 40, 10), List.of());
+    } finally {
+      System.clearProperty(LoopTiming.PROPERTY);
+    }
+    assertThat(Files.readAllLines(other.resolve(LoopTiming.FILE))).hasSize(2);
+  }
+
+  @Test
+  void aResumeReadsMetricsWrittenWithTheOldTimingColumns() throws IOException {
+    List<Example> train = Discs.examples(2, 40, 3);
+    ModelSpec spec = tinySpec(Task.of("fg", 2));
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(2).build()).run(train, List.of());
+    Path csv = new RunFolder(dir).metricsFile();
+    List<String> current = Files.readAllLines(csv);
+    // As runs before the timing listener wrote it: three timing columns after steps.
+    List<String> old = new ArrayList<>();
+    old.add(current.get(0) + ",loop_s,step_s,wait_s");
+    for (String row : current.subList(1, current.size())) {
+      old.add(row + ",1.000,0.900,0.100");
+    }
+    Files.write(csv, old);
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(3).build()).run(train, List.of());
+    List<String> resumed = Files.readAllLines(csv);
+    assertThat(resumed).hasSize(4);
+    assertThat(resumed.get(0)).isEqualTo(MetricsLog.HEADER);
+    assertThat(resumed.subList(1, 3)).isEqualTo(current.subList(1, 3));
+    assertThat(resumed.get(3)).startsWith("3,0,").matches("([^,]*,){6}[^,]*");
   }
 
   @Test

@@ -29,7 +29,7 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Batch;
-import org.lazyseg.train.engine.Objective;
+import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.RoundOptimizer;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.nn.GlobalWeightedPooling;

@@ -25,7 +25,7 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Example;
-import org.lazyseg.train.engine.CheckpointState;
+import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.SizeObjective;
 import org.lazyseg.train.predict.Predictor;

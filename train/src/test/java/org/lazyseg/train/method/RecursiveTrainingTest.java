@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.predict.Predictor;
@@ -112,14 +113,5 @@ class RecursiveTrainingTest {
       checked++;
     }
     assertThat(checked).isGreaterThanOrEqualTo(5);
-  }
-
-  @Test
-  void clearingKnownBackgroundTouchesOnlyItsZeroPixels() {
-    LabelImage label = new LabelImage(4, 1, new int[] {1, 1, 2, 0});
-    LabelImage known = new LabelImage(4, 1, new int[] {0, LabelImage.IGNORE, 1, 0});
-    assertThat(RecursiveApproximation.clearKnownBackground(label, known).data())
-        .containsExactly(0, 1, 2, 0);
-    assertThat(RecursiveApproximation.clearKnownBackground(label, null)).isSameAs(label);
   }
 }

@@ -1,7 +1,6 @@
 package org.lazyseg.train.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
@@ -148,17 +147,5 @@ class PredictorTest {
     float[] g = Predictor.gaussian(16);
     assertThat(g[7]).isEqualTo(g[8]);
     assertThat(g[0]).isGreaterThanOrEqualTo(Predictor.MIN_WEIGHT);
-  }
-
-  @Test
-  void greyIsReplicatedIntoColourAndColourAveragedIntoGrey() {
-    FloatImage grey = noise(3, 2, 1, 5);
-    FloatImage rgb = Predictor.adaptChannels(grey, 3);
-    assertThat(rgb.channels()).isEqualTo(3);
-    assertThat(rgb.get(2, 1, 1)).isEqualTo(grey.get(0, 1, 1));
-    FloatImage back = Predictor.adaptChannels(rgb, 1);
-    assertThat(back.get(0, 2, 1)).isCloseTo(grey.get(0, 2, 1), within(1e-6f));
-    assertThatThrownBy(() -> Predictor.adaptChannels(noise(3, 2, 2, 6), 3))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,7 +1,4 @@
-package org.lazyseg.train.engine;
-
-import org.lazyseg.train.ModelSpec;
-import org.lazyseg.train.TrainConfig;
+package org.lazyseg.train;
 
 /**
  * state.json of a checkpoint: where training stood when its parameters were saved.

@@ -1,4 +1,4 @@
-package org.lazyseg.train.engine;
+package org.lazyseg.train.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -1,4 +1,4 @@
-package org.lazyseg.train.method;
+package org.lazyseg.core.weak;
 
 import java.util.List;
 import org.lazyseg.core.image.LabelImage;
@@ -64,7 +64,8 @@ public final class SeedThreshold {
    */
   public record Candidate(double threshold, double minSeedShare, int minSeed, double coreDice,
       double f1, int pairs, int cores, int objects) {
-    Candidate scored(Agreement a) {
+    /** This setting with its agreement with the cores. */
+    public Candidate scored(Agreement a) {
       return new Candidate(threshold, minSeedShare, minSeed, a.coreDice(), a.f1(), a.pairs(),
           a.cores(), a.objects());
     }

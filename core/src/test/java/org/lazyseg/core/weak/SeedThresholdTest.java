@@ -1,4 +1,4 @@
-package org.lazyseg.train.method;
+package org.lazyseg.core.weak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,0 +1,31 @@
+package org.lazyseg.core.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ChannelsTest {
+  private static FloatImage noise(int w, int h, int channels, long seed) {
+    Random rng = new Random(seed);
+    FloatImage image = new FloatImage(w, h, channels);
+    for (int i = 0; i < image.data().length; i++) {
+      image.data()[i] = rng.nextFloat();
+    }
+    return image;
+  }
+
+  @Test
+  void greyIsReplicatedIntoColourAndColourAveragedIntoGrey() {
+    FloatImage grey = noise(3, 2, 1, 5);
+    FloatImage rgb = Channels.adapt(grey, 3);
+    assertThat(rgb.channels()).isEqualTo(3);
+    assertThat(rgb.get(2, 1, 1)).isEqualTo(grey.get(0, 1, 1));
+    FloatImage back = Channels.adapt(rgb, 1);
+    assertThat(back.get(0, 2, 1)).isCloseTo(grey.get(0, 2, 1), within(1e-6f));
+    assertThatThrownBy(() -> Channels.adapt(noise(3, 2, 2, 6), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
