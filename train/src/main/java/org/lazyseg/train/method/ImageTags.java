@@ -103,15 +103,22 @@ public final class ImageTags implements Method {
   private final double voteShare;
   private final double scale;
   /** The crop asked for with {@code -O crop=S}, 0 = the profile's. */
-  private int cropOption;
-  private double diceWeight = DEFAULT_DICE_WEIGHT;
+  private final int cropOption;
+  private final double diceWeight;
   /** Whether each refinement round starts Adam afresh ({@code -O refine-adam=fresh}). */
-  private boolean freshAdam = DEFAULT_FRESH_ADAM;
+  private final boolean freshAdam;
   /** Learning-rate factor of the refinement rounds ({@code -O refine-lr=F}). */
-  private double refineLearningRate = DEFAULT_REFINE_LR;
+  private final double refineLearningRate;
 
   public ImageTags(GlobalWeightedPooling pooling, int refineRounds, double voteShare,
       double scale) {
+    this(pooling, refineRounds, voteShare, scale, 0, DEFAULT_DICE_WEIGHT, DEFAULT_FRESH_ADAM,
+        DEFAULT_REFINE_LR);
+  }
+
+  private ImageTags(GlobalWeightedPooling pooling, int refineRounds, double voteShare,
+      double scale, int cropOption, double diceWeight, boolean freshAdam,
+      double refineLearningRate) {
     if (refineRounds < 0 || !(voteShare >= 0 && voteShare <= 1) || !(scale > 0)) {
       throw new IllegalArgumentException("tags: need refine >= 0, vote in [0, 1], scale > 0: "
           + refineRounds + ", " + voteShare + ", " + scale);
@@ -120,6 +127,10 @@ public final class ImageTags implements Method {
     this.refineRounds = refineRounds;
     this.voteShare = voteShare;
     this.scale = scale;
+    this.cropOption = cropOption;
+    this.diceWeight = diceWeight;
+    this.freshAdam = freshAdam;
+    this.refineLearningRate = refineLearningRate;
   }
 
   /** The paper's defaults with r = 5: GWP, 2 refinement rounds, vote 0.2, scale 100. */
@@ -166,13 +177,9 @@ public final class ImageTags implements Method {
     if (!kind.equals("gwp") && v.isGiven("r")) {
       throw new IllegalArgumentException("method 'tags': option r applies to pooling=gwp only");
     }
-    ImageTags m = new ImageTags(GlobalWeightedPooling.of(kind, v.number("r")),
-        v.integer("refine"), v.number("vote"), v.number("scale"));
-    m.cropOption = v.integer("crop");
-    m.diceWeight = v.number("dice-weight");
-    m.freshAdam = v.text("refine-adam").equals("fresh");
-    m.refineLearningRate = v.number("refine-lr");
-    return m;
+    return new ImageTags(GlobalWeightedPooling.of(kind, v.number("r")), v.integer("refine"),
+        v.number("vote"), v.number("scale"), v.integer("crop"), v.number("dice-weight"),
+        v.text("refine-adam").equals("fresh"), v.number("refine-lr"));
   }
 
 

@@ -153,4 +153,22 @@ class MethodsTest {
         Map.of("pseudo-labels", "true", "far-background", "3")))
         .hasMessageContaining("choose one");
   }
+
+  /**
+   * A method's behaviour must not depend on the order its hooks are called in: no method
+   * keeps state that a hook sets and another reads, so every instance field is final (and
+   * settled values come back as new instances from forData and afterTraining).
+   */
+  @Test
+  void everyMethodIsImmutable() {
+    assertThat(Methods.all()).hasSizeGreaterThanOrEqualTo(7);
+    for (Method m : Methods.all()) {
+      for (java.lang.reflect.Field f : m.getClass().getDeclaredFields()) {
+        if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+          assertThat(java.lang.reflect.Modifier.isFinal(f.getModifiers()))
+              .as(m.name() + "." + f.getName() + " is final").isTrue();
+        }
+      }
+    }
+  }
 }
