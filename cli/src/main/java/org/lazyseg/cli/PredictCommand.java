@@ -58,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
   boolean instances;
 
   @Option(names = "--min-area", paramLabel = "PIXELS",
-      description = "Drop objects of fewer pixels from the class and instance images (speckle). Default: the model's, derived from the objects annotated in its training labels (half the 5th percentile of their areas; see RUN/training-data.json); 0 keeps every object.")
+      description = "Drop objects of fewer pixels from the class and instance images (speckle). Default: the model's, derived from the objects annotated in its training labels (a quarter of the 5th percentile of their areas; see RUN/training-data.json); 0 keeps every object.")
   Integer minArea;
 
   @Option(names = "--tile", paramLabel = "T", description = "Tile size (default: the run's; larger is faster and uses more memory).")

@@ -76,7 +76,7 @@ class SegmentationModelTest {
         assertThat(area[k]).isGreaterThanOrEqualTo(recorded);
       }
     }
-    assertThat(recorded).as("half the 5th percentile of the annotated objects").isPositive();
+    assertThat(recorded).as("a quarter of the 5th percentile of the annotated objects").isPositive();
     try (SegmentationModel none = open(SegmentationModel.Options.DEFAULT.withMinArea(
         150 * 110 + 1))) {
       assertThat(none.segment(large.image()).instances().max()).isZero();

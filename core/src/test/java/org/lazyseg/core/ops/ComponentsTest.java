@@ -77,4 +77,23 @@ class ComponentsTest {
     LabelImage l = new LabelImage(5, 1, new int[] {0, 3, 3, -1, 1});
     assertThat(Components.areas(l)).containsExactly(2, 1, 0, 2);
   }
+
+  @Test
+  void leastObjectAreaIsAQuarterOfTheFifthPercentileOfTheAnnotatedAreas() {
+    // 40 objects: one speck of 1 pixel, then areas 100, 104, ..., 256 (a row of width 20)
+    java.util.List<LabelImage> images = new java.util.ArrayList<>();
+    LabelImage speck = new LabelImage(20, 20);
+    speck.set(0, 0, 1);
+    images.add(speck);
+    for (int k = 0; k < 39; k++) {
+      LabelImage one = new LabelImage(20, 20);
+      for (int i = 0; i < 100 + 4 * k; i++) {
+        one.data()[i] = 5;   // any id
+      }
+      images.add(one);
+    }
+    // sorted areas: 1, 100, 104, ...; the 5th percentile is entry 40 / 20 = 2: 104 -> 26
+    assertThat(Components.leastObjectArea(images)).isEqualTo(26);
+    assertThat(Components.leastObjectArea(java.util.List.of(new LabelImage(3, 3)))).isZero();
+  }
 }
