@@ -157,14 +157,14 @@ public final class TrainingJob {
       }
     }
     int classes = data.classNames().size();
-    Method trained = method;
+    int minArea = leastObjectArea(td);
     ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
         .optWidth(width).optDepth(depth).optNetwork(method.network());
     method.tasks(classes).forEach(spec::addTask);
     ModelSpec built = spec.build();
 
     Files.createDirectories(runDir);
-    writeRecord(runDir, td, trained);
+    writeRecord(runDir, td, method, minArea);
     TrainingRun run = new TrainingRun(runDir, built, config)
         .optObjective(method.objective(built.tasks(), config))
         .optRoundHook(method.roundHook(td, runDir, config))
@@ -172,23 +172,24 @@ public final class TrainingJob {
         .optInitialModel(initial);
     listeners.forEach(run::addListener);
     TrainingResult result = run.run(td.train(), td.validation());
-    trained = method.afterTraining(runDir, td);
-    writeRecord(runDir, td, trained);   // the method's options may now hold settled values
+    Method trained = method.afterTraining(runDir, td);
+    writeRecord(runDir, td, trained, minArea);   // the options may now hold settled values
     return result;
   }
 
-  private void writeRecord(Path runDir, TrainingData td, Method trained) throws IOException {
+  private void writeRecord(Path runDir, TrainingData td, Method trained, int minArea)
+      throws IOException {
     RunFolder.write(runDir.resolve(RECORD_FILE), new Record(
         source, trained.name(), trained.options(), profileName,
         selection.strongFraction(), selection.seed(), data.classNames(),
         td.strongIds().stream().sorted().toList(),
-        td.validation().stream().map(e -> e.id()).toList(), leastObjectArea(td)));
+        td.validation().stream().map(e -> e.id()).toList(), minArea));
   }
 
   /**
    * The least object area the run's predictions keep: from the objects of the strong masks
    * trained on, else from the cores of the partial masks (which are smaller than their
-   * objects, so the area stays on the safe side); 0 when the run has neither (tags, sizes).
+   * objects, so the area stays on the safe side); 0 when the run has neither (tags).
    */
   static int leastObjectArea(TrainingData td) {
     List<org.lazyseg.core.image.LabelImage> objects = new ArrayList<>();
