@@ -5,25 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.testing.LabelFixtures;
 
 /** Removing small objects from a segmentation. */
 class SegmentationTest {
   private static final int W = 20, H = 8;
 
-  /**
-   * A 13 x 6 block (x 2..14, y 1..6: two touching objects, as far as the classes tell) and a
-   * lone 3 x 3 square (x 17..19, y 2..4); columns 15 and 16 are background.
-   */
   private static LabelImage twoTouchingAndOne() {
-    LabelImage c = new LabelImage(W, H);
-    for (int y = 1; y < 7; y++) {
-      for (int x = 2; x < W; x++) {
-        if (x < 15 || (x >= 17 && y >= 2 && y < 5)) {
-          c.set(x, y, 1);
-        }
-      }
-    }
-    return c;
+    return LabelFixtures.twoTouchingAndOne();
   }
 
   @Test
