@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "0:done",
       "1:internal error (a bug: please report it with --stacktrace output)",
       "2:wrong command line",
-      "3:bad input: a missing, unreadable or inconsistent file (the message names it)"
+      "3:bad input or a conflict: a missing, unreadable or inconsistent file, a run folder in use or of another training, training that diverged (the message says which)"
     })
 public final class LazySeg {
   /** Exit code for user input problems: a file missing, unreadable or inconsistent. */
@@ -88,7 +88,9 @@ public final class LazySeg {
         || e instanceof ImageFileException
         || e instanceof InputException
         || e instanceof java.io.UncheckedIOException
-        || e instanceof java.nio.file.NoSuchFileException;
+        || e instanceof java.nio.file.NoSuchFileException
+        || e instanceof org.lazyseg.train.RunFolder.ConflictException
+        || e instanceof org.lazyseg.train.engine.TrainingRun.DivergedException;
   }
 
   /** A problem with what the user gave us; its message is one line naming the file. */

@@ -113,18 +113,143 @@ public record RunFolder(Path root) {
     }
   }
 
+  /**
+   * A temporary sibling of {@code file}, unique to this process, so that two processes never
+   * write the same temporary file (the run lock keeps two trainings apart anyway).
+   */
+  public static Path temporary(Path file) {
+    return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid()
+        + ".tmp");
+  }
+
   /** Writes JSON via a temporary file and an atomic rename. */
   public static void write(Path file, Object value) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = temporary(file);
     JSON.writeValue(tmp.toFile(), value);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Writes a text file via a temporary file and an atomic rename. */
   public static void writeString(Path file, CharSequence text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = temporary(file);
     Files.writeString(tmp, text);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The file whose lock marks a run folder as being trained. */
+  public Path lockFile() {
+    return root.resolve(".lock");
+  }
+
+  /**
+   * The run folder cannot take this training: another process trains in it, or it holds a
+   * run of another network, method or dataset. The message says which.
+   */
+  public static final class ConflictException extends RuntimeException {
+    public ConflictException(String message) {
+      super(message);
+    }
+  }
+
+  /** Names of the temporary files LazySeg writes in a run folder (never a user's file). */
+  private static final java.util.regex.Pattern LEFTOVER = java.util.regex.Pattern.compile(
+      "[\\w.-]+\\.(json|csv)(\\.\\d+)?\\.tmp|curves\\.tmp(\\.png)?");
+
+  /** Locks held by this process, by folder, with how often each is held (re-entrant). */
+  private static final java.util.Map<Path, Object[]> HELD = new java.util.HashMap<>();
+
+  /**
+   * Locks this run folder for training until the returned handle is closed: a second process
+   * that tries gets a {@link ConflictException} naming the holder. The operating system releases
+   * the lock when the process dies (also on kill -9). The same process may lock a folder it
+   * holds again (nested phases).
+   */
+  public AutoCloseable lock() throws IOException {
+    Path key = root.toAbsolutePath().normalize();
+    synchronized (HELD) {
+      Object[] held = HELD.get(key);
+      if (held != null) {
+        held[1] = (Integer) held[1] + 1;
+        return () -> release(key);
+      }
+      Files.createDirectories(root);
+      java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile(),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+          java.nio.file.StandardOpenOption.WRITE);
+      java.nio.channels.FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      if (lock == null) {
+        String holder = new String(Files.readAllBytes(lockFile()),
+            java.nio.charset.StandardCharsets.UTF_8).trim();
+        channel.close();
+        throw new ConflictException(root + " is being trained by another process ("
+            + (holder.isEmpty() ? "unknown" : holder) + "); wait for it to finish or train"
+            + " into another folder");
+      }
+      channel.truncate(0);
+      channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()
+          + ", since " + java.time.Instant.now()).getBytes(
+              java.nio.charset.StandardCharsets.UTF_8)));
+      HELD.put(key, new Object[] {channel, 1});
+      return () -> release(key);
+    }
+  }
+
+  private static void release(Path key) throws IOException {
+    synchronized (HELD) {
+      Object[] held = HELD.get(key);
+      if (held == null) {
+        return;
+      }
+      int count = (Integer) held[1] - 1;
+      if (count > 0) {
+        held[1] = count;
+        return;
+      }
+      HELD.remove(key);
+      ((java.nio.channels.FileChannel) held[0]).close();   // releases the lock
+    }
+  }
+
+  /**
+   * Tidies what a killed process may have left (call with the lock held): temporary
+   * checkpoint folders and files are deleted, and a checkpoint caught between the two renames
+   * of {@link #publish} is put back from its previous version.
+   */
+  public void removeLeftovers() throws IOException {
+    if (Files.isDirectory(checkpoints())) {
+      try (Stream<Path> entries = Files.list(checkpoints())) {
+        for (Path p : entries.toList()) {
+          String name = p.getFileName().toString();
+          if (name.endsWith(".tmp")) {
+            deleteRecursively(p);
+          } else if (name.endsWith(".old")) {
+            Path current = checkpoints().resolve(name.substring(0, name.length() - 4));
+            if (Files.isRegularFile(current.resolve(STATE))) {
+              deleteRecursively(p);
+            } else {
+              deleteRecursively(current);
+              Files.move(p, current, StandardCopyOption.ATOMIC_MOVE);
+            }
+          }
+        }
+      }
+    }
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> entries = Files.list(root)) {
+        for (Path p : entries.toList()) {
+          String name = p.getFileName().toString();
+          if (Files.isRegularFile(p) && LEFTOVER.matcher(name).matches()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
   }
 
   /** The epoch a run in this folder trains next: 1, or after its last checkpoint. */

@@ -23,10 +23,12 @@ final class CheckpointWriter implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochEnd end) throws IOException {
-    write(RunFolder.LAST, end);
+    // Best before last: a kill in between resumes from the previous last, which trains this
+    // epoch again; the other order could leave "last" naming a best that was never written.
     if (end.best()) {
       write(RunFolder.BEST, end);
     }
+    write(RunFolder.LAST, end);
   }
 
   private void write(String name, EpochEnd end) throws IOException {

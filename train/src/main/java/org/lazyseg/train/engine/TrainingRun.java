@@ -70,8 +70,10 @@ public final class TrainingRun {
     this.folder = new RunFolder(runDir);
     this.requestedSpec = spec;
     this.config = config;
-    listeners.add(new CheckpointWriter());
+    // The metrics row first: a kill before the checkpoint leaves a row of an epoch that the
+    // resumed run drops and trains again; the other order could lose the row for good.
     listeners.add(new MetricsLog());
+    listeners.add(new CheckpointWriter());
     if (LoopTiming.requested()) {
       listeners.add(LoopTiming.toFile());
     }
@@ -118,6 +120,18 @@ public final class TrainingRun {
   /** Trains (or resumes) and returns where it got to. */
   public TrainingResult run(List<Example> trainExamples, List<Example> validationExamples)
       throws IOException {
+    try (AutoCloseable lock = folder.lock()) {
+      folder.removeLeftovers();
+      return runLocked(trainExamples, validationExamples);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  private TrainingResult runLocked(List<Example> trainExamples,
+      List<Example> validationExamples) throws IOException {
     long started = System.nanoTime();
     long deadline = config.budgetMinutes() > 0
         ? started + (long) (config.budgetMinutes() * 60e9) : Long.MAX_VALUE;
@@ -135,6 +149,13 @@ public final class TrainingRun {
           + initial.spec().tasks() + " and " + initial.spec().channels()
           + " channels; this run needs " + requestedSpec.tasks() + " and "
           + requestedSpec.channels());
+    }
+    if (resumed != null) {
+      String differs = differences(resumed.spec(), requestedSpec);
+      if (!differs.isEmpty()) {
+        throw new RunFolder.ConflictException(folder.root() + " holds a run of another network"
+            + " (" + differs + "); train into a new folder to start afresh");
+      }
     }
     ModelSpec spec = resumed != null ? resumed.spec()
         : initial != null ? initial.spec() : withNormalization(trainExamples);
@@ -175,6 +196,35 @@ public final class TrainingRun {
             resumed, deadline);
       }
     }
+  }
+
+  /** The loss stopped being a finite number; the message says where and what may help. */
+  public static final class DivergedException extends RuntimeException {
+    DivergedException(String message) {
+      super(message);
+    }
+  }
+
+  /** What differs between a run's network and the one asked for, "" when nothing does. */
+  static String differences(ModelSpec run, ModelSpec asked) {
+    List<String> d = new ArrayList<>();
+    if (run.channels() != asked.channels()) {
+      d.add("input channels " + run.channels() + ", now " + asked.channels());
+    }
+    if (!run.tasks().equals(asked.tasks())) {
+      d.add("tasks " + run.tasks().stream().map(Task::name).toList() + ", now "
+          + asked.tasks().stream().map(Task::name).toList());
+    }
+    if (run.width() != asked.width()) {
+      d.add("width " + run.width() + ", now " + asked.width());
+    }
+    if (run.depth() != asked.depth()) {
+      d.add("depth " + run.depth() + ", now " + asked.depth());
+    }
+    if (!run.network().equals(asked.network())) {
+      d.add("network " + run.network() + ", now " + asked.network());
+    }
+    return String.join("; ", d);
   }
 
   /** The run's current trainer; {@link #restart} replaces it by one with a fresh Adam. */
@@ -266,6 +316,13 @@ public final class TrainingRun {
             l.onBatchReady();
           }
           float value = trainStep(trainers.current(), batch, goal, round);
+          if (!Float.isFinite(value)) {
+            // Weights are updated from this loss already: nothing of this epoch is kept.
+            throw new DivergedException("training diverged: the loss is " + value + " at step "
+                + (steps + 1) + " (epoch " + epoch + "); the checkpoints of the epochs before"
+                + " are kept. A lower learning rate (--lr) or smaller labels (object sizes)"
+                + " usually help");
+          }
           lossSum += value;
           epochSteps++;
           steps++;

@@ -137,6 +137,45 @@ public final class TrainingJob {
    * checkpoint. Each phase gets the whole time budget.
    */
   public TrainingResult run(Path runDir, TrainingData td) throws IOException {
+    try (AutoCloseable lock = new RunFolder(runDir).lock()) {
+      checkResumable(runDir);
+      return runLocked(runDir, td);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  /**
+   * Refuses to resume a run of another method, dataset or classes (the network itself is
+   * compared by the training loop): a run folder holds one training.
+   */
+  private void checkResumable(Path runDir) {
+    Path recordFile = runDir.resolve(RECORD_FILE);
+    if (new RunFolder(runDir).checkpoint(RunFolder.LAST) == null
+        || !Files.isRegularFile(recordFile)) {
+      return;
+    }
+    Record before = RunFolder.read(recordFile, Record.class);
+    List<String> differs = new ArrayList<>();
+    if (!method.name().equals(before.method())) {
+      differs.add("method " + before.method() + ", now " + method.name());
+    }
+    if (before.classes() != null && !before.classes().equals(data.classNames())) {
+      differs.add("classes " + before.classes() + ", now " + data.classNames());
+    }
+    if (before.data() != null && !before.data().equals(source) && !"memory".equals(source)
+        && !"memory".equals(before.data())) {
+      differs.add("data " + before.data() + ", now " + source);
+    }
+    if (!differs.isEmpty()) {
+      throw new RunFolder.ConflictException(runDir + " holds another training ("
+          + String.join("; ", differs) + "); train into a new folder to start afresh");
+    }
+  }
+
+  private TrainingResult runLocked(Path runDir, TrainingData td) throws IOException {
     Path start = pretrained;
     Method first = method.pretraining();
     if (start == null && first != null) {

@@ -1,0 +1,131 @@
+package org.lazyseg.train.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.Task;
+import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.data.Example;
+import org.lazyseg.train.testing.Discs;
+
+/**
+ * What a run folder survives: a second process, what a kill leaves behind, a resume with
+ * another network, a training that diverges (issue "Nothing lost, nothing overwritten").
+ */
+class RunFolderSafetyTest {
+  @TempDir Path dir;
+
+  private static ModelSpec spec(int width) {
+    return ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2)).optWidth(width)
+        .optDepth(3).build();
+  }
+
+  private static TrainConfig.Builder tiny() {
+    return TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(3e-3)
+        .setStepsPerEpoch(2).optThreads(1).optSeed(7);
+  }
+
+  /** Holds the lock of the folder given as argument until its standard input closes. */
+  public static final class LockHolder {
+    public static void main(String[] args) throws Exception {
+      try (AutoCloseable lock = new RunFolder(Path.of(args[0])).lock()) {
+        System.out.println("locked");
+        System.out.flush();
+        System.in.read();
+      }
+    }
+  }
+
+  @Test
+  void aSecondProcessIsToldWhoHoldsTheRunFolder() throws Exception {
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+        dir.toString()).redirectErrorStream(true).start();
+    try {
+      assertThat(new String(holder.getInputStream().readNBytes(7)).trim()).isEqualTo("locked");
+      assertThatThrownBy(() -> new RunFolder(dir).lock())
+          .isInstanceOf(RunFolder.ConflictException.class)
+          .hasMessageContaining(dir + " is being trained by another process (pid "
+              + holder.pid());
+      assertThatThrownBy(() -> new TrainingRun(dir, spec(4), tiny().setEpochs(1).build())
+          .run(Discs.examples(2, 32, 1), List.of()))
+          .isInstanceOf(RunFolder.ConflictException.class);
+    } finally {
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    try (AutoCloseable lock = new RunFolder(dir).lock();
+        AutoCloseable again = new RunFolder(dir).lock()) {
+      assertThat(Files.readString(dir.resolve(".lock"))).contains("pid "
+          + ProcessHandle.current().pid());   // free once the holder ended; re-entrant here
+    }
+  }
+
+  @Test
+  void leftoversOfAKillAreTidiedAndUserFilesKept() throws IOException {
+    RunFolder run = new RunFolder(dir);
+    Files.createDirectories(run.checkpoints().resolve("best.tmp"));
+    Files.createDirectories(run.checkpoints().resolve("last.old"));
+    Files.writeString(run.checkpoints().resolve("last.old").resolve(RunFolder.STATE), "{}");
+    Files.writeString(dir.resolve("metrics.csv.4242.tmp"), "half");
+    Files.writeString(dir.resolve("curves.tmp.png"), "half");
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    Files.writeString(dir.resolve("my.tmp"), "mine too");
+    run.removeLeftovers();
+    assertThat(run.checkpoints().resolve("best.tmp")).doesNotExist();
+    assertThat(run.checkpoints().resolve("last").resolve(RunFolder.STATE))
+        .as("a checkpoint caught between the two renames is put back").exists();
+    assertThat(dir.resolve("metrics.csv.4242.tmp")).doesNotExist();
+    assertThat(dir.resolve("curves.tmp.png")).doesNotExist();
+    assertThat(dir.resolve("notes.txt")).exists();
+    assertThat(dir.resolve("my.tmp")).as("not a name LazySeg writes").exists();
+  }
+
+  @Test
+  void aMetricsRowOfAnEpochWithoutCheckpointIsTrainedAgain() throws IOException {
+    List<Example> train = Discs.examples(3, 32, 3);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    // As if killed after epoch 3's row was written but before its checkpoint.
+    Files.writeString(dir.resolve("metrics.csv"), "3,0,9.0,NaN,NaN,1.0,2\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(3).build()).run(train, List.of());
+    List<String> rows = Files.readAllLines(dir.resolve("metrics.csv"));
+    assertThat(rows).hasSize(1 + 3);
+    assertThat(rows.get(3)).startsWith("3,").doesNotContain("9.0");
+    assertThat(new RunFolder(dir).nextEpoch()).isEqualTo(4);
+  }
+
+  @Test
+  void resumingWithAnotherNetworkIsRefusedSayingWhatDiffers() throws IOException {
+    List<Example> train = Discs.examples(2, 32, 3);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(1).build()).run(train, List.of());
+    assertThatThrownBy(() -> new TrainingRun(dir, spec(8), tiny().setEpochs(2).build())
+        .run(train, List.of()))
+        .isInstanceOf(RunFolder.ConflictException.class)
+        .hasMessageContaining("width 4, now 8");
+    assertThat(new RunFolder(dir).nextEpoch()).isEqualTo(2);
+  }
+
+  @Test
+  void aDivergingLossStopsTrainingAndKeepsTheCheckpointsBefore() throws IOException {
+    List<Example> train = Discs.examples(3, 32, 3);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(1).build()).run(train, List.of());
+    assertThatThrownBy(() -> new TrainingRun(dir, spec(4), tiny().setEpochs(4)
+        .setLearningRate(1e30).build()).run(train, List.of()))
+        .isInstanceOf(TrainingRun.DivergedException.class)
+        .hasMessageContaining("training diverged").hasMessageContaining("--lr");
+    assertThat(new RunFolder(dir).checkpoint(RunFolder.LAST)).isNotNull();
+    assertThat(Files.readAllLines(dir.resolve("metrics.csv")).stream()
+        .noneMatch(l -> l.contains("NaN,NaN,NaN") || l.toLowerCase().contains("infinity")))
+        .isTrue();
+  }
+}
