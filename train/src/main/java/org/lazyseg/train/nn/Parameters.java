@@ -17,13 +17,20 @@ import java.nio.file.Path;
 public final class Parameters {
   private Parameters() {}
 
-  /** Loads parameters written by {@link #save} into a fresh block. */
-  public static void load(Block block, Path file, NDManager manager) throws IOException {
+  /**
+   * Loads parameters written by {@link #save} into a fresh block.
+   *
+   * @throws java.io.UncheckedIOException naming the file when it is missing, cut short or not
+   *     a parameter file of this network (a damaged checkpoint is bad input, not a bug)
+   */
+  public static void load(Block block, Path file, NDManager manager) {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
         DataInputStream data = new DataInputStream(in)) {
       block.loadParameters(manager, data);
-    } catch (MalformedModelException e) {
-      throw new IOException("bad parameter file " + file, e);
+    } catch (MalformedModelException | IOException | IllegalArgumentException
+        | IllegalStateException e) {
+      throw new java.io.UncheckedIOException(file + ": damaged or not a parameter file of this"
+          + " network (" + e + ")", e instanceof IOException io ? io : new IOException(e));
     }
   }
 

@@ -77,14 +77,15 @@ public final class Predictor implements AutoCloseable {
     RunFolder.SavedModel saved = run.readModel();
     Path checkpoint = run.checkpoint(name);
     if (checkpoint == null) {
-      throw new IOException("no checkpoint '" + name + "' in " + run.checkpoints());
+      throw new java.nio.file.NoSuchFileException(run.checkpoints().resolve(name).toString(),
+          null, "no checkpoint '" + name + "' (a run has 'best' and 'last')");
     }
     NDManager manager = NDManager.newBaseManager();
     try {
       Block block = saved.spec().newBlock();
       Parameters.load(block, checkpoint.resolve(RunFolder.PARAMETERS), manager);
       return new Predictor(block, saved.spec(), manager, true, saved.tileSize());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       manager.close();
       throw e;
     }

@@ -128,4 +128,19 @@ class RunFolderSafetyTest {
         .noneMatch(l -> l.contains("NaN,NaN,NaN") || l.toLowerCase().contains("infinity")))
         .isTrue();
   }
+
+  @Test
+  void aDamagedOrMissingCheckpointIsANamedError() throws IOException {
+    new TrainingRun(dir, spec(4), tiny().setEpochs(1).build())
+        .run(Discs.examples(2, 32, 3), List.of());
+    assertThatThrownBy(() -> org.lazyseg.train.predict.Predictor.open(dir, "bogus"))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining("no checkpoint 'bogus'");
+    Path parameters = new RunFolder(dir).checkpoint(RunFolder.LAST).resolve(RunFolder.PARAMETERS);
+    byte[] all = Files.readAllBytes(parameters);
+    Files.write(parameters, java.util.Arrays.copyOf(all, all.length / 2));
+    assertThatThrownBy(() -> org.lazyseg.train.predict.Predictor.open(dir, RunFolder.LAST))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining(parameters + ": damaged or not a parameter file");
+  }
 }
