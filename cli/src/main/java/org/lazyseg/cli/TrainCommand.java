@@ -106,6 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter log = spec.commandLine().getErr();
+    checkRanges();
     if (samples != null) {
       methodOptions.put("samples", Integer.toString(samples));
     }
@@ -147,6 +148,36 @@ public final class TrainCommand implements Callable<Integer> {
     }
     log.flush();
     return 0;
+  }
+
+  /** Numbers outside what training can use are command-line mistakes (exit 2), named. */
+  private void checkRanges() {
+    require(fraction >= 0 && fraction <= 1, "--fraction must be in [0, 1], not " + fraction);
+    require(valFraction >= 0 && valFraction < 1,
+        "--val-fraction must be in [0, 1), not " + valFraction);
+    require(depth >= 1 && depth <= 8, "--depth must be between 1 and 8, not " + depth);
+    require(width == null || (width >= 1 && width <= 512),
+        "--width must be between 1 and 512, not " + width);
+    int multiple = 1 << (depth - 1);
+    require(crop == null || (crop >= multiple && crop <= 4096 && crop % multiple == 0),
+        "--crop must be a multiple of " + multiple + " (2^(depth-1)) between " + multiple
+            + " and 4096, not " + crop);
+    require(batch == null || (batch >= 1 && batch <= 1024),
+        "--batch must be between 1 and 1024, not " + batch);
+    require(epochs == null || epochs >= 1, "--epochs must be >= 1, not " + epochs);
+    require(stepsPerEpoch == null || stepsPerEpoch >= 1,
+        "--steps-per-epoch must be >= 1, not " + stepsPerEpoch);
+    require(minutes == null || (minutes > 0 && minutes <= 60 * 24 * 365),
+        "--minutes must be a number of minutes > 0, not " + minutes);
+    require(lr == null || (lr > 0 && lr < 1), "--lr must be in (0, 1), not " + lr);
+    require(workers >= 1 && workers <= 64, "--workers must be between 1 and 64, not "
+        + workers);
+  }
+
+  private void require(boolean ok, String message) {
+    if (!ok) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
   }
 
   /** The profile when none is given: paper on a GPU, standard on a CPU. */

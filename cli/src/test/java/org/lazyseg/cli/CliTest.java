@@ -146,4 +146,28 @@ class CliTest {
     assertThat(plain.code()).as(plain.err()).isZero();
     assertThat(Files.exists(dir.resolve("sim2/pseudo"))).isFalse();
   }
+
+  /** Numbers training cannot use are command-line mistakes: exit 2 and one line naming them. */
+  @Test
+  void trainRefusesNumbersItCannotUseWithExitCode2() throws Exception {
+    Path data = dir.resolve("data");
+    Discs.write(data, 3, 1, 5);
+    String[][] cases = {
+        {"--fraction", "2", "--fraction must be in [0, 1], not 2.0"},
+        {"--width", "0", "--width must be between 1 and 512, not 0"},
+        {"--depth", "12", "--depth must be between 1 and 8, not 12"},
+        {"--crop", "3", "--crop must be a multiple of 8"},
+        {"--minutes", "NaN", "--minutes must be a number of minutes > 0, not NaN"},
+        {"--minutes", "Infinity", "--minutes must be a number of minutes > 0"},
+        {"--lr", "1e30", "--lr must be in (0, 1)"},
+        {"--threads", "100000", "--threads must be between 1 and"},
+        {"--threads", "-3", "--threads must be between 1 and"}};
+    for (String[] c : cases) {
+      Result r = run("train", "--data", data.toString(), "--out", dir.resolve("run").toString(),
+          c[0], c[1]);
+      assertThat(r.code()).as(c[0] + " " + c[1] + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).contains(c[2]);
+    }
+    assertThat(dir.resolve("run")).doesNotExist();
+  }
 }
