@@ -155,6 +155,30 @@ public record RunFolder(Path root) {
   private static final java.util.regex.Pattern LEFTOVER = java.util.regex.Pattern.compile(
       "[\\w.-]+\\.(json|csv)(\\.\\d+)?\\.tmp|curves\\.tmp(\\.png)?");
 
+  /**
+   * Refuses a folder that LazySeg would write into without having made it: a file, or a
+   * folder with contents but none of a run's files (so a mistyped --out never overwrites a
+   * user's data).
+   */
+  public void requireRunOrNew() throws IOException {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new ConflictException(root + " is a file, not a run folder");
+    }
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    boolean ours = Files.exists(modelFile()) || Files.exists(checkpoints())
+        || Files.exists(lockFile()) || Files.exists(root.resolve("training-data.json"));
+    boolean empty;
+    try (Stream<Path> entries = Files.list(root)) {
+      empty = entries.findAny().isEmpty();
+    }
+    if (!ours && !empty) {
+      throw new ConflictException(root + " is not empty and is not a LazySeg run folder;"
+          + " train into a new folder");
+    }
+  }
+
   /** Locks held by this process, by folder, with how often each is held (re-entrant). */
   private static final java.util.Map<Path, Object[]> HELD = new java.util.HashMap<>();
 
@@ -165,6 +189,7 @@ public record RunFolder(Path root) {
    * holds again (nested phases).
    */
   public AutoCloseable lock() throws IOException {
+    requireRunOrNew();
     Path key = root.toAbsolutePath().normalize();
     synchronized (HELD) {
       Object[] held = HELD.get(key);

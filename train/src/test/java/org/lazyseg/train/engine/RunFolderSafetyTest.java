@@ -143,4 +143,18 @@ class RunFolderSafetyTest {
         .isInstanceOf(java.io.UncheckedIOException.class)
         .hasMessageContaining(parameters + ": damaged or not a parameter file");
   }
+
+  @Test
+  void aFolderOfSomethingElseIsNeverTrainedInto() throws IOException {
+    Files.writeString(dir.resolve("thesis.txt"), "mine");
+    assertThatThrownBy(() -> new TrainingRun(dir, spec(4), tiny().setEpochs(1).build())
+        .run(Discs.examples(2, 32, 3), List.of()))
+        .isInstanceOf(RunFolder.ConflictException.class)
+        .hasMessageContaining("is not empty and is not a LazySeg run folder");
+    assertThat(Files.readString(dir.resolve("thesis.txt"))).isEqualTo("mine");
+    assertThat(dir.resolve("checkpoints")).doesNotExist();
+    Path file = dir.resolve("thesis.txt");
+    assertThatThrownBy(() -> new RunFolder(file).lock())
+        .hasMessageContaining("is a file, not a run folder");
+  }
 }
