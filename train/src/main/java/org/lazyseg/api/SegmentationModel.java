@@ -208,7 +208,7 @@ public final class SegmentationModel implements AutoCloseable {
     FloatImage window = ex == 0 && ey == 0 && ew == image.width() && eh == image.height()
         ? image : image.crop(ex, ey, ew, eh);
     Segmentation s;
-    try (Predictor view = predictor.window(image, ex, ey)) {
+    try (Predictor view = predictor.window(image, ex, ey, ew, eh)) {
       s = method.segment(view, window).withoutObjectsUnder(minArea);
     }
     copy(s.classes(), x0 - ex, y0 - ey, classes);

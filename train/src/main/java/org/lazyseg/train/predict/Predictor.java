@@ -49,7 +49,7 @@ public final class Predictor implements AutoCloseable {
   private int tileBatch = 1;
   /** Set for a window view ({@link #window}): where the images it is given lie in the source. */
   private FloatImage windowSource;
-  private int windowX, windowY;
+  private int windowX, windowY, windowWidth, windowHeight;
 
   private Predictor(Block block, ModelSpec spec, NDManager manager, boolean owns, int tile) {
     if (spec.normalization() == null) {
@@ -96,18 +96,26 @@ public final class Predictor implements AutoCloseable {
   public int tileSize() { return tileSize; }
 
   /**
-   * A view of this predictor for windows of {@code source}: given an image of the size of a
-   * window whose top-left corner is ({@code x0}, {@code y0}) in the source, it returns
-   * exactly the probabilities that {@code probabilities(source)} gives there (the same tiles,
-   * weights and sums), computing only the tiles that reach the window. Images of another size
-   * are tiled on their own. The view shares the network; closing it closes nothing.
+   * A view of this predictor for the window ({@code x0}, {@code y0}, {@code width},
+   * {@code height}) of {@code source}: given an image of the window's size (its crop), it
+   * returns exactly the probabilities that {@code probabilities(source)} gives there (the same
+   * tiles, weights and sums), computing only the tiles that reach the window. Images of another
+   * size (e.g. the crop shrunk by a method) are tiled on their own. The view shares the
+   * network; closing it closes nothing.
    */
-  public Predictor window(FloatImage source, int x0, int y0) {
+  public Predictor window(FloatImage source, int x0, int y0, int width, int height) {
+    if (x0 < 0 || y0 < 0 || width < 1 || height < 1 || x0 + width > source.width()
+        || y0 + height > source.height()) {
+      throw new IllegalArgumentException("window " + width + "x" + height + " at " + x0 + ","
+          + y0 + " is not inside the " + source.width() + "x" + source.height() + " image");
+    }
     Predictor view = new Predictor(block, spec, manager, false, tileSize);
     view.tileBatch = tileBatch;
     view.windowSource = Channels.adapt(source, spec.channels());
     view.windowX = x0;
     view.windowY = y0;
+    view.windowWidth = width;
+    view.windowHeight = height;
     return view;
   }
 
@@ -136,8 +144,8 @@ public final class Predictor implements AutoCloseable {
 
   /** The same for several heads in one pass over the tiles: [head][class][pixel]. */
   public float[][][] probabilities(FloatImage image, int... heads) {
-    if (windowSource != null && windowX + image.width() <= windowSource.width()
-        && windowY + image.height() <= windowSource.height()) {
+    if (windowSource != null && image.width() == windowWidth
+        && image.height() == windowHeight) {
       return probabilities(windowSource, windowX, windowY, image.width(), image.height(), heads);
     }
     FloatImage input = Channels.adapt(image, spec.channels());

@@ -73,7 +73,7 @@ class PredictorTest {
         float[][][] whole = p.probabilities(image, 0, 1);
         int x0 = 23, y0 = 17, w = 30, h = 21;
         FloatImage crop = image.crop(x0, y0, w, h);
-        try (Predictor view = p.window(image, x0, y0)) {
+        try (Predictor view = p.window(image, x0, y0, w, h)) {
           float[][][] window = view.probabilities(crop, 0, 1);
           for (int head = 0; head < 2; head++) {
             for (int k = 0; k < whole[head].length; k++) {
