@@ -102,7 +102,7 @@ public final class PixelSizes {
 
   @Override
   public String toString() {
-    return file + " (" + sizes.size() + " images, " + (unit.isEmpty() ? "units" : unit)
-        + " per pixel)";
+    return file + " (" + sizes.size() + (sizes.size() == 1 ? " image, " : " images, ")
+        + (unit.isEmpty() ? "units" : unit) + " per pixel)";
   }
 }

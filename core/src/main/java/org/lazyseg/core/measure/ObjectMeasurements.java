@@ -1,18 +1,14 @@
 package org.lazyseg.core.measure;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32SC2;
 import static org.bytedeco.opencv.global.opencv_imgproc.CHAIN_APPROX_NONE;
 import static org.bytedeco.opencv.global.opencv_imgproc.RETR_EXTERNAL;
 import static org.bytedeco.opencv.global.opencv_imgproc.arcLength;
 import static org.bytedeco.opencv.global.opencv_imgproc.findContours;
-import static org.bytedeco.opencv.global.opencv_imgproc.fitEllipse;
 
-import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
-import org.bytedeco.opencv.opencv_core.RotatedRect;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Mats;
@@ -29,12 +25,14 @@ import org.lazyseg.core.ops.Mats;
  *       pieces: the sum over the pieces); a single pixel has perimeter 0;
  *   <li>centroid: the mean x and y of its pixels;
  *   <li>bounding box: the smallest pixel-aligned box holding it, (x, y) its top-left pixel;
- *   <li>ellipse: OpenCV's {@code fitEllipse} on the points of the outer contour(s) when there
- *       are at least 5, each axis plus one pixel (the contour runs through the centres of the
- *       edge pixels, half a pixel inside the object's edge on each side: a filled disc of
- *       radius r then gets axes of about 2r). Full axis lengths (not semi-axes); the angle of
- *       the major axis in degrees in [0, 180), counter-clockwise from the x axis as seen on the
- *       screen (ImageJ's convention); its perimeter by Ramanujan's approximation;
+ *   <li>ellipse: the ellipse with the object's second moments, each pixel a unit square (as
+ *       ImageJ's "Fit Ellipse" and scikit-image's axis lengths): a filled disc of radius r
+ *       gets axes of 2r, a filled ellipse its own axes, one pixel a circle of the pixel's area.
+ *       Full axis lengths (not semi-axes); the angle of the major axis in degrees in
+ *       [0, 180), counter-clockwise from the x axis as seen on the screen (ImageJ's
+ *       convention); its perimeter by Ramanujan's approximation. (OpenCV's {@code fitEllipse}
+ *       on the contour is not used: it answers differently from call to call when the contour's
+ *       points lie on a line, and wrongly for objects two pixels thick.)
  *   <li>mean intensity: the mean over the object's pixels of the mean over the image's
  *       channels, on the scale the image is read in ([0, 1]: 8-bit values / 255, 16-bit /
  *       65535);
@@ -58,7 +56,6 @@ public final class ObjectMeasurements {
    *
    * @param object its id in the instance image
    * @param classId its class id (0 when the class image has none of its pixels)
-   * @param ellipse null when the outer contour has fewer than 5 points
    */
   public record Measurement(int object, int classId, long area, double perimeter,
       double centroidX, double centroidY, int boxX, int boxY, int boxWidth, int boxHeight,
@@ -89,19 +86,37 @@ public final class ObjectMeasurements {
         intensity += meanOverChannels[i];
       }
       int n = table.area[o];
+      double cx = sx / n, cy = sy / n;
+      double sxx = 0, syy = 0, sxy = 0;
+      for (int i : table.pixels[o]) {
+        double dx = i % w - cx, dy = i / w - cy;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+      }
       int bw = table.maxX[o] - table.minX[o] + 1, bh = table.maxY[o] - table.minY[o] + 1;
-      Outline outline = outline(table, o);
       out.add(new Measurement(table.ids[o], classes == null ? 1 : majorityClass(table, o, classes, votes),
-          n, outline.perimeter, sx / n, sy / n, table.minX[o], table.minY[o], bw, bh,
-          outline.ellipse, intensity / n));
+          n, perimeter(table, o), cx, cy, table.minX[o], table.minY[o], bw, bh,
+          ellipse(sxx / n + 1.0 / 12, syy / n + 1.0 / 12, sxy / n), intensity / n));
     }
     return out;
   }
 
-  private record Outline(double perimeter, Ellipse ellipse) {}
+  /**
+   * The ellipse of second moments {@code xx}, {@code yy}, {@code xy} (a uniform ellipse of
+   * semi-axes a, b has variances a²/4 and b²/4 along them).
+   */
+  static Ellipse ellipse(double xx, double yy, double xy) {
+    double mean = (xx + yy) / 2, half = Math.sqrt((xx - yy) * (xx - yy) / 4 + xy * xy);
+    double major = 4 * Math.sqrt(mean + half), minor = 4 * Math.sqrt(Math.max(0, mean - half));
+    // The major axis turns by this angle from the x axis towards y, which points down.
+    double clockwise = Math.toDegrees(0.5 * Math.atan2(2 * xy, xx - yy));
+    double angle = ((-clockwise) % 180 + 180) % 180;
+    return new Ellipse(major, minor, angle);
+  }
 
-  /** The outer contours of object {@code o}, found in its bounding box with a 1-pixel margin. */
-  private static Outline outline(ObjectTable table, int o) {
+  /** The length of the outer contours of object {@code o}, found in its box plus a 1-pixel margin. */
+  private static double perimeter(ObjectTable table, int o) {
     int x0 = table.minX[o] - 1, y0 = table.minY[o] - 1;
     int bw = table.maxX[o] - table.minX[o] + 3, bh = table.maxY[o] - table.minY[o] + 3;
     byte[] mask = new byte[bw * bh];
@@ -109,38 +124,15 @@ public final class ObjectMeasurements {
       mask[(i / table.width - y0) * bw + (i % table.width - x0)] = (byte) 255;
     }
     double perimeter = 0;
-    List<int[]> points = new ArrayList<>();
-    int total = 0;
     try (Mat m = Mats.bytes(mask, bw, bh); MatVector contours = new MatVector()) {
       findContours(m, contours, RETR_EXTERNAL, CHAIN_APPROX_NONE);
       for (long k = 0; k < contours.size(); k++) {
         try (Mat c = contours.get(k)) {
           perimeter += arcLength(c, true);
-          int[] xy = new int[2 * c.rows()];
-          ((IntBuffer) c.createBuffer()).get(xy);
-          points.add(xy);
-          total += c.rows();
         }
       }
     }
-    return new Outline(perimeter, total >= 5 ? ellipse(points, total) : null);
-  }
-
-  private static Ellipse ellipse(List<int[]> points, int total) {
-    try (Mat all = new Mat(total, 1, CV_32SC2)) {
-      IntBuffer buf = all.createBuffer();
-      for (int[] xy : points) {
-        buf.put(xy);
-      }
-      RotatedRect r = fitEllipse(all);
-      double w = r.size().width(), h = r.size().height();
-      // OpenCV: the angle (degrees) turns the width side from the x axis towards the y axis,
-      // which points down: clockwise on the screen.
-      double clockwise = w >= h ? r.angle() : r.angle() + 90;
-      double angle = ((-clockwise) % 180 + 180) % 180;
-      r.close();
-      return new Ellipse(Math.max(w, h) + 1, Math.min(w, h) + 1, angle);
-    }
+    return perimeter;
   }
 
   private static int majorityClass(ObjectTable table, int o, LabelImage classes, int[] votes) {

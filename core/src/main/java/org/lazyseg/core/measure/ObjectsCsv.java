@@ -31,7 +31,7 @@ import org.lazyseg.core.measure.ObjectMeasurements.Measurement;
  * each means; lengths in pixels), and, when pixel sizes are known, {@link #UNIT_COLUMNS}:
  * the pixel size and its unit, then area (units²), perimeter, ellipse axes and ellipse
  * perimeter in units (empty for an image the pixel-size file does not list). Numbers have at
- * most 8 significant digits; an object without a fitted ellipse has empty ellipse fields.
+ * most 8 significant digits.
  *
  * <p>A batch writes one file per image and {@link #merge}s them at the end, so a batch that
  * is killed and run again loses no rows; every file is written beside its target and moved
@@ -87,16 +87,14 @@ public final class ObjectsCsv {
       row.add(Long.toString(m.area()));
       add(row, m.perimeter(), m.centroidX(), m.centroidY());
       add(row, m.boxX(), m.boxY(), m.boxWidth(), m.boxHeight());
-      add(row, e == null ? Double.NaN : e.major(), e == null ? Double.NaN : e.minor(),
-          e == null ? Double.NaN : e.angle(), e == null ? Double.NaN : e.perimeter());
+      add(row, e.major(), e.minor(), e.angle(), e.perimeter());
       add(row, m.meanIntensity());
       if (pixelSizes != null) {
         double s = size.orElse(Double.NaN);
         add(row, s);
         row.add(size.isPresent() ? pixelSizes.unit() : "");
         add(row, m.area() * s * s, m.perimeter() * s);
-        add(row, e == null ? Double.NaN : e.major() * s, e == null ? Double.NaN : e.minor() * s,
-            e == null ? Double.NaN : e.perimeter() * s);
+        add(row, e.major() * s, e.minor() * s, e.perimeter() * s);
       }
       rows.add(row);
     }

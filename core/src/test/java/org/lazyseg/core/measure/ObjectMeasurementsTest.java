@@ -44,8 +44,11 @@ class ObjectMeasurementsTest {
         .containsExactly(3, 2, 5, 4);
     assertThat(r.perimeter()).isEqualTo(14.0);
     assertThat(r.meanIntensity()).isCloseTo(0.4, within(1e-6));
-    assertThat(r.ellipse()).isNotNull();
-    assertThat(r.ellipse().major()).isGreaterThan(r.ellipse().minor());
+    // A uniform w x h box has variance w²/12 along x: the ellipse of its moments has axes
+    // 4 sqrt(w²/12).
+    assertThat(r.ellipse().major()).isCloseTo(4 * Math.sqrt(25 / 12.0), within(1e-9));
+    assertThat(r.ellipse().minor()).isCloseTo(4 * Math.sqrt(16 / 12.0), within(1e-9));
+    assertThat(r.ellipse().angle()).isZero();
   }
 
   @Test
@@ -97,18 +100,44 @@ class ObjectMeasurementsTest {
   }
 
   @Test
-  void objectsKeepTheirIdsTheirMajorityClassAndSmallOnesHaveNoEllipse() {
+  void objectsKeepTheirIdsTheirMajorityClassAndEvenOnePixelHasAnEllipse() {
     LabelImage ids = new LabelImage(6, 2, new int[] {7, 7, 7, 0, 300, 0, 7, 7, 0, 0, 300, 300});
     LabelImage classes = new LabelImage(6, 2, new int[] {2, 2, 1, 0, 1, 0, 1, 2, 0, 0, 1, 3});
     List<Measurement> m = ObjectMeasurements.measure(ids, classes, new FloatImage(6, 2, 1));
     assertThat(m).extracting(Measurement::object).containsExactly(7, 300);
     assertThat(m).extracting(Measurement::classId).containsExactly(2, 1);
     assertThat(m).extracting(Measurement::area).containsExactly(5L, 3L);
-    assertThat(m.get(1).ellipse()).as("3 contour points").isNull();
     LabelImage one = new LabelImage(3, 3, new int[] {0, 0, 0, 0, 4, 0, 0, 0, 0});
     Measurement dot = ObjectMeasurements.measure(one, null, new FloatImage(3, 3, 1)).get(0);
     assertThat(dot.perimeter()).isZero();
     assertThat(dot.area()).isEqualTo(1);
+    // a circle of the pixel's area
+    assertThat(Math.PI / 4 * dot.ellipse().major() * dot.ellipse().minor()).isCloseTo(1, within(0.05));
+  }
+
+  /** Thin objects, where fitting an ellipse to the contour fails: stable, along the line. */
+  @Test
+  void linesOneAndTwoPixelsThickGetTheirLengthAndDirection() {
+    LabelImage h = new LabelImage(30, 6);
+    for (int x = 3; x < 25; x++) {
+      h.set(x, 2, 1);
+      h.set(x, 3, 2);
+      h.set(x, 4, 2);
+    }
+    List<Measurement> m = ObjectMeasurements.measure(h, null, new FloatImage(30, 6, 1));
+    for (Measurement line : m) {
+      assertThat(line.ellipse().major()).isCloseTo(22 * 4 / Math.sqrt(12), within(1e-9));
+      assertThat(line.ellipse().angle()).isZero();
+    }
+    assertThat(m.get(1).ellipse().minor()).isCloseTo(2 * 4 / Math.sqrt(12), within(1e-9));
+    LabelImage diagonal = new LabelImage(20, 20);
+    for (int x = 3; x < 15; x++) {
+      diagonal.set(x, x, 1);   // down-right on the screen: -45 degrees, i.e. 135
+    }
+    Ellipse e = ObjectMeasurements.measure(diagonal, null, new FloatImage(20, 20, 1)).get(0).ellipse();
+    assertThat(e.angle()).isCloseTo(135, within(1e-9));
+    assertThat(ObjectMeasurements.measure(diagonal, null, new FloatImage(20, 20, 1)).get(0).ellipse())
+        .isEqualTo(e);
   }
 
   /**
