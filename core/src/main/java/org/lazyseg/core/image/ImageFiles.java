@@ -68,15 +68,20 @@ public final class ImageFiles {
     return img.getRaster();
   }
 
-  /** Why a reader failed, in words: readers often throw without a message. */
+  /** Why a reader failed, in words: readers often throw without a message, or a wrapped one. */
   public static String reason(Exception e) {
-    Throwable t = e;
-    while (t.getMessage() == null && t.getCause() != null) {
-      t = t.getCause();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
     }
-    if (t instanceof java.io.EOFException) {
+    if (root instanceof java.io.EOFException) {
       return "truncated: the file ends before its pixels do";
     }
+    if (root instanceof IndexOutOfBoundsException) {
+      // TIFF: no complete image directory, as when the file is cut short.
+      return "truncated or damaged: no complete image in the file";
+    }
+    Throwable t = e.getMessage() != null ? e : root;
     return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 

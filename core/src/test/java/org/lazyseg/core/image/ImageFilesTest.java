@@ -51,7 +51,12 @@ class ImageFilesTest {
     assertThatThrownBy(() -> ImageFiles.readImage(bad))
         .isInstanceOf(ImageFileException.class)
         .satisfies(e -> assertThat(e.getMessage())
-            .startsWith(bad + ": unreadable image (").doesNotContain("null").doesNotContain("\n"));
+            .startsWith(bad + ": unreadable image (truncated").doesNotContain("\n"));
+    // Cut before its image directory: no image at all.
+    Path header = dir.resolve("header.tif");
+    Files.write(header, Arrays.copyOf(bytes, 20));
+    assertThatThrownBy(() -> ImageFiles.readImage(header))
+        .hasMessageStartingWith(header + ": unreadable image (truncated or damaged");
   }
 
   @Test
