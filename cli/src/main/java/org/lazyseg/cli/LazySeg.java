@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "0:done",
       "1:internal error (a bug: please report it with --stacktrace output)",
       "2:wrong command line",
-      "3:bad input: a missing, unreadable or inconsistent file (the message names it)"
+      "3:bad input: a missing, unreadable or inconsistent file (the message names it); predict: some images could not be read (each named), the others were segmented"
     })
 public final class LazySeg {
   /** Exit code for user input problems: a file missing, unreadable or inconsistent. */
