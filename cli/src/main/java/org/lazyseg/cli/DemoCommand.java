@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         Segmentation seg = model.segment(image);
         LabelImage predicted = seg.classes();
         ImageFiles.writeLabels(predicted, pred.resolve(s.id() + ".png"));
-        ImageFiles.writeLabels(seg.instances(), pred.resolve("instances").resolve(s.id() + ".png"));
+        ImageFiles.writeInstances(seg.instances(), pred.resolve("instances"), s.id());
         scores.add(ImageScores.of(s.id(), expected, predicted, classes));
         Overlays.sideBySide(image.width(), image.height(), Overlays.grey(image),
                 Overlays.overlay(image, expected), Overlays.overlay(image, predicted))

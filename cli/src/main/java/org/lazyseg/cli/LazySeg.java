@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "0:done",
       "1:internal error (a bug: please report it with --stacktrace output)",
       "2:wrong command line",
-      "3:bad input or a conflict: a missing, unreadable or inconsistent file, a run folder in use or of another training, training that diverged (the message says which)"
+      "3:bad input or a conflict: a missing, unreadable or inconsistent file, a run folder in use or of another training, training that diverged (the message says which); predict: some images could not be read (each named), the others were segmented"
     })
 public final class LazySeg {
   /** Exit code for user input problems: a file missing, unreadable or inconsistent. */

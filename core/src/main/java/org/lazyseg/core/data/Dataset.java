@@ -15,12 +15,13 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.lazyseg.core.image.ImageFiles;
 
 /**
  * A dataset folder, the product's public contract for training and test data:
  *
  * <pre>
- * images/ID.(png|tif|tiff)  required; one sample per file, ID = file name without extension
+ * images/ID.(png|tif|tiff|jpg|jpeg)  required; one sample per file, ID = file name without extension
  * masks/ID.png              strong label (see classes.txt for what its values mean)
  * partial/ID.png            partial mask: 0 = rest, &gt;0 = class id (instance id with one class)
  * pseudo/ID.png             pseudo mask (GrabCut from the partial mask, the PL baseline): as masks/
@@ -58,8 +59,6 @@ public final class Dataset {
   /** The class name of a dataset without classes.txt or tags.csv. */
   public static final String DEFAULT_CLASS = "foreground";
 
-  private static final List<String> IMAGE_EXTENSIONS = List.of("png", "tif", "tiff");
-
   private final Path dir;
   private final boolean classesListed;
   private final List<String> classNames;
@@ -89,7 +88,7 @@ public final class Dataset {
     }
     Map<String, Path> images = listImages(imagesDir);
     if (images.isEmpty()) {
-      throw new DatasetException(imagesDir, "empty dataset: no .png, .tif or .tiff images");
+      throw new DatasetException(imagesDir, "empty dataset: no .png, .tif, .tiff, .jpg or .jpeg images");
     }
     Path classesFile = dir.resolve("classes.txt");
     boolean classesListed = Files.isRegularFile(classesFile);
@@ -210,8 +209,7 @@ public final class Dataset {
   private static Map<String, Path> listImages(Path imagesDir) {
     Map<String, Path> out = new TreeMap<>();
     for (Path file : list(imagesDir)) {
-      String ext = extension(file);
-      if (!IMAGE_EXTENSIONS.contains(ext)) {
+      if (!ImageFiles.isImageFile(file)) {
         continue;
       }
       String id = stem(file);

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.ImageFiles.ImageFileException;
 
 /**
@@ -16,7 +17,7 @@ import org.lazyseg.core.image.ImageFiles.ImageFileException;
 final class ImageHeaders {
   private ImageHeaders() {}
 
-  /** Width and height of a PNG or TIFF, as {@code {width, height}}. */
+  /** Width and height of a PNG, TIFF or JPEG, as {@code {width, height}}. */
   static int[] size(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ImageFileException(file, "no such file");
@@ -27,7 +28,7 @@ final class ImageHeaders {
       }
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new ImageFileException(file, "not an image format we read (PNG or TIFF)");
+        throw new ImageFileException(file, ImageFiles.NOT_AN_IMAGE);
       }
       ImageReader reader = readers.next();
       try {
@@ -40,7 +41,7 @@ final class ImageHeaders {
       if (e instanceof ImageFileException) {
         throw (ImageFileException) e;
       }
-      throw new ImageFileException(file, "unreadable image header (" + e.getMessage() + ")");
+      throw new ImageFileException(file, "unreadable image header (" + ImageFiles.reason(e) + ")");
     }
   }
 

@@ -305,11 +305,11 @@ public final class Patches {
     try {
       BufferedImage img = ImageIO.read(file.toFile());
       if (img == null) {
-        throw new ImageFileException(file, "not an image format we read (PNG or TIFF)");
+        throw new ImageFileException(file, ImageFiles.NOT_AN_IMAGE);
       }
       return img;
     } catch (IOException e) {
-      throw new DatasetException(file + ": unreadable image (" + e.getMessage() + ")", e);
+      throw new DatasetException(file + ": unreadable image (" + ImageFiles.reason(e) + ")", e);
     }
   }
 

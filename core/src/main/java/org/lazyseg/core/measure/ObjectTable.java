@@ -16,6 +16,8 @@ final class ObjectTable {
   final int count;
   /** Per pixel: 0 = background, else the object number 1..count. */
   final int[] objectAt;
+  /** Per object number (index 0 unused): its id in the instance image. */
+  final int[] ids;
   /** Per object number (index 0 unused): area and inclusive bounding box. */
   final int[] area;
   final int[] minX;
@@ -31,7 +33,8 @@ final class ObjectTable {
     height = instances.height();
     int[] ids = instances.data();
     objectAt = new int[ids.length];
-    count = renumber(ids, objectAt);
+    this.ids = renumber(ids, objectAt);
+    count = this.ids.length - 1;
     area = new int[count + 1];
     minX = new int[count + 1];
     minY = new int[count + 1];
@@ -66,8 +69,11 @@ final class ObjectTable {
     }
   }
 
-  /** Writes object numbers (ascending by id) into {@code out}; returns how many objects. */
-  private static int renumber(int[] ids, int[] out) {
+  /**
+   * Writes object numbers (ascending by id) into {@code out}; returns the id of each object
+   * number (index 0 unused).
+   */
+  private static int[] renumber(int[] ids, int[] out) {
     int max = 0;
     for (int v : ids) {
       max = Math.max(max, v);
@@ -84,10 +90,16 @@ final class ObjectTable {
       for (int v = 1; v <= max; v++) {
         number[v] = number[v] > 0 ? ++n : 0;
       }
+      int[] idOf = new int[n + 1];
+      for (int v = 1; v <= max; v++) {
+        if (number[v] > 0) {
+          idOf[number[v]] = v;
+        }
+      }
       for (int i = 0; i < ids.length; i++) {
         out[i] = ids[i] > 0 ? number[ids[i]] : 0;
       }
-      return n;
+      return idOf;
     }
     int[] sorted = Arrays.stream(ids).filter(v -> v > 0).distinct().sorted().toArray();
     Map<Integer, Integer> number = new HashMap<>();
@@ -97,7 +109,9 @@ final class ObjectTable {
     for (int i = 0; i < ids.length; i++) {
       out[i] = ids[i] > 0 ? number.get(ids[i]) : 0;
     }
-    return sorted.length;
+    int[] idOf = new int[sorted.length + 1];
+    System.arraycopy(sorted, 0, idOf, 1, sorted.length);
+    return idOf;
   }
 
   /**

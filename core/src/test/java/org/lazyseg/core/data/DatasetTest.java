@@ -42,6 +42,22 @@ class DatasetTest {
   }
 
   @Test
+  void jpegImagesAreSamplesToo() throws IOException {
+    image("a.png", 4, 3);
+    BufferedImage rgb = new BufferedImage(5, 3, BufferedImage.TYPE_3BYTE_BGR);
+    Files.createDirectories(dir.resolve("images"));
+    javax.imageio.ImageIO.write(rgb, "jpg", dir.resolve("images/b.jpg").toFile());
+    javax.imageio.ImageIO.write(rgb, "jpeg", dir.resolve("images/c.JPEG").toFile());
+    labels("masks", "b", 5, 3, 1, 1);
+    Dataset ds = Dataset.open(dir);
+    assertThat(ds.samples()).extracting(Sample::id).containsExactly("a", "b", "c");
+    Sample b = ds.sample("b").orElseThrow();
+    assertThat(b.loadImage().channels()).isEqualTo(3);
+    assertThat(b.loadClasses().width()).isEqualTo(5);
+    ds.validate(ProgressCallback.NONE);
+  }
+
+  @Test
   void opensAFullDatasetWithClassesTagsSizesAndATiff() throws IOException {
     image("a.png", 4, 3);
     // A TIFF image through TwelveMonkeys.
