@@ -167,8 +167,10 @@ public record RunFolder(Path root) {
     if (!Files.isDirectory(root)) {
       return;
     }
+    // (pretrain/ is the first phase of a two-phase method, prepared before the second.)
     boolean ours = Files.exists(modelFile()) || Files.exists(checkpoints())
-        || Files.exists(lockFile()) || Files.exists(root.resolve("training-data.json"));
+        || Files.exists(lockFile()) || Files.exists(root.resolve("training-data.json"))
+        || Files.exists(metricsFile()) || Files.isDirectory(root.resolve("pretrain"));
     boolean empty;
     try (Stream<Path> entries = Files.list(root)) {
       empty = entries.findAny().isEmpty();
