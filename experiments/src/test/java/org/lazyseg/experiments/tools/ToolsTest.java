@@ -92,6 +92,9 @@ class ToolsTest {
         .contains("\"dark_images\":1", "\"bright_images\":1");
     assertThat(out(CoreReach::main, p("data"), "1,3", "0").lines()).hasSize(3)
         .first().asString().contains("\"objects\":2");
+    // Two discs of 113 pixels: a quarter of the 5th percentile is 28.
+    assertThat(out(LeastObjectArea::main, p("data"), "1.0", "1"))
+        .contains("\"strong_images\":2", "\"min_area\":28");
   }
 
   @Test
