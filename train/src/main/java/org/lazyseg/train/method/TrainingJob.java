@@ -196,7 +196,7 @@ public final class TrainingJob {
       }
     }
     int classes = data.classNames().size();
-    int minArea = leastObjectArea(td);
+    int minArea = leastObjectArea(td, data.classNames().size());
     ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
         .optWidth(width).optDepth(depth).optNetwork(method.network());
     method.tasks(classes).forEach(spec::addTask);
@@ -230,7 +230,7 @@ public final class TrainingJob {
    * trained on, else from the cores of the partial masks (which are smaller than their
    * objects, so the area stays on the safe side); 0 when the run has neither (tags).
    */
-  static int leastObjectArea(TrainingData td) {
+  static int leastObjectArea(TrainingData td, int classes) {
     List<org.lazyseg.core.image.LabelImage> objects = new ArrayList<>();
     for (String id : td.strongIds()) {
       LabeledImage image = td.images().get(id);
@@ -240,7 +240,7 @@ public final class TrainingJob {
     }
     if (objects.isEmpty()) {
       for (LabeledImage image : td.images().values()) {
-        image.partial().map(org.lazyseg.core.ops.Components::instances).ifPresent(objects::add);
+        image.partial().map(p -> LazyMultiTask.cores(p, classes)).ifPresent(objects::add);
       }
     }
     return org.lazyseg.core.ops.Components.leastObjectArea(objects);

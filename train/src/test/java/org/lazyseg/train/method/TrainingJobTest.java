@@ -38,4 +38,27 @@ class TrainingJobTest {
     TrainingJob again = job(data, "supervised");
     assertThat(again.run(run, again.load(ProgressCallback.NONE)).epochs()).isEqualTo(1);
   }
+
+  /**
+   * Without strong masks the least object area comes from the partial masks' cores: with
+   * class ids (two classes) each connected core is one object, not all cores of a class.
+   */
+  @Test
+  void theLeastAreaOfPartialMasksWithClassIdsCountsEachCore() {
+    org.lazyseg.core.image.LabelImage partial = new org.lazyseg.core.image.LabelImage(40, 10);
+    for (int k = 0; k < 4; k++) {          // four 3 x 3 cores, alternately of class 1 and 2
+      for (int y = 2; y < 5; y++) {
+        for (int x = 10 * k; x < 10 * k + 3; x++) {
+          partial.set(x, y, 1 + k % 2);
+        }
+      }
+    }
+    org.lazyseg.core.data.LabeledImage image = org.lazyseg.core.data.LabeledImage.of("a",
+        new org.lazyseg.core.image.FloatImage(40, 10, 1)).withPartial(partial);
+    TrainingData td = new TrainingData(java.util.List.of(), java.util.List.of(),
+        java.util.Set.of(), 1, Map.of("a", image), Map.of());
+    assertThat(TrainingJob.leastObjectArea(td, 2)).isEqualTo(9 / 4);
+    assertThat(TrainingJob.leastObjectArea(td, 1)).as("one class: values are instance ids")
+        .isEqualTo(18 / 4);
+  }
 }
