@@ -11,7 +11,9 @@ import org.lazyseg.train.engine.TrainingListener;
 
 /**
  * Shows training progress: a bar per epoch with loss and speed when a person watches a
- * terminal, and one summary line per finished epoch always (logs and scripts read those).
+ * terminal; without one (logs, scripts, clusters) a line at least every
+ * {@value #QUIET_SECONDS} seconds during an epoch; and one summary line per finished epoch
+ * always.
  */
 public final class ProgressListener implements TrainingListener, AutoCloseable {
   private final PrintWriter out;
@@ -23,13 +25,24 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   private ProgressBar current;
   private int epoch;
   private double lossAverage = Double.NaN;
+  /** Without a bar: the longest silence during an epoch, and when the last line went out. */
+  static final int QUIET_SECONDS = 30;
+  private final long quietNanos;
+  private long lastLine = System.nanoTime();
+  private int stepInEpoch;
 
   public ProgressListener(PrintWriter out, int firstEpoch, int epochs, int stepsPerEpoch, boolean bar) {
+    this(out, firstEpoch, epochs, stepsPerEpoch, bar, QUIET_SECONDS);
+  }
+
+  ProgressListener(PrintWriter out, int firstEpoch, int epochs, int stepsPerEpoch, boolean bar,
+      double quietSeconds) {
     this.out = out;
     this.epoch = firstEpoch;
     this.epochs = epochs;
     this.stepsPerEpoch = stepsPerEpoch;
     this.bar = bar;
+    this.quietNanos = (long) (quietSeconds * 1e9);
   }
 
   @Override
@@ -63,7 +76,15 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   public void onStep(long step, float loss) {
     timing.onStep(step, loss);
     lossAverage = Double.isNaN(lossAverage) ? loss : 0.95 * lossAverage + 0.05 * loss;
+    stepInEpoch++;
     if (!bar) {
+      long now = System.nanoTime();
+      if (now - lastLine >= quietNanos) {
+        out.printf(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f%n", epoch, epochs,
+            stepInEpoch, stepsPerEpoch, lossAverage);
+        out.flush();
+        lastLine = now;
+      }
       return;
     }
     if (current == null) {
@@ -88,6 +109,8 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
         s.steps(), s.seconds(), 1000 * timing.loopSeconds() / n,
         1000 * timing.stepSeconds() / n, 1000 * timing.waitSeconds() / n);
     out.flush();
+    lastLine = System.nanoTime();
+    stepInEpoch = 0;
     epoch = s.epoch() + 1;
   }
 
