@@ -278,6 +278,9 @@ public final class TrainingRun {
       roundHook.afterRound(resumeRound - 1, predictor, train);
     }
     boolean outOfTime = false;
+    // What follows an epoch's steps (validation, checkpoints, listeners, the round hook), as
+    // the previous epoch took it: the steps stop early enough for it to fit the budget too.
+    long tailNanos = 0;
     long stepsAtStart = steps;
     int firstEpoch = doneEpochs + 1;
     for (int epoch = firstEpoch; epoch <= config.epochs() && !outOfTime; epoch++) {
@@ -304,7 +307,7 @@ public final class TrainingRun {
           mixSeed(config.seed(), epoch), config.workers(), config.strongShare())) {
         while (epochSteps < config.stepsPerEpoch()) {
           // At least one step per call, so that even a tiny budget leaves a checkpoint.
-          if (System.nanoTime() > deadline && steps > stepsAtStart) {
+          if (System.nanoTime() + tailNanos > deadline && steps > stepsAtStart) {
             outOfTime = true;
             break;
           }
@@ -337,6 +340,7 @@ public final class TrainingRun {
       if (epochSteps == 0) {
         break;
       }
+      long stepsEnd = System.nanoTime();
       double[] val = validate(predictor, spec, validation);
       double score = validation.isEmpty() ? -lossSum / epochSteps : val[1];
       boolean best = score > bestScore;
@@ -357,6 +361,7 @@ public final class TrainingRun {
       if (roundHook != null && roundEnds && !outOfTime) {
         roundHook.afterRound(round, predictor, train);
       }
+      tailNanos = System.nanoTime() - stepsEnd;
     }
     return new TrainingResult(folder.root(), doneEpochs, steps, bestScore, bestEpoch, outOfTime);
   }

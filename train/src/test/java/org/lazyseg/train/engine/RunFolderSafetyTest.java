@@ -157,4 +157,31 @@ class RunFolderSafetyTest {
     assertThatThrownBy(() -> new RunFolder(file).lock())
         .hasMessageContaining("is a file, not a run folder");
   }
+
+  /**
+   * The time budget holds the whole run: once an epoch's validation and checkpoints (here a
+   * listener that takes 2 s) no longer fit the time left, no new epoch starts: two epochs end
+   * near 4.2 s, and a third would end past the 6 s budget.
+   */
+  @Test
+  void theBudgetLeavesRoomForWhatFollowsTheSteps() throws IOException {
+    long start = System.nanoTime();
+    TrainingResult r = new TrainingRun(dir, spec(4), tiny().setEpochs(50)
+        .optBudgetMinutes(6.0 / 60).build())
+        .addListener(new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochStats s) {
+            try {
+              Thread.sleep(2000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        })
+        .run(Discs.examples(2, 32, 3), List.of());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(r.stoppedByBudget()).isTrue();
+    assertThat(r.epochs()).isEqualTo(2);
+    assertThat(seconds).as("within the budget").isLessThan(6.0);
+  }
 }
