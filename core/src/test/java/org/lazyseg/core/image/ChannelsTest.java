@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ChannelsTest {
   private static FloatImage noise(int w, int h, int channels, long seed) {
-    Random rng = new Random(seed);
-    FloatImage image = new FloatImage(w, h, channels);
-    for (int i = 0; i < image.data().length; i++) {
-      image.data()[i] = rng.nextFloat();
-    }
-    return image;
+    return org.lazyseg.core.testing.TestImages.noise(w, h, channels, seed);
   }
 
   @Test

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
@@ -21,12 +20,7 @@ class PredictorTest {
       .optNormalization(new Normalization(new float[] {0.5f}, new float[] {2f})).build();
 
   private static FloatImage noise(int w, int h, int channels, long seed) {
-    Random rng = new Random(seed);
-    FloatImage image = new FloatImage(w, h, channels);
-    for (int i = 0; i < image.data().length; i++) {
-      image.data()[i] = rng.nextFloat();
-    }
-    return image;
+    return org.lazyseg.core.testing.TestImages.noise(w, h, channels, seed);
   }
 
   /** DJL prefixes child names with their index, e.g. "11head0_weight". */

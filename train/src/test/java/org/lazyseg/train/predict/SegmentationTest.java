@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
-import org.lazyseg.core.testing.LabelFixtures;
+import org.lazyseg.core.testing.TestImages;
 
 /** Removing small objects from a segmentation. */
 class SegmentationTest {
   private static final int W = 20, H = 8;
 
   private static LabelImage twoTouchingAndOne() {
-    return LabelFixtures.twoTouchingAndOne();
+    return TestImages.twoTouchingAndOne();
   }
 
   @Test
