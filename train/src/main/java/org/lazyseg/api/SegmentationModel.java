@@ -116,7 +116,7 @@ public final class SegmentationModel implements AutoCloseable {
     Path recordFile = runDir.resolve(TrainingJob.RECORD_FILE);
     TrainingJob.Record record = Files.isRegularFile(recordFile)
         ? RunFolder.read(recordFile, TrainingJob.Record.class) : null;
-    Method method = Methods.ofRun(runDir);
+    Method method = Methods.of(record);   // the record is read once, above
     if (!options.methodSettings().isEmpty()) {
       Map<String, String> merged = new java.util.LinkedHashMap<>(method.options());
       merged.putAll(options.methodSettings());

@@ -190,7 +190,7 @@ public record RunFolder(Path root) {
    * the lock when the process dies (also on kill -9). The same process may lock a folder it
    * holds again (nested phases).
    */
-  public AutoCloseable lock() throws IOException {
+  public java.io.Closeable lock() throws IOException {
     requireRunOrNew();
     Path key = root.toAbsolutePath().normalize();
     synchronized (HELD) {

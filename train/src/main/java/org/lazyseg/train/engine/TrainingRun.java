@@ -120,13 +120,9 @@ public final class TrainingRun {
   /** Trains (or resumes) and returns where it got to. */
   public TrainingResult run(List<Example> trainExamples, List<Example> validationExamples)
       throws IOException {
-    try (AutoCloseable lock = folder.lock()) {
+    try (java.io.Closeable lock = folder.lock()) {
       folder.removeLeftovers();
       return runLocked(trainExamples, validationExamples);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
     }
   }
 

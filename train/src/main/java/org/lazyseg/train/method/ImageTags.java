@@ -206,22 +206,18 @@ public final class ImageTags implements Method {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("pooling", pooling.kind().name().toLowerCase(Locale.ROOT));
     if (pooling.kind() == GlobalWeightedPooling.Kind.GWP) {
-      o.put("r", plain(pooling.r()));
+      o.put("r", Setting.plain(pooling.r()));
     }
     o.put("refine", Integer.toString(refineRounds));
-    o.put("vote", plain(voteShare));
-    o.put("scale", plain(scale));
+    o.put("vote", Setting.plain(voteShare));
+    o.put("scale", Setting.plain(scale));
     if (cropOption > 0) {
       o.put("crop", Integer.toString(cropOption));
     }
-    o.put("dice-weight", plain(diceWeight));
+    o.put("dice-weight", Setting.plain(diceWeight));
     o.put("refine-adam", freshAdam ? "fresh" : "carry");
-    o.put("refine-lr", plain(refineLearningRate));
+    o.put("refine-lr", Setting.plain(refineLearningRate));
     return o;
-  }
-
-  private static String plain(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   /**

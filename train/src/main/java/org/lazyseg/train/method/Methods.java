@@ -63,7 +63,12 @@ public final class Methods {
     if (!Files.isRegularFile(record)) {
       return new Supervised();
     }
-    TrainingJob.Record r = RunFolder.read(record, TrainingJob.Record.class);
-    return create(r.method(), r.methodOptions());
+    return of(RunFolder.read(record, TrainingJob.Record.class));
+  }
+
+  /** The method a run's record names, with its recorded settings; supervised for null. */
+  public static Method of(TrainingJob.Record record) {
+    return record == null ? new Supervised()
+        : create(record.method(), record.methodOptions());
   }
 }

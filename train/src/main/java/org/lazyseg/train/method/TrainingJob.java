@@ -137,13 +137,9 @@ public final class TrainingJob {
    * checkpoint. Each phase gets the whole time budget.
    */
   public TrainingResult run(Path runDir, TrainingData td) throws IOException {
-    try (AutoCloseable lock = new RunFolder(runDir).lock()) {
+    try (java.io.Closeable lock = new RunFolder(runDir).lock()) {
       checkResumable(runDir);
       return runLocked(runDir, td);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
     }
   }
 
