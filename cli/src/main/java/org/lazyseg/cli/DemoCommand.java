@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
@@ -71,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
     Path data = out.resolve("data");
     Path run = out.resolve("run");
     Path pred = out.resolve("predictions");
+    // A folder with foam-truth/ is a demo folder of a version that left no marker.
+    OutputFolder.claim(out, "lazyseg demo", Files.isDirectory(truth), null);
     if (!Files.isDirectory(truth.resolve("images"))) {
       log.printf(Locale.ROOT, "demo: generating %d + %d foam images in %s%n", trainImages, testImages, truth);
       log.flush();

@@ -60,7 +60,26 @@ public final class LazySeg {
   public static CommandLine commandLine(Object command) {
     CommandLine cl = new CommandLine(command);
     cl.setExecutionExceptionHandler(LazySeg::handle);
+    cl.setParameterExceptionHandler(LazySeg::usageError);
     return cl;
+  }
+
+  /**
+   * A command-line mistake: one line naming it and where the options are listed, exit 2
+   * (picocli's default prints the whole usage, which buries the one line that matters).
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    String name = cl.getCommandSpec().qualifiedName();
+    StringBuilder line = new StringBuilder(name).append(": ").append(e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      line.append(" (did you mean ").append(String.join(" or ", u.getSuggestions())).append("?)");
+    }
+    line.append(" (").append(name).append(" --help lists the options)");
+    err.println(line.toString().replace('\n', ' '));
+    err.flush();
+    return cl.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** Prints one line naming the problem instead of a stack trace, and maps it to an exit code. */
@@ -88,7 +107,9 @@ public final class LazySeg {
         || e instanceof ImageFileException
         || e instanceof InputException
         || e instanceof java.io.UncheckedIOException
-        || e instanceof java.nio.file.NoSuchFileException
+        // A checked I/O failure (disk full, no permission, a file where a folder should be)
+        // comes from the user's files or machine, not from a bug.
+        || e instanceof java.io.IOException
         || e instanceof org.lazyseg.train.RunFolder.ConflictException
         || e instanceof org.lazyseg.train.engine.TrainingRun.DivergedException;
   }

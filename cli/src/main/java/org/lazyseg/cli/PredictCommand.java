@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.lazyseg.api.SegmentationModel;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.data.PixelSizes;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
@@ -56,7 +57,7 @@ final class PredictCommand implements Callable<Integer> {
       description = "With a dataset folder: only images of this split (e.g. test). Default: every image not in split train.")
   String split;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder: new, empty or written by predict before; not inside the input folder.")
   Path out;
 
   @Option(names = "--probabilities", description = "Also write OUT/probabilities/ID.png.")
@@ -71,7 +72,7 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--measure", description = "Also write OUT/objects.csv: a row per object of every image (image, object = its instance id, class, area, perimeter, centroid, bounding box, ellipse of its second moments, mean intensity; see README), from OUT/objects/ID.csv per image. With a pixel_size.csv (columns id,pixel_size or id,pixel_size_UNIT, e.g. pixel_size_mm) in the dataset folder, its images/ or the folder of the images, also the sizes in those units.")
   boolean measure;
 
-  @Option(names = "--overwrite", description = "Segment every image again, even those whose outputs are all in OUT already (done by an earlier run).")
+  @Option(names = "--overwrite", description = "Segment every image again, even those whose outputs are all in OUT already (done by an earlier run); also write into an OUT that holds files predict did not write (refused without it).")
   boolean overwrite;
 
   @Option(names = "--min-area", paramLabel = "PIXELS",
@@ -92,7 +93,8 @@ final class PredictCommand implements Callable<Integer> {
     }
     List<Item> items = items();
     PixelSizes pixelSizes = measure ? PixelSizes.find(pixelSizeFolders()).orElse(null) : null;
-    Files.createDirectories(out);
+    OutputFolder.requireOutside(out, input);
+    OutputFolder.claim(out, "lazyseg predict", overwrite, "--overwrite");
     SegmentationModel.Options options = SegmentationModel.Options.DEFAULT
         .withCheckpoint(checkpoint).withThreads(threads.threads())
         .withTileSize(tile != null ? tile : 0).withMinArea(minArea != null ? minArea : -1);

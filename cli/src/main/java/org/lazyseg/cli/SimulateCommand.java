@@ -58,15 +58,26 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter log = spec.commandLine().getErr();
+    fraction("--strong", strong);
+    fraction("--partial", partial);
+    fraction("--scribbles", scribbles);
+    if (threads != null && (threads < 1 || threads > 4 * Runtime.getRuntime().availableProcessors())) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be between 1 and "
+          + 4 * Runtime.getRuntime().availableProcessors() + " (4 per core), not " + threads);
+    }
+    Simulator.Options options;
+    try {
+      options = new Simulator.Options(strong, partial, scribbles, sizes, tags, !noOverlays, seed,
+          pseudo, threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Dataset data = Dataset.open(from);
     Simulator.Summary s;
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("simulate")
         .setInitialMax(data.samples().size()).setStyle(ProgressBarStyle.ASCII)
         .continuousUpdate().build()) {
-      s = Simulator.simulate(data, out,
-          new Simulator.Options(strong, partial, scribbles, sizes, tags, !noOverlays, seed, pseudo,
-              threads != null ? threads : Runtime.getRuntime().availableProcessors()),
-          (done, total, id) -> {
+      s = Simulator.simulate(data, out, options, (done, total, id) -> {
             bar.maxHint(total);
             bar.stepTo(done);
           });
@@ -74,5 +85,12 @@ final class SimulateCommand implements Callable<Integer> {
     log.println("lazyseg: " + out + ": " + s);
     log.flush();
     return 0;
+  }
+
+  private void fraction(String option, double value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          option + " must be a fraction in [0, 1], not " + value);
+    }
   }
 }

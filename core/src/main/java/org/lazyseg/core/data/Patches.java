@@ -132,9 +132,7 @@ public final class Patches {
    * @throws DatasetException for a bad source file or an output folder holding a dataset
    */
   public static Summary cut(Dataset from, Path out, Options options, ProgressCallback progress) {
-    if (Files.exists(out.resolve("images"))) {
-      throw new DatasetException(out + ": already holds a dataset (images/); choose an empty folder");
-    }
+    OutputFolder.newDataset(out, "lazyseg patches", from.dir());
     int classes = from.classNames().size();
     boolean classIds = Files.isRegularFile(from.dir().resolve("classes.txt"));
     List<Sample> samples = from.samples();

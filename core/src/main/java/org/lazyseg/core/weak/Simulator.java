@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.DatasetException;
+import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
@@ -95,9 +96,7 @@ public final class Simulator {
   }
 
   public static Summary simulate(Dataset from, Path out, Options options, ProgressCallback progress) {
-    if (Files.exists(out.resolve("images"))) {
-      throw new DatasetException(out + ": already holds a dataset (images/); choose an empty folder");
-    }
+    OutputFolder.newDataset(out, "lazyseg simulate", from.dir());
     List<Sample> train = from.samples(Dataset.TRAIN);
     List<String> trainIds = train.stream().map(Sample::id).toList();
     Set<String> strong = new HashSet<>(LazyLabels.strongSubset(trainIds, options.strong(), options.seed()));

@@ -1,0 +1,138 @@
+package org.lazyseg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.lazyseg.core.data.OutputFolder;
+
+/**
+ * The user mistakes of issue 29 that once exited 1 ("internal error"), were accepted silently,
+ * or destroyed files: each is now one line and exit 2 (command line) or 3 (files), and outputs
+ * never replace what LazySeg did not write. None of them trains: they fail before.
+ */
+class UserMistakesTest {
+  @TempDir Path dir;
+  Path data;
+  /** A folder that passes predict's first check (model.json); the out checks come before it is opened. */
+  Path run;
+
+  @BeforeEach
+  void dataAndRun() throws Exception {
+    data = dir.resolve("data");
+    Discs.write(data, 4, 1, 5);
+    run = dir.resolve("run");
+    Files.createDirectories(run);
+    Files.writeString(run.resolve("model.json"), "{}");
+  }
+
+  private static void assertOneLine(CliTest.Result r, int code, String... fragments) {
+    assertThat(r.code()).as(r.err()).isEqualTo(code);
+    assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+    assertThat(r.err()).contains(fragments).doesNotContain("internal error");
+  }
+
+  @ParameterizedTest(name = "simulate {0} {1}")
+  @CsvSource({"--strong,2", "--partial,-1", "--scribbles,NaN", "--threads,0"})
+  void simulateRefusesNumbersOutOfRangeAsUsageErrors(String option, String value) {
+    CliTest.Result r = CliTest.run("simulate", "--from", data.toString(), "--out",
+        dir.resolve("s").toString(), option, value);
+    assertOneLine(r, 2, option, value, "lazyseg simulate --help");
+    assertThat(dir.resolve("s")).doesNotExist();
+  }
+
+  @ParameterizedTest(name = "train {0} {1}")
+  @CsvSource({"--width,0", "--depth,12", "--crop,3", "--fraction,2", "--minutes,Infinity",
+      "--minutes,NaN", "--lr,1e30", "--threads,-3"})
+  void trainRefusesNumbersOutOfRangeInOneLine(String option, String value) {
+    CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",
+        dir.resolve("t").toString(), option, value);
+    assertOneLine(r, 2, option, "lazyseg train --help");
+    assertThat(dir.resolve("t")).doesNotExist();
+  }
+
+  @Test
+  void aMistypedOptionIsOneLineWithASuggestion() {
+    CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",
+        dir.resolve("t").toString(), "--minute", "3");
+    assertOneLine(r, 2, "--minute", "did you mean");
+  }
+
+  private CliTest.Result predict(Path input, Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("predict", "--model", run.toString(), "--input",
+        input.toString(), "--out", out.toString(), "--threads", "1"));
+    args.addAll(Arrays.asList(more));
+    return CliTest.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void predictNeverWritesIntoOrInsideTheFoldersItReads() throws Exception {
+    Path images = data.resolve("images");
+    byte[] before = Files.readAllBytes(images.resolve("im0.png"));
+    // The input folder, a folder inside it, the dataset's masks (ground truth), the folder of a
+    // single input file: each would let an output replace an input.
+    for (Path[] inOut : new Path[][] {{images, images}, {images, images.resolve("seg")},
+        {data, data.resolve("masks")}, {images.resolve("im0.png"), images}}) {
+      CliTest.Result r = predict(inOut[0], inOut[1], "--overwrite");
+      assertOneLine(r, LazySeg.EXIT_INPUT, "input folder", "choose an --out outside it");
+    }
+    assertThat(Files.readAllBytes(images.resolve("im0.png"))).isEqualTo(before);
+    assertThat(images.resolve("seg")).doesNotExist();
+  }
+
+  @Test
+  void predictRefusesAFolderOfOtherFilesUnlessOverwriteAndAFileAsOut() throws Exception {
+    Path theirs = dir.resolve("theirs");
+    Files.createDirectories(theirs);
+    Files.writeString(theirs.resolve("notes.txt"), "mine");
+    CliTest.Result r = predict(data.resolve("images"), theirs);
+    assertOneLine(r, LazySeg.EXIT_INPUT, "theirs", "did not write", "--overwrite");
+    assertThat(theirs.resolve(OutputFolder.MARKER)).doesNotExist();
+
+    Path file = dir.resolve("afile");
+    Files.writeString(file, "x");
+    assertOneLine(predict(data.resolve("images"), file), LazySeg.EXIT_INPUT, "afile", "is a file");
+    assertThat(Files.readString(file)).isEqualTo("x");
+  }
+
+  @Test
+  void anOutputFolderOfAnotherCommandIsNotMistakenForOurs() throws Exception {
+    Path out = dir.resolve("out");
+    OutputFolder.claim(out, "lazyseg patches", false, null);
+    Files.writeString(out.resolve("split.csv"), "id,split\n");
+    CliTest.Result r = predict(data.resolve("images"), out);
+    assertOneLine(r, LazySeg.EXIT_INPUT, "written by lazyseg patches");
+  }
+
+  @Test
+  void patchesAndSimulateKeepAUsersFilesAndTheirSource() throws Exception {
+    Path theirs = dir.resolve("theirs");
+    Files.createDirectories(theirs);
+    Files.writeString(theirs.resolve("split.csv"), "my own split");
+    for (String command : List.of("patches", "simulate")) {
+      CliTest.Result r = CliTest.run(command, "--from", data.toString(), "--out", theirs.toString());
+      assertOneLine(r, LazySeg.EXIT_INPUT, "theirs", "did not write");
+      assertThat(Files.readString(theirs.resolve("split.csv"))).isEqualTo("my own split");
+      r = CliTest.run(command, "--from", data.toString(), "--out", data.resolve("more").toString());
+      assertOneLine(r, LazySeg.EXIT_INPUT, "lies inside the input folder");
+    }
+  }
+
+  @Test
+  void aRerunIntoItsOwnOutputFolderIsAccepted() throws Exception {
+    Path out = dir.resolve("out");
+    OutputFolder.claim(out, "lazyseg predict", false, null);
+    Files.writeString(out.resolve("im0.png"), "an earlier output");
+    OutputFolder.claim(out, "lazyseg predict", false, null);
+    assertThat(Files.readString(out.resolve(OutputFolder.MARKER)).strip())
+        .isEqualTo("lazyseg predict");
+  }
+}
