@@ -53,6 +53,12 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   }
 
   @Override
+  public void onMessage(String message) {
+    out.println("lazyseg: " + message);
+    out.flush();
+  }
+
+  @Override
   public void onEpochStart(int epoch, int round) {
     timing.onEpochStart(epoch, round);
   }

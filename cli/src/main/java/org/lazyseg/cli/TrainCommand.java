@@ -99,6 +99,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches in parallel with training. Default: ${DEFAULT-VALUE}.")
   int workers;
 
+  @Option(names = "--restart", description = "Start afresh in a run folder that holds a training (this one, or another method, data or settings, which is refused without it): its contents are moved into a new sibling folder RUN.before-restart-TIME first, not deleted.")
+  boolean restart;
+
   @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Show a progress bar (only on a terminal). Default: ${DEFAULT-VALUE}.")
   boolean progress;
@@ -114,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
     Training training = Training.of(method).optSettings(methodOptions)
         .optConfig(config(p)).optProfile(p).optSeed(seed).optThreads(threads.threads())
         .optWidth(width != null ? width : 0).optDepth(depth)
-        .optStrongFraction(fraction).optValidationFraction(valFraction);
+        .optStrongFraction(fraction).optValidationFraction(valFraction).optRestart(restart);
     if (minutes != null) {
       training.optMinutes(minutes);
     }
@@ -131,11 +134,12 @@ public final class TrainCommand implements Callable<Integer> {
     log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
         dataset, m.name(), p, 100 * fraction);
     log.flush();
-    if (m.pretraining() != null && new RunFolder(out).checkpoint(RunFolder.LAST) == null) {
+    boolean fresh = restart || new RunFolder(out).checkpoint(RunFolder.LAST) == null;
+    if (m.pretraining() != null && fresh) {
       log.printf(Locale.ROOT, "lazyseg: phase 1 (%s) trains into %s, then phase 2 into %s%n",
           m.pretraining().options(), out.resolve(TrainingJob.PRETRAIN_DIR), out);
     }
-    int firstEpoch = new RunFolder(out).nextEpoch();
+    int firstEpoch = restart ? 1 : new RunFolder(out).nextEpoch();
     try (ProgressListener listener = new ProgressListener(log, firstEpoch,
         planned.epochs(), planned.stepsPerEpoch(),
         progress && System.console() != null)) {

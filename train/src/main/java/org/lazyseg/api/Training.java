@@ -41,6 +41,7 @@ public final class Training {
   private int depth = 4;
   private double strongFraction = 1;
   private double validationFraction = 0.1;
+  private boolean restart;
   private ProgressCallback loading = ProgressCallback.NONE;
 
   private Training(String methodName) {
@@ -60,6 +61,15 @@ public final class Training {
 
   public Training optSettings(Map<String, String> settings) {
     options.putAll(settings);
+    return this;
+  }
+
+  /**
+   * Start afresh in a run folder that holds a training (this one or another): its contents
+   * are moved aside into a sibling folder first (a listener's onMessage names it), never deleted.
+   */
+  public Training optRestart(boolean restart) {
+    this.restart = restart;
     return this;
   }
 
@@ -173,7 +183,8 @@ public final class Training {
         new TrainingData.Selection(Dataset.TRAIN, strongFraction, validationFraction, seed),
         baseConfig())
         .optWidth(width > 0 ? width : "paper".equals(profile) ? 32 : 16).optDepth(depth)
-        .optProfileName(profile != null ? profile : config != null ? "custom" : "standard");
+        .optProfileName(profile != null ? profile : config != null ? "custom" : "standard")
+        .optRestart(restart);
     listeners.forEach(job::addListener);
     return job;
   }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -134,6 +135,38 @@ public record RunFolder(Path root) {
     Path tmp = temporary(file);
     Files.writeString(tmp, text);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Moves everything in this run folder but its lock into a new sibling folder,
+   * {@code NAME.before-restart-TIME}, and returns it (null when there was nothing to move):
+   * a restart never deletes, in case the folder held more than LazySeg wrote. Call it while
+   * holding the lock.
+   */
+  public Path setAside() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return null;
+    }
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(root)) {
+      entries = list.filter(p -> !p.equals(lockFile())).toList();
+    }
+    if (entries.isEmpty()) {
+      return null;
+    }
+    String time = java.time.LocalDateTime.now().format(
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path aside = root.toAbsolutePath().normalize().resolveSibling(
+        root.toAbsolutePath().normalize().getFileName() + ".before-restart-" + time);
+    for (int n = 2; Files.exists(aside); n++) {
+      aside = aside.resolveSibling(root.toAbsolutePath().normalize().getFileName()
+          + ".before-restart-" + time + "-" + n);
+    }
+    Files.createDirectories(aside);
+    for (Path p : entries) {
+      Files.move(p, aside.resolve(p.getFileName().toString()));
+    }
+    return aside;
   }
 
   /** The file whose lock marks a run folder as being trained. */

@@ -39,6 +39,9 @@ public interface TrainingListener {
    */
   default void onDataLoaded(int trainImages, int strongImages, int validationImages) {}
 
+  /** A notice for the user about what the run did on its own (one line, no trailing dot). */
+  default void onMessage(String message) {}
+
   /** The step loop of an epoch ended and its batch preparation stopped; validation follows. */
   default void onStepsEnd(int epoch) {}
 

@@ -37,9 +37,15 @@ public final class TrainingJob {
    *     objects of the training images ({@link #leastObjectArea}); 0 = keep every object
    *     (also for runs recorded before it existed)
    */
+  /**
+   * What a run was trained on and with. {@code methodOptions} are the method's settings after
+   * training (some settle then); {@code startOptions} those it started with, which a resume
+   * must repeat (null in runs of versions before it was recorded).
+   */
   public record Record(String data, String method, Map<String, String> methodOptions,
       String profile, double strongFraction, long seed, List<String> classes,
-      List<String> strongIds, List<String> validationIds, int minArea) {}
+      List<String> strongIds, List<String> validationIds, int minArea,
+      Map<String, String> startOptions) {}
 
   public static final String RECORD_FILE = "training-data.json";
 
@@ -54,6 +60,7 @@ public final class TrainingJob {
   private int depth = 4;
   private String profileName = "custom";
   private Path pretrained;
+  private boolean restart;
 
   /** Trains on split {@code selection.trainSplit()} of a dataset folder. */
   public TrainingJob(Dataset data, Method method, TrainingData.Selection selection,
@@ -89,6 +96,15 @@ public final class TrainingJob {
   /** The profile's name, recorded with the run. */
   public TrainingJob optProfileName(String name) {
     this.profileName = name;
+    return this;
+  }
+
+  /**
+   * Starts afresh even where {@code runDir} holds a training (of this or another kind): its
+   * contents are moved aside first ({@link RunFolder#setAside}), never deleted.
+   */
+  public TrainingJob optRestart(boolean restart) {
+    this.restart = restart;
     return this;
   }
 
@@ -138,6 +154,12 @@ public final class TrainingJob {
    */
   public TrainingResult run(Path runDir, TrainingData td) throws IOException {
     try (java.io.Closeable lock = new RunFolder(runDir).lock()) {
+      if (restart) {
+        Path aside = new RunFolder(runDir).setAside();
+        if (aside != null) {
+          listeners.forEach(l -> l.onMessage("set the earlier training aside in " + aside));
+        }
+      }
       checkResumable(runDir);
       return runLocked(runDir, td);
     }
@@ -165,10 +187,36 @@ public final class TrainingJob {
         && !"memory".equals(before.data())) {
       differs.add("data " + before.data() + ", now " + source);
     }
+    if (before.startOptions() != null && !before.startOptions().equals(method.options())) {
+      differs.add("settings " + changed(before.startOptions(), method.options()));
+    }
+    if (before.strongFraction() != selection.strongFraction()) {
+      differs.add("strong fraction " + before.strongFraction() + ", now " + selection.strongFraction());
+    }
+    if (before.seed() != selection.seed()) {
+      differs.add("seed " + before.seed() + ", now " + selection.seed());
+    }
+    if (before.profile() != null && !before.profile().equals(profileName)) {
+      differs.add("profile " + before.profile() + ", now " + profileName);
+    }
     if (!differs.isEmpty()) {
       throw new RunFolder.ConflictException(runDir + " holds another training ("
-          + String.join("; ", differs) + "); train into a new folder to start afresh");
+          + String.join("; ", differs) + "); train into a new folder, or --restart to set the"
+          + " old one aside and start afresh here");
     }
+  }
+
+  /** The settings whose values differ, as {@code key a -> b}. */
+  private static String changed(Map<String, String> before, Map<String, String> now) {
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>(before.keySet());
+    keys.addAll(now.keySet());
+    List<String> parts = new ArrayList<>();
+    for (String k : keys) {
+      if (!java.util.Objects.equals(before.get(k), now.get(k))) {
+        parts.add(k + " " + before.get(k) + " -> " + now.get(k));
+      }
+    }
+    return String.join(", ", parts);
   }
 
   private TrainingResult runLocked(Path runDir, TrainingData td) throws IOException {
@@ -218,7 +266,7 @@ public final class TrainingJob {
         source, trained.name(), trained.options(), profileName,
         selection.strongFraction(), selection.seed(), data.classNames(),
         td.strongIds().stream().sorted().toList(),
-        td.validation().stream().map(e -> e.id()).toList(), minArea));
+        td.validation().stream().map(e -> e.id()).toList(), minArea, method.options()));
   }
 
   /**

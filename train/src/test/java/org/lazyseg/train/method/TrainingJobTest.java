@@ -39,6 +39,42 @@ class TrainingJobTest {
     assertThat(again.run(run, again.load(ProgressCallback.NONE)).epochs()).isEqualTo(1);
   }
 
+  @Test
+  void otherSettingsSeedOrFractionAreRefusedNamingWhatDiffersAndRestartSetsTheOldRunAside()
+      throws Exception {
+    Dataset data = Dataset.open(DiscDatasets.write(dir.resolve("data"), 3, 48, 5));
+    Path run = dir.resolve("run");
+    TrainingJob first = job(data, "multitask");
+    first.run(run, first.load(ProgressCallback.NONE));
+    TrainConfig tiny = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
+        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3).build();
+    TrainingJob changed = new TrainingJob(data,
+        Methods.create("multitask", Map.of("far-background", "3")),
+        new TrainingData.Selection("train", 0.5, 0, 7), tiny).optWidth(4).optDepth(3);
+    assertThatThrownBy(() -> changed.run(run, changed.load(ProgressCallback.NONE)))
+        .isInstanceOf(RunFolder.ConflictException.class)
+        .hasMessageContaining("far-background")
+        .hasMessageContaining("strong fraction 1.0, now 0.5")
+        .hasMessageContaining("seed 0, now 7")
+        .hasMessageContaining("--restart");
+    java.nio.file.Files.writeString(run.resolve("my-notes.txt"), "keep me");
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    changed.optRestart(true).addListener(new org.lazyseg.train.engine.TrainingListener() {
+      @Override
+      public void onMessage(String message) {
+        messages.add(message);
+      }
+    });
+    assertThat(changed.run(run, changed.load(ProgressCallback.NONE)).epochs()).isEqualTo(1);
+    assertThat(messages).singleElement().asString().contains("before-restart");
+    Path aside = Path.of(messages.get(0).substring(messages.get(0).indexOf(" in ") + 4));
+    assertThat(java.nio.file.Files.readString(aside.resolve("my-notes.txt"))).isEqualTo("keep me");
+    assertThat(aside.resolve("checkpoints/last")).isDirectory();
+    assertThat(run.resolve("my-notes.txt")).doesNotExist();
+    assertThat(RunFolder.read(run.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
+        .startOptions()).containsEntry("far-background", "3.0");
+  }
+
   /**
    * Without strong masks the least object area comes from the partial masks' cores: with
    * class ids (two classes) each connected core is one object, not all cores of a class.
