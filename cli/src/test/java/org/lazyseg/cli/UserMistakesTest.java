@@ -103,6 +103,16 @@ class UserMistakesTest {
     assertThat(Files.readString(file)).isEqualTo("x");
   }
 
+  /** A folder nobody may create (not even root, which ignores permissions): exit 3, named. */
+  @Test
+  void anUnwritableOutputIsAnInputOutputErrorNotABug() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
+    Path out = Path.of("/proc/lazyseg-no-such-folder");
+    assertOneLine(predict(data.resolve("images"), out), LazySeg.EXIT_INPUT, out.toString());
+    assertOneLine(CliTest.run("simulate", "--from", data.toString(), "--out", out.toString()),
+        LazySeg.EXIT_INPUT, out.toString());
+  }
+
   @Test
   void anOutputFolderOfAnotherCommandIsNotMistakenForOurs() throws Exception {
     Path out = dir.resolve("out");
