@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.ImageFiles.ImageFileException;
 import org.lazyseg.core.image.LabelImage;
@@ -301,13 +300,9 @@ public final class Patches {
   /** The image with its own pixel type, so patches keep the exact source values. */
   private static BufferedImage readImage(Path file) {
     try {
-      BufferedImage img = ImageIO.read(file.toFile());
-      if (img == null) {
-        throw new ImageFileException(file, ImageFiles.NOT_AN_IMAGE);
-      }
-      return img;
-    } catch (IOException e) {
-      throw new DatasetException(file + ": unreadable image (" + ImageFiles.reason(e) + ")", e);
+      return ImageFiles.readBufferedImage(file);
+    } catch (ImageFileException e) {
+      throw new DatasetException(e.getMessage(), e);
     }
   }
 

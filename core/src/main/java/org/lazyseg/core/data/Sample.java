@@ -154,7 +154,7 @@ public final class Sample {
 
   /** Width and height of the image from its header (no pixel decoded), as {@code {width, height}}. */
   public int[] imageSize() {
-    return wrap(() -> ImageHeaders.size(image));
+    return wrap(() -> ImageFiles.size(image));
   }
 
   /** Checks that every label file's header gives the image's size, decoding no pixels. */
@@ -162,7 +162,7 @@ public final class Sample {
     int[] expected = imageSize();
     for (Path label : new Path[] {mask, partial, pseudo, scribbles, instances}) {
       if (label != null) {
-        int[] found = wrap(() -> ImageHeaders.size(label));
+        int[] found = wrap(() -> ImageFiles.size(label));
         checkSize(label, found[0], found[1], expected);
       }
     }
@@ -197,7 +197,7 @@ public final class Sample {
   private void checkSize(Path file, int width, int height, int[] expected) {
     if (width != expected[0] || height != expected[1]) {
       throw new DatasetException(file, "size " + width + "x" + height
-          + " differs from its image " + image + " (" + ImageHeaders.format(expected) + ")");
+          + " differs from its image " + image + " (" + expected[0] + "x" + expected[1] + ")");
     }
   }
 

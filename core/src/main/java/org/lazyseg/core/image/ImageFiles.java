@@ -5,25 +5,36 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads and writes images through the JDK's ImageIO (PNG, JPEG) and TwelveMonkeys (TIFF).
- * Grey and RGB, 8 and 16 bits; instance images also as 32-bit TIFFs. Writes are atomic: a
+ * Reads grey, RGB and palette images of 1 to 16 bits and float TIFFs (see {@link #readImage}
+ * for how values become [0, 1]), checking PNG chunk CRCs and refusing images of more than
+ * {@link #maxPixels()} pixels from their header; writes grey and RGB, 8 and 16 bits, and
+ * instance images also as 32-bit TIFFs. Writes are atomic: a
  * file is written beside its target and moved into place, so a crash never leaves half an
  * image.
  */
@@ -51,21 +62,178 @@ public final class ImageFiles {
     }
   }
 
-  /** Reads the raw raster, failing with a one-line message naming the file. */
-  public static Raster readRaster(Path file) {
+  /**
+   * The default of {@link #maxPixels()}: 2^28 pixels (16384 x 16384). Decoding holds the
+   * whole image in memory several times over (the decoded raster, then floats: 3 GiB for an
+   * RGB image of this size), which is what the launcher's default 8 GB heap can take beside
+   * a network; larger images are mostly whole-slide scans or mosaics, or a damaged header.
+   */
+  public static final long DEFAULT_MAX_PIXELS = 1L << 28;
+  /** The system property that overrides {@link #DEFAULT_MAX_PIXELS}. */
+  public static final String MAX_PIXELS_PROPERTY = "lazyseg.maxPixels";
+
+  /**
+   * The most pixels (width x height) of an image we decode: the system property
+   * {@value #MAX_PIXELS_PROPERTY} when set, else {@link #DEFAULT_MAX_PIXELS}.
+   *
+   * @throws IllegalArgumentException when the property is not a whole number > 0
+   */
+  public static long maxPixels() {
+    String value = System.getProperty(MAX_PIXELS_PROPERTY);
+    if (value == null || value.isBlank()) {
+      return DEFAULT_MAX_PIXELS;
+    }
+    try {
+      long n = Long.parseLong(value.trim().replace("_", ""));
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "-D" + MAX_PIXELS_PROPERTY + "=" + value + " is not a whole number > 0");
+  }
+
+  /**
+   * Width and height from the file's header, as {@code {width, height}}, decoding no pixel;
+   * an image of more than {@link #maxPixels()} pixels is refused here, so before anything is
+   * allocated for it.
+   */
+  public static int[] size(Path file) {
+    return size(file, "unreadable image header");
+  }
+
+  private static int[] size(Path file, String unreadable) {
     if (!Files.isRegularFile(file)) {
       throw new ImageFileException(file, "no such file");
     }
-    BufferedImage img;
-    try {
-      img = ImageIO.read(file.toFile());
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      ImageReader reader = reader(file, in);
+      try {
+        return checkedSize(file, reader);
+      } finally {
+        reader.dispose();
+      }
     } catch (IOException | RuntimeException e) {
-      throw new ImageFileException(file, "unreadable image (" + reason(e) + ")");
+      throw asImageFileException(file, unreadable, e);
     }
-    if (img == null) {
+  }
+
+  /**
+   * Decodes the file as it is stored (palette, bit depth and sample type kept), failing with
+   * a one-line {@link ImageFileException} naming the file: for a missing file, one no reader
+   * takes, a PNG whose chunk CRCs do not match or that is cut short, an image larger than
+   * {@link #maxPixels()} (refused from its header, before its pixels are allocated), and
+   * whatever the reader throws on damaged data.
+   */
+  public static BufferedImage readBufferedImage(Path file) {
+    size(file, "unreadable image");
+    try {
+      byte[] head;
+      try (InputStream in = Files.newInputStream(file)) {
+        head = in.readNBytes(PngChunks.SIGNATURE.length);
+      }
+      ImageInputStream in;
+      if (PngChunks.isPng(head)) {
+        // One read of the file: the CRCs are checked on exactly the bytes that are decoded.
+        byte[] png = Files.readAllBytes(file);
+        PngChunks.check(file, png);
+        in = new MemoryCacheImageInputStream(new ByteArrayInputStream(png));
+      } else {
+        in = ImageIO.createImageInputStream(file.toFile());
+      }
+      try (in) {
+        ImageReader reader = decoder(file, in);
+        try {
+          int[] size = checkedSize(file, reader);
+          try {
+            return reader.read(0);
+          } catch (OutOfMemoryError e) {
+            // One allocation failed and is gone: say so instead of a stack trace.
+            throw new ImageFileException(file, size[0] + " x " + size[1]
+                + " pixels do not fit in the memory Java was given (-Xmx; for lazyseg: "
+                + "LAZYSEG_JAVA_OPTS)");
+          }
+        } finally {
+          reader.dispose();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw asImageFileException(file, "unreadable image", e);
+    }
+  }
+
+  /** Reads the raw raster (palette indices, stored sample values); see {@link #readBufferedImage}. */
+  public static Raster readRaster(Path file) {
+    return readBufferedImage(file).getRaster();
+  }
+
+  private static ImageReader reader(Path file, ImageInputStream in) {
+    if (in == null) {
+      throw new ImageFileException(file, "cannot open for reading");
+    }
+    Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+    if (!readers.hasNext()) {
       throw new ImageFileException(file, NOT_AN_IMAGE);
     }
-    return img.getRaster();
+    ImageReader reader = readers.next();
+    reader.setInput(in, false, true);
+    return reader;
+  }
+
+  /**
+   * The reader to decode with: the first one, except for float samples: TwelveMonkeys clamps
+   * those to [0, 1] (its TIFFImageReader.normalizeColor), so values readImage would map from
+   * their range come out cut off, and infinities as 1; the JDK's own TIFF reader keeps them.
+   */
+  private static ImageReader decoder(Path file, ImageInputStream in) throws IOException {
+    ImageReader reader = reader(file, in);
+    if (!reader.getClass().getName().startsWith("com.twelvemonkeys.")) {
+      return reader;
+    }
+    ImageTypeSpecifier type = reader.getRawImageType(0);
+    int samples = type == null ? DataBuffer.TYPE_UNDEFINED : type.getSampleModel().getDataType();
+    if (samples != DataBuffer.TYPE_FLOAT && samples != DataBuffer.TYPE_DOUBLE) {
+      return reader;
+    }
+    in.seek(0);
+    for (Iterator<ImageReader> it = ImageIO.getImageReaders(in); it.hasNext(); ) {
+      ImageReader other = it.next();
+      if (!other.getClass().getName().startsWith("com.twelvemonkeys.")) {
+        reader.dispose();
+        in.seek(0);
+        other.setInput(in, false, true);
+        return other;
+      }
+    }
+    in.seek(0);
+    return reader;
+  }
+
+  private static int[] checkedSize(Path file, ImageReader reader) throws IOException {
+    int w = reader.getWidth(0), h = reader.getHeight(0);
+    if (w <= 0 || h <= 0) {
+      throw new ImageFileException(file, "damaged header: size " + w + " x " + h);
+    }
+    long max;
+    try {
+      max = maxPixels();
+    } catch (IllegalArgumentException e) {
+      throw new ImageFileException(file, "cannot check its size: " + e.getMessage());
+    }
+    if ((long) w * h > max) {
+      throw new ImageFileException(file, w + " x " + h + " = " + (long) w * h
+          + " pixels, more than the limit of " + max + "; to read it, raise the limit with the"
+          + " Java option -D" + MAX_PIXELS_PROPERTY + "=" + (long) w * h
+          + " (lazyseg: in LAZYSEG_JAVA_OPTS, with a heap to match)");
+    }
+    return new int[] {w, h};
+  }
+
+  private static ImageFileException asImageFileException(Path file, String what, Exception e) {
+    return e instanceof ImageFileException ife ? ife
+        : new ImageFileException(file, what + " (" + reason(e) + ")");
   }
 
   /** Why a reader failed, in words: readers often throw without a message, or a wrapped one. */
@@ -82,19 +250,66 @@ public final class ImageFiles {
       return "truncated or damaged: no complete image in the file";
     }
     Throwable t = e.getMessage() != null ? e : root;
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 
   /**
-   * Reads an image as floats scaled to [0, 1] (8-bit values / 255, 16-bit / 65535).
-   * An alpha channel is dropped; grey stays 1 channel, colour becomes 3.
+   * Reads an image as floats in [0, 1], 1 channel (grey) or 3 (colour; alpha is dropped):
+   * <ul>
+   *   <li>palette (indexed-colour) images: the colours the palette shows, grey when every
+   *       palette entry is grey, else RGB; so a 1-, 2- or 4-bit grey PNG (a palette of greys
+   *       to ImageIO) reads 0 .. 1 in its own steps (1-bit: 0 and 1);
+   *   <li>integer samples of up to 8 bits: value / (2^bits - 1), so 8-bit / 255;
+   *   <li>integer samples of more than 8 bits: value / (2^b - 1) with b the smallest of 8,
+   *       10, 12, 14, 16 that holds the image's largest value (its effective bit depth);
+   *       signed samples with negative values: min .. max mapped to 0 .. 1;
+   *   <li>float samples: as they are when all lie in [0, 1], else min .. max mapped to
+   *       0 .. 1; a NaN or infinite value is an {@link ImageFileException}.
+   * </ul>
    */
   public static FloatImage readImage(Path file) {
-    Raster r = readRaster(file);
+    BufferedImage img = readBufferedImage(file);
+    Raster r = img.getRaster();
+    if (img.getColorModel() instanceof IndexColorModel palette) {
+      return paletteColours(file, r, palette);
+    }
     int bands = r.getNumBands();
     int channels = bands == 2 ? 1 : Math.min(bands, 3);
+    int type = r.getDataBuffer().getDataType();
+    if (type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE) {
+      return floats(file, r, channels);
+    }
+    int bits = r.getSampleModel().getSampleSize(0);
+    if (bits <= 8) {
+      return scaled(r, channels, 0, 1f / ((1 << bits) - 1));
+    }
+    long[] range = intRange(r, channels);
+    if (range[0] < 0) {
+      return scaled(r, channels, range[0], range[1] > range[0] ? 1f / (range[1] - range[0]) : 0f);
+    }
+    return scaled(r, channels, 0, (float) (1.0 / ((1L << effectiveBits(range[1], bits)) - 1)));
+  }
+
+  /**
+   * The bit depth the values of an image of more than 8 bits use, as ImageJ shows 16-bit
+   * images: cameras store 10-, 12- or 14-bit values in 16-bit files without saying so, and
+   * dividing a 12-bit image (values 0..4095) by 65535 gives a picture 16 times too dark to
+   * anything trained on 8-bit images. Chosen per image from its largest value, so a very
+   * dark 16-bit image can come out brighter than its neighbours of the same camera.
+   */
+  static int effectiveBits(long max, int sampleBits) {
+    for (int b = 8; b <= 16; b += 2) {
+      if (max <= (1L << b) - 1) {
+        return b;
+      }
+    }
+    return Math.min(sampleBits, 32);
+  }
+
+  /** Channels {@code < channels} of {@code r} as (value - offset) * scale. */
+  private static FloatImage scaled(Raster r, int channels, long offset, float scale) {
     int w = r.getWidth(), h = r.getHeight();
-    float scale = 1f / maxValue(r);
     FloatImage out = new FloatImage(w, h, channels);
     float[] d = out.data();
     int[] row = new int[w];
@@ -103,16 +318,109 @@ public final class ImageFiles {
         r.getSamples(0, y, w, 1, c, row);
         int o = (c * h + y) * w;
         for (int x = 0; x < w; x++) {
-          d[o + x] = row[x] * scale;
+          d[o + x] = (row[x] - offset) * scale;
         }
       }
     }
     return out;
   }
 
-  /** Reads a single-channel integer image (8 or 16 bit) as labels, unscaled. */
+  /** {min, max} of the integer samples of channels {@code < channels}. */
+  private static long[] intRange(Raster r, int channels) {
+    int w = r.getWidth(), h = r.getHeight();
+    long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+    int[] row = new int[w];
+    for (int c = 0; c < channels; c++) {
+      for (int y = 0; y < h; y++) {
+        r.getSamples(0, y, w, 1, c, row);
+        for (int v : row) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+    }
+    return new long[] {min, max};
+  }
+
+  private static FloatImage floats(Path file, Raster r, int channels) {
+    int w = r.getWidth(), h = r.getHeight();
+    FloatImage out = new FloatImage(w, h, channels);
+    float[] d = out.data();
+    double[] row = new double[w];
+    double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < channels; c++) {
+      for (int y = 0; y < h; y++) {
+        r.getSamples(0, y, w, 1, c, row);
+        int o = (c * h + y) * w;
+        for (int x = 0; x < w; x++) {
+          double v = row[x];
+          if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+            throw new ImageFileException(file, "pixel " + x + "," + y + " (channel " + c + ") is "
+                + v + ": a float image must hold finite numbers");
+          }
+          d[o + x] = (float) v;
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+    }
+    if (min < 0 || max > 1) {
+      double range = max - min;
+      for (int i = 0; i < d.length; i++) {
+        // A constant image outside [0, 1] has no range to map: clamp it.
+        d[i] = range > 0 ? (float) ((d[i] - min) / range) : Math.max(0f, Math.min(1f, d[i]));
+      }
+    }
+    return out;
+  }
+
+  /** The colours a palette image shows: grey (1 channel) when all entries are grey, else RGB. */
+  private static FloatImage paletteColours(Path file, Raster r, IndexColorModel palette) {
+    int[] argb = new int[palette.getMapSize()];
+    palette.getRGBs(argb);
+    boolean grey = true;
+    for (int p : argb) {
+      grey &= (p >> 16 & 0xFF) == (p & 0xFF) && (p >> 8 & 0xFF) == (p & 0xFF);
+    }
+    int w = r.getWidth(), h = r.getHeight();
+    FloatImage out = new FloatImage(w, h, grey ? 1 : 3);
+    float[] d = out.data();
+    int plane = w * h;
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      r.getSamples(0, y, w, 1, 0, row);
+      for (int x = 0; x < w; x++) {
+        if (row[x] >= argb.length) {
+          throw new ImageFileException(file, "pixel " + x + "," + y + " has palette index "
+              + row[x] + ", but the palette has " + argb.length + " colours");
+        }
+        int p = argb[row[x]];
+        int i = y * w + x;
+        if (grey) {
+          d[i] = (p & 0xFF) * (1f / 255);
+        } else {
+          d[i] = (p >> 16 & 0xFF) * (1f / 255);
+          d[plane + i] = (p >> 8 & 0xFF) * (1f / 255);
+          d[2 * plane + i] = (p & 0xFF) * (1f / 255);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads a single-channel integer image (8 or 16 bit, or 32-bit TIFF) as labels, unscaled.
+   * A palette image gives its palette indices, not its colours: label maps saved with a
+   * palette (PASCAL VOC and many annotation tools) store the class id as the index and use
+   * the palette only to show it.
+   */
   public static LabelImage readLabels(Path file) {
     Raster r = readRaster(file);
+    int type = r.getDataBuffer().getDataType();
+    if (type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE) {
+      throw new ImageFileException(file, "a label image must hold integers (found "
+          + (type == DataBuffer.TYPE_FLOAT ? "32" : "64") + "-bit float samples)");
+    }
     if (r.getNumBands() != 1 && !(r.getNumBands() == 2 && isGreyAlpha(r))) {
       // RGB label images are accepted when all channels agree (a grey picture saved as RGB).
       return readLabelsFromColour(file, r);
@@ -143,15 +451,6 @@ public final class ImageFiles {
       }
     }
     return new LabelImage(w, h, a);
-  }
-
-  private static int maxValue(Raster r) {
-    int bits = r.getSampleModel().getSampleSize(0);
-    int type = r.getDataBuffer().getDataType();
-    if (type == DataBuffer.TYPE_BYTE || bits <= 8) {
-      return 255;
-    }
-    return 65535;
   }
 
   /**
