@@ -65,6 +65,36 @@ class CliTest {
   }
 
   @Test
+  void trainNamesEveryBadFileOfTheDatasetWithExitCode3() throws Exception {
+    Path data = dir.resolve("data");
+    for (String id : new String[] {"a", "b", "c"}) {
+      ImageFiles.writeImage(new FloatImage(8, 6, 1), data.resolve("images/" + id + ".png"), false);
+    }
+    ImageFiles.writeLabels(new LabelImage(8, 5), data.resolve("masks/a.png"));
+    ImageFiles.writeLabels(new LabelImage(8, 6), data.resolve("masks/b.png"));
+    byte[] png = Files.readAllBytes(data.resolve("masks/b.png"));
+    png[png.length - 20] ^= 1;   // a bit of the pixel data (IDAT, from byte 33): its CRC fails
+    Files.write(data.resolve("masks/c.png"), png);
+    // A header claiming 40000 x 40000 pixels: refused from its header, nothing allocated.
+    Files.write(data.resolve("images/d.png"), Files.readAllBytes(data.resolve("images/a.png")));
+    java.nio.ByteBuffer.wrap(png = Files.readAllBytes(data.resolve("images/d.png")), 16, 8)
+        .putInt(40000).putInt(40000);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(png, 12, 17);
+    java.nio.ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
+    Files.write(data.resolve("images/d.png"), png);
+    Result r = run("train", "--data", data.toString(), "--out", dir.resolve("run").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(LazySeg.EXIT_INPUT);
+    assertThat(r.err().strip().lines().toList()).satisfiesExactly(
+        l -> assertThat(l).isEqualTo("lazyseg: error: 3 bad files:"),
+        l -> assertThat(l).startsWith("  " + data.resolve("masks/a.png") + ": size 8x5"),
+        l -> assertThat(l).isEqualTo("  " + data.resolve("masks/c.png")
+            + ": damaged PNG (CRC error in chunk IDAT at byte 33)"),
+        l -> assertThat(l).startsWith("  " + data.resolve("images/d.png")
+            + ": 40000 x 40000 = 1600000000 pixels, more than the limit of"));
+  }
+
+  @Test
   void unknownMethodIsAUsageErrorListingTheKnownOnes() {
     Result r = run("train", "--data", dir.toString(), "--out", dir.resolve("run").toString(),
         "--method", "magic");

@@ -1,15 +1,13 @@
 package org.lazyseg.core.data;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The small CSV files of a dataset (split.csv, sizes.csv, tags.csv): a header line, then one
- * row per line, comma-separated, fields trimmed, blank lines skipped. Quoting is not supported
+ * row per line, comma-separated, fields trimmed, blank lines skipped; UTF-8 (see
+ * {@link TextFiles}). Quoting is not supported
  * because ids and class names in our datasets never contain commas.
  */
 final class CsvTable {
@@ -31,12 +29,7 @@ final class CsvTable {
    * first column must be {@code id}.
    */
   static CsvTable read(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new DatasetException(file, "unreadable (" + e.getMessage() + ")");
-    }
+    List<String> lines = TextFiles.readLines(file);
     String[] header = null;
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {

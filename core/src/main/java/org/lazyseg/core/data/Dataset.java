@@ -1,7 +1,6 @@
 package org.lazyseg.core.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,13 +36,17 @@ import org.lazyseg.core.image.ImageFiles;
  * it there is one foreground class and masks/ hold instance ids (any positive value = class 1);
  * its name is taken from a one-class tags.csv header, else {@value #DEFAULT_CLASS}.
  *
- * <p>Label images are PNGs (8 or 16 bit, one channel); other files in the folders are ignored,
- * except TIFFs in a label folder, which are an error rather than silently unused.
+ * <p>Label images are PNGs (1 to 16 bit, one channel; a palette PNG's indices are its
+ * labels); other files in the folders are ignored, except TIFFs in a label folder, which are
+ * an error rather than silently unused. Text files are UTF-8.
  *
  * <p>{@link #open} checks what is cheap (folders, file names, CSV files); the loaders of
  * {@link Sample} check sizes and values when they read; {@link #validate} reads the header of
- * every file without decoding pixels, {@link #validateAll} decodes everything. Every failure is
- * a {@link DatasetException} whose one-line message names the file and the problem.
+ * every file and checks PNG CRCs without decoding pixels, {@link #validateAll} decodes
+ * everything. Every failure is a {@link DatasetException} whose one-line message names the
+ * file and the problem; {@link #open}, {@link #validate} and {@link #validateAll} collect
+ * every bad file into one ({@link DatasetException#of}: a line saying how many, then a line
+ * each).
  *
  * <pre>
  * Dataset glas = Dataset.open(Path.of("data/glas"));
@@ -77,7 +80,10 @@ public final class Dataset {
     this.byId = map;
   }
 
-  /** Opens and checks a dataset folder (cheap checks only, see the class comment). */
+  /**
+   * Opens and checks a dataset folder (cheap checks only, see the class comment); one
+   * {@link DatasetException} names every bad file found ({@link DatasetException#of}).
+   */
   public static Dataset open(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new DatasetException(dir, "no such dataset folder");
@@ -86,36 +92,38 @@ public final class Dataset {
     if (!Files.isDirectory(imagesDir)) {
       throw new DatasetException(imagesDir, "missing: a dataset needs an images/ folder");
     }
-    Map<String, Path> images = listImages(imagesDir);
-    if (images.isEmpty()) {
+    Problems problems = new Problems();
+    Map<String, Path> images = listImages(imagesDir, problems);
+    if (images.isEmpty() && problems.isEmpty()) {
       throw new DatasetException(imagesDir, "empty dataset: no .png, .tif, .tiff, .jpg or .jpeg images");
     }
     Path classesFile = dir.resolve("classes.txt");
     boolean classesListed = Files.isRegularFile(classesFile);
-    Map<String, Path> masks = listLabels(dir.resolve("masks"), images);
-    Map<String, Path> partial = listLabels(dir.resolve("partial"), images);
-    Map<String, Path> pseudo = listLabels(dir.resolve("pseudo"), images);
-    Map<String, Path> scribbles = listLabels(dir.resolve("scribbles"), images);
-    Map<String, Path> instances = listLabels(dir.resolve("instances"), images);
+    Map<String, Path> masks = listLabels(dir.resolve("masks"), images, problems);
+    Map<String, Path> partial = listLabels(dir.resolve("partial"), images, problems);
+    Map<String, Path> pseudo = listLabels(dir.resolve("pseudo"), images, problems);
+    Map<String, Path> scribbles = listLabels(dir.resolve("scribbles"), images, problems);
+    Map<String, Path> instances = listLabels(dir.resolve("instances"), images, problems);
     if (!classesListed && !instances.isEmpty()) {
-      throw new DatasetException(dir.resolve("instances"),
-          "instances/ needs classes.txt (without it masks/ already hold the instance ids)");
+      problems.add(new DatasetException(dir.resolve("instances"),
+          "instances/ needs classes.txt (without it masks/ already hold the instance ids)"));
     }
-    Map<String, String> splits = readSplits(dir.resolve("split.csv"), images);
-    Map<String, Double> sizes = readSizes(dir.resolve("sizes.csv"), images);
+    Map<String, String> splits = problems.check(() -> readSplits(dir.resolve("split.csv"), images));
+    Map<String, Double> sizes = problems.check(() -> readSizes(dir.resolve("sizes.csv"), images));
 
     Path tagsFile = dir.resolve("tags.csv");
-    CsvTable tagTable = Files.isRegularFile(tagsFile) ? CsvTable.read(tagsFile) : null;
+    CsvTable tagTable = Files.isRegularFile(tagsFile) ? problems.check(() -> CsvTable.read(tagsFile)) : null;
     List<String> classNames;
     if (classesListed) {
-      classNames = readClassNames(classesFile);
+      classNames = problems.check(() -> readClassNames(classesFile));
     } else if (tagTable != null && tagTable.header.length == 2) {
       classNames = List.of(tagTable.header[1]);
     } else {
       classNames = List.of(DEFAULT_CLASS);
     }
-    Map<String, boolean[]> tags =
-        tagTable == null ? Map.of() : readTags(tagTable, classNames, classesListed, images);
+    Map<String, boolean[]> tags = tagTable == null || classNames == null ? Map.of()
+        : problems.check(() -> readTags(tagTable, classNames, classesListed, images));
+    problems.throwIfAny();
 
     List<Sample> samples = new ArrayList<>();
     for (Map.Entry<String, Path> e : images.entrySet()) {
@@ -178,25 +186,30 @@ public final class Dataset {
   }
 
   /**
-   * Checks that every file is a readable image and that every label image has its image's
-   * size, reading only file headers (fast: no pixel is decoded).
+   * Checks that every file is a readable image within the pixel limit, that every PNG's
+   * chunk CRCs match, and that every label image has its image's size (fast: no pixel is
+   * decoded). One {@link DatasetException} names every bad file ({@link DatasetException#of}).
    */
   public void validate(ProgressCallback progress) {
+    Problems problems = new Problems();
     for (int i = 0; i < samples.size(); i++) {
-      samples.get(i).checkHeaders();
+      samples.get(i).checkHeaders(problems);
       progress.progress(i + 1, samples.size(), samples.get(i).id());
     }
+    problems.throwIfAny();
   }
 
   /**
    * Decodes every file with all the checks of the loaders (sizes, class values); slow, for
-   * a dataset one has just made.
+   * a dataset one has just made. One {@link DatasetException} names every bad file.
    */
   public void validateAll(ProgressCallback progress) {
+    Problems problems = new Problems();
     for (int i = 0; i < samples.size(); i++) {
-      samples.get(i).loadAll();
+      samples.get(i).loadAll(problems);
       progress.progress(i + 1, samples.size(), samples.get(i).id());
     }
+    problems.throwIfAny();
   }
 
   @Override
@@ -206,7 +219,7 @@ public final class Dataset {
 
   // ---- reading the folder ------------------------------------------------------------------
 
-  private static Map<String, Path> listImages(Path imagesDir) {
+  private static Map<String, Path> listImages(Path imagesDir, Problems problems) {
     Map<String, Path> out = new TreeMap<>();
     for (Path file : list(imagesDir)) {
       if (!ImageFiles.isImageFile(file)) {
@@ -218,15 +231,16 @@ public final class Dataset {
         Path first = before.getFileName().toString().compareTo(file.getFileName().toString()) < 0
             ? before : file;
         Path second = first == before ? file : before;
-        throw new DatasetException(first + " and " + second.getFileName() + ": duplicate id '" + id
-            + "' (keep one image per id)");
+        problems.add(new DatasetException(first + " and " + second.getFileName()
+            + ": duplicate id '" + id + "' (keep one image per id)"));
       }
     }
     return out;
   }
 
   /** The PNGs of a label folder (absent folder = none); each must belong to an image. */
-  private static Map<String, Path> listLabels(Path folder, Map<String, Path> images) {
+  private static Map<String, Path> listLabels(Path folder, Map<String, Path> images,
+      Problems problems) {
     Map<String, Path> out = new HashMap<>();
     if (!Files.isDirectory(folder)) {
       return out;
@@ -235,14 +249,17 @@ public final class Dataset {
       String ext = extension(file);
       if (ext.equals("tif") || ext.equals("tiff")) {
         // Silently skipping it would train without labels the user thinks are there.
-        throw new DatasetException(file, "label images must be PNG (" + folder.getFileName() + "/ID.png)");
+        problems.add(new DatasetException(file,
+            "label images must be PNG (" + folder.getFileName() + "/ID.png)"));
+        continue;
       }
       if (!ext.equals("png")) {
         continue;
       }
       String id = stem(file);
       if (!images.containsKey(id)) {
-        throw new DatasetException(file, "no image with id '" + id + "' in images/");
+        problems.add(new DatasetException(file, "no image with id '" + id + "' in images/"));
+        continue;
       }
       out.put(id, file);
     }
@@ -334,12 +351,7 @@ public final class Dataset {
   }
 
   private static List<String> readClassNames(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new DatasetException(file, "unreadable (" + e.getMessage() + ")");
-    }
+    List<String> lines = TextFiles.readLines(file);
     List<String> names = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < lines.size(); i++) {

@@ -157,34 +157,40 @@ public final class Sample {
     return wrap(() -> ImageFiles.size(image));
   }
 
-  /** Checks that every label file's header gives the image's size, decoding no pixels. */
-  void checkHeaders() {
-    int[] expected = imageSize();
+  /**
+   * Notes in {@code problems} every file of this sample that fails {@link ImageFiles#check}
+   * (header, pixel limit, PNG CRCs), and every label file whose header does not give the
+   * image's size; decodes no pixels.
+   */
+  void checkHeaders(Problems problems) {
+    int[] expected = problems.check(() -> wrap(() -> ImageFiles.check(image)));
     for (Path label : new Path[] {mask, partial, pseudo, scribbles, instances}) {
       if (label != null) {
-        int[] found = wrap(() -> ImageFiles.size(label));
-        checkSize(label, found[0], found[1], expected);
+        int[] found = problems.check(() -> wrap(() -> ImageFiles.check(label)));
+        if (found != null && expected != null) {
+          problems.run(() -> checkSize(label, found[0], found[1], expected));
+        }
       }
     }
   }
 
-  /** Decodes every file of this sample, with all load-time checks. */
-  void loadAll() {
-    loadImage();
+  /** Decodes every file of this sample, with all load-time checks, noting each bad file. */
+  void loadAll(Problems problems) {
+    problems.check(this::loadImage);
     if (mask != null) {
-      loadClasses();
+      problems.check(this::loadClasses);
     }
     if (mask != null || instances != null) {
-      loadInstances();
+      problems.check(this::loadInstances);
     }
     if (partial != null) {
-      loadPartial();
+      problems.check(this::loadPartial);
     }
     if (pseudo != null) {
-      loadPseudo();
+      problems.check(this::loadPseudo);
     }
     if (scribbles != null) {
-      loadScribbles();
+      problems.check(this::loadScribbles);
     }
   }
 

@@ -130,19 +130,11 @@ public final class ImageFiles {
   public static BufferedImage readBufferedImage(Path file) {
     size(file, "unreadable image");
     try {
-      byte[] head;
-      try (InputStream in = Files.newInputStream(file)) {
-        head = in.readNBytes(PngChunks.SIGNATURE.length);
-      }
-      ImageInputStream in;
-      if (PngChunks.isPng(head)) {
-        // One read of the file: the CRCs are checked on exactly the bytes that are decoded.
-        byte[] png = Files.readAllBytes(file);
-        PngChunks.check(file, png);
-        in = new MemoryCacheImageInputStream(new ByteArrayInputStream(png));
-      } else {
-        in = ImageIO.createImageInputStream(file.toFile());
-      }
+      // One read of a PNG: the CRCs are checked on exactly the bytes that are decoded.
+      byte[] png = checkedPng(file);
+      ImageInputStream in = png != null
+          ? new MemoryCacheImageInputStream(new ByteArrayInputStream(png))
+          : ImageIO.createImageInputStream(file.toFile());
       try (in) {
         ImageReader reader = decoder(file, in);
         try {
@@ -162,6 +154,35 @@ public final class ImageFiles {
     } catch (IOException | RuntimeException e) {
       throw asImageFileException(file, "unreadable image", e);
     }
+  }
+
+  /**
+   * Checks what can be checked without decoding pixels, and returns the size as
+   * {@code {width, height}}: the header, the pixel limit (see {@link #size}) and, for a PNG,
+   * every chunk's CRC (a read of the whole file, far cheaper than decoding it).
+   */
+  public static int[] check(Path file) {
+    int[] size = size(file);
+    try {
+      checkedPng(file);
+    } catch (IOException | RuntimeException e) {
+      throw asImageFileException(file, "unreadable image", e);
+    }
+    return size;
+  }
+
+  /** The bytes of a PNG whose chunk CRCs match; null when the file is not a PNG. */
+  private static byte[] checkedPng(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(PngChunks.SIGNATURE.length);
+    }
+    if (!PngChunks.isPng(head)) {
+      return null;
+    }
+    byte[] png = Files.readAllBytes(file);
+    PngChunks.check(file, png);
+    return png;
   }
 
   /** Reads the raw raster (palette indices, stored sample values); see {@link #readBufferedImage}. */

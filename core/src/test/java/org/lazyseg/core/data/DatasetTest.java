@@ -316,6 +316,82 @@ class DatasetTest {
   }
 
   @Test
+  void textFilesNotInUtf8AreNamedWithTheByteAndLine() throws IOException {
+    image("a.png", 2, 2);
+    image("caf\u00e9.png", 2, 2);
+    // Latin-1, as Excel on Windows saves a CSV: e-acute is the single byte 0xE9.
+    Files.write(dir.resolve("split.csv"),
+        "id,split\na,train\ncaf\u00e9,test\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> Dataset.open(dir)).isInstanceOf(DatasetException.class)
+        .hasMessage(dir.resolve("split.csv") + ": not UTF-8 text (byte 0xE9 at line 3, byte 4 of"
+            + " the line); save it as UTF-8");
+    // The same file in UTF-8 reads, and its id matches the image's.
+    text("split.csv", "id,split\na,train\ncaf\u00e9,test\n");
+    assertThat(Dataset.open(dir).sample("caf\u00e9").orElseThrow().split()).isEqualTo("test");
+    Files.write(dir.resolve("classes.txt"), "gland\nlumi\u00e8re\n".getBytes(
+        java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> Dataset.open(dir)).hasMessage(dir.resolve("classes.txt")
+        + ": not UTF-8 text (byte 0xE8 at line 2, byte 5 of the line); save it as UTF-8");
+    Files.delete(dir.resolve("classes.txt"));
+    Files.write(dir.resolve("tags.csv"), "id,gland\na,1\n".getBytes(
+        java.nio.charset.StandardCharsets.UTF_16));
+    assertThatThrownBy(() -> Dataset.open(dir)).hasMessage(dir.resolve("tags.csv")
+        + ": UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8");
+    Path sizes = dir.resolve(PixelSizes.FILE);
+    Files.write(sizes, "id,pixel_size\n\u00e9,1\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> PixelSizes.read(sizes)).hasMessageStartingWith(sizes + ": not UTF-8");
+  }
+
+  @Test
+  void validationNamesEveryBadFileInOneError() throws IOException {
+    for (String id : new String[] {"a", "b", "c", "d"}) {
+      image(id + ".png", 4, 3);
+    }
+    labels("masks", "a", 3, 3);                         // wrong size
+    labels("partial", "b", 4, 2);                       // wrong size
+    Files.writeString(dir.resolve("masks/c.png"), "not a png");
+    labels("masks", "d", 4, 3, 1, 1);                   // fine
+    Dataset ds = Dataset.open(dir);
+    String sep = dir.getFileSystem().getSeparator();
+    for (Runnable check : List.<Runnable>of(() -> ds.validate(ProgressCallback.NONE),
+        () -> ds.validateAll(ProgressCallback.NONE))) {
+      assertThatThrownBy(check::run).isInstanceOf(DatasetException.class).satisfies(e -> {
+        List<String> lines = e.getMessage().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo("3 bad files:");
+        assertThat(lines.get(1)).startsWith("  " + dir.resolve("masks/a.png") + ": size 3x3");
+        assertThat(lines.get(2)).startsWith("  " + dir.resolve("partial/b.png") + ": size 4x2");
+        assertThat(lines.get(3)).startsWith("  " + dir.resolve("masks/c.png") + ": ")
+            .contains("not an image format");
+        assertThat(((DatasetException) e).problems()).hasSize(3);
+      });
+    }
+    // Opening names every label file without its image, and every TIFF in a label folder.
+    labels("masks", "x", 4, 3);
+    labels("scribbles", "y", 4, 3);
+    ImageFiles.writeLabels(new LabelImage(4, 3), dir.resolve("partial/a.tif"));
+    assertThatThrownBy(() -> Dataset.open(dir)).hasMessageStartingWith("3 bad files:\n")
+        .hasMessageContaining("masks" + sep + "x.png: no image with id 'x'")
+        .hasMessageContaining("scribbles" + sep + "y.png: no image with id 'y'")
+        .hasMessageContaining("partial" + sep + "a.tif: label images must be PNG");
+  }
+
+  @Test
+  void moreThanTwentyBadFilesAreListedTwentyAndCounted() {
+    for (int i = 0; i < 23; i++) {
+      image("i" + (100 + i) + ".png", 4, 3);
+      labels("masks", "i" + (100 + i), 2, 2);
+    }
+    assertThatThrownBy(() -> Dataset.open(dir).validate(ProgressCallback.NONE)).satisfies(e -> {
+      List<String> lines = e.getMessage().lines().toList();
+      assertThat(lines).hasSize(1 + DatasetException.MAX_LISTED + 1);
+      assertThat(lines.get(0)).isEqualTo("23 bad files:");
+      assertThat(lines.get(20)).contains("i119.png");
+      assertThat(lines.get(21)).isEqualTo("  and 3 more");
+    });
+  }
+
+  @Test
   void glasFromSharedData() {
     Path glas = Path.of(System.getProperty("lazyseg.shared", "../../shared")).resolve("data/glas");
     Assumptions.assumeTrue(Files.isDirectory(glas), "no shared GlaS copy at " + glas);
