@@ -180,6 +180,12 @@ public final class ImageFiles {
     if (!PngChunks.isPng(head)) {
       return null;
     }
+    long bytes = Files.size(file);
+    if (bytes > Integer.MAX_VALUE - 8) {
+      // Files.readAllBytes would throw OutOfMemoryError: no Java array holds it.
+      throw new ImageFileException(file, "a PNG of " + bytes + " bytes, more than we read"
+          + " (2 GB)");
+    }
     byte[] png = Files.readAllBytes(file);
     PngChunks.check(file, png);
     return png;

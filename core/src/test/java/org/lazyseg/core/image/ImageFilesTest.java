@@ -384,6 +384,18 @@ class ImageFilesTest {
   }
 
   @Test
+  void aPngTooLargeForOneJavaArrayIsRefusedNotAnOutOfMemoryError() throws Exception {
+    Path big = dir.resolve("big.png");
+    byte[] header = pngHeaderOnly(10, 10);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.write(header, 0, header.length - 12);   // no IEND: the rest is a hole of zeros
+      f.setLength(2_200_000_000L);               // sparse: takes no disk space
+    }
+    assertThatThrownBy(() -> ImageFiles.readImage(big)).isInstanceOf(ImageFileException.class)
+        .hasMessage(big + ": a PNG of 2200000000 bytes, more than we read (2 GB)");
+  }
+
+  @Test
   void thePixelLimitIsASystemProperty() throws Exception {
     Path file = dir.resolve("a.png");
     ImageFiles.writeImage(new FloatImage(20, 10, 1), file, false);
