@@ -194,6 +194,14 @@ class ImageFilesTest {
     ImageFiles.write(sixteenBit(1, 1000), tenBits);
     assertThat(ImageFiles.readImage(tenBits).data())
         .containsExactly(new float[] {1 / 1023f, 1000 / 1023f}, within(1e-6f));
+    // Signed 16-bit samples with negative values: min..max mapped to 0..1.
+    ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY),
+        false, false, Transparency.OPAQUE, DataBuffer.TYPE_SHORT);
+    WritableRaster signed = cm.createCompatibleWritableRaster(3, 1);
+    signed.setSamples(0, 0, 3, 1, 0, new int[] {-100, 0, 300});
+    Path signedFile = dir.resolve("signed.tif");
+    ImageFiles.write(new BufferedImage(cm, signed, false, null), signedFile);
+    assertThat(ImageFiles.readImage(signedFile).data()).containsExactly(0f, 0.25f, 1f);
     // Labels stay the stored values.
     assertThat(ImageFiles.readLabels(camera).data()).containsExactly(0, 100, 2048, 4080);
     assertThat(ImageFiles.effectiveBits(255, 16)).isEqualTo(8);
