@@ -43,14 +43,23 @@ public final class DatasetException extends RuntimeException {
     if (problems.size() == 1) {
       return problems.get(0);
     }
+    return new DatasetException(listing(problems.stream().map(Throwable::getMessage).toList()),
+        problems.get(0), List.copyOf(problems));
+  }
+
+  /**
+   * The message naming many bad files: {@code N bad files:}, then one indented line each, at
+   * most {@value #MAX_LISTED}, then {@code and K more}.
+   */
+  public static String listing(List<String> problems) {
     StringBuilder message = new StringBuilder(problems.size() + " bad files:");
-    for (DatasetException p : problems.subList(0, Math.min(MAX_LISTED, problems.size()))) {
-      message.append("\n  ").append(p.getMessage());
+    for (String p : problems.subList(0, Math.min(MAX_LISTED, problems.size()))) {
+      message.append("\n  ").append(p);
     }
     if (problems.size() > MAX_LISTED) {
       message.append("\n  and ").append(problems.size() - MAX_LISTED).append(" more");
     }
-    return new DatasetException(message.toString(), problems.get(0), List.copyOf(problems));
+    return message.toString();
   }
 
   /** The problems this exception stands for: itself alone unless made by {@link #of}. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.ImageFiles.ImageFileException;
 import org.lazyseg.core.image.LabelImage;
@@ -49,23 +50,38 @@ public final class Evaluation {
     }
     Map<String, Path> predictionFiles = list(predictions);
     List<ImageScores> scores = new ArrayList<>();
+    // Every bad pair is named before giving up, so one run shows all there is to fix.
+    List<String> problems = new ArrayList<>();
     for (Map.Entry<String, Path> e : truthFiles.entrySet()) {
-      Path truthFile = e.getValue();
-      Path predictionFile = predictionFiles.get(e.getKey());
-      if (predictionFile == null) {
-        throw new EvaluationException(predictions + ": no prediction " + e.getKey()
-            + ".png for truth " + truthFile);
+      try {
+        scores.add(score(e.getKey(), e.getValue(), predictionFiles.get(e.getKey()), predictions,
+            classes));
+      } catch (EvaluationException problem) {
+        problems.add(problem.getMessage());
       }
-      LabelImage truth = read(truthFile);
-      LabelImage prediction = read(predictionFile);
-      if (!truth.sameSize(prediction.width(), prediction.height())) {
-        throw new EvaluationException("prediction " + predictionFile + " (" + prediction.width() + "x"
-            + prediction.height() + ") and truth " + truthFile + " (" + truth.width() + "x"
-            + truth.height() + ") differ in size");
-      }
-      scores.add(ImageScores.of(e.getKey(), truth, prediction, classes));
+    }
+    if (problems.size() == 1) {
+      throw new EvaluationException(problems.get(0));
+    } else if (!problems.isEmpty()) {
+      throw new EvaluationException(DatasetException.listing(problems));
     }
     return new Evaluation(scores);
+  }
+
+  private static ImageScores score(String id, Path truthFile, Path predictionFile,
+      Path predictions, int classes) {
+    if (predictionFile == null) {
+      throw new EvaluationException(predictions + ": no prediction " + id
+          + ".png for truth " + truthFile);
+    }
+    LabelImage truth = read(truthFile);
+    LabelImage prediction = read(predictionFile);
+    if (!truth.sameSize(prediction.width(), prediction.height())) {
+      throw new EvaluationException("prediction " + predictionFile + " (" + prediction.width() + "x"
+          + prediction.height() + ") and truth " + truthFile + " (" + truth.width() + "x"
+          + truth.height() + ") differ in size");
+    }
+    return ImageScores.of(id, truth, prediction, classes);
   }
 
   /** Wraps scores computed elsewhere (at least one). */

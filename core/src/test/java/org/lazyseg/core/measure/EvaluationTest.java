@@ -120,6 +120,20 @@ class EvaluationTest {
   }
 
   @Test
+  void everyBadPairIsNamedNotOnlyTheFirst() throws Exception {
+    write("truth", "a.png", 2, 2);
+    write("truth", "b.png", 3, 2);
+    write("truth", "c.png", 2, 2);
+    write("pred", "b.png", 2, 3);
+    Files.writeString(dir.resolve("pred/c.png"), "garbage");
+    assertThatThrownBy(() -> Evaluation.compare(dir.resolve("pred"), dir.resolve("truth"), 1))
+        .isInstanceOf(EvaluationException.class)
+        .hasMessageStartingWith("3 bad files:")
+        .hasMessageContaining("no prediction a").hasMessageContaining("differ in size")
+        .hasMessageContaining("c.png");
+  }
+
+  @Test
   void jsonEscapesIdsAndWritesNonFiniteAsNull() {
     ImageScores odd = new ImageScores("a\"b\\c", Double.NaN, 1, 1, Double.POSITIVE_INFINITY, 0,
         new SeparationMeasures(0, 0, 0, 0), java.util.Optional.empty());
