@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.lazyseg.train.engine.EpochStats;
 import org.lazyseg.train.engine.LoopTiming;
 import org.lazyseg.train.engine.TrainingListener;
+import org.lazyseg.train.engine.TrainingStart;
 
 /**
  * Shows training progress: a bar per epoch with loss and speed when a person watches a
@@ -43,6 +44,19 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
     this.stepsPerEpoch = stepsPerEpoch;
     this.bar = bar;
     this.quietNanos = (long) (quietSeconds * 1e9);
+  }
+
+  /**
+   * Says what the start found damaged and which checkpoint it resumes from (one line each),
+   * and counts epochs from where it resumes.
+   */
+  @Override
+  public void onStart(TrainingStart start) {
+    for (String repair : start.repairs()) {
+      out.println("lazyseg: " + repair);
+    }
+    out.flush();
+    epoch = start.doneEpochs() + 1;
   }
 
   @Override

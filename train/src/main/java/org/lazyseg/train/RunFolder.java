@@ -21,15 +21,32 @@ import java.util.stream.Stream;
  * RUN/timing.csv                  where each epoch's time went (only when asked for)
  * RUN/curves.png                  train loss, val loss, val Dice per epoch
  * RUN/checkpoints/last/           parameters.bin + state.json, after every epoch
+ * RUN/checkpoints/previous/       the one before last (a fallback if last is found damaged)
  * RUN/checkpoints/best/           the same, for the best validation Dice so far
  * </pre>
  *
- * A checkpoint is written to a temporary sibling folder and then renamed into place, so a
- * reader never sees a half-written one (see {@link #publish}).
+ * <p>How an epoch is committed, so that a kill at any instruction leaves a folder that the next
+ * start resumes consistently ({@link Recovery#of}):
+ *
+ * <ol>
+ *   <li>checkpoints/last.PID.tmp/ gets parameters.bin and state.json (which records the epoch's
+ *       metrics row and the size and CRC-32C of parameters.bin), both flushed to disk;
+ *   <li>previous is dropped (renamed to previous.PID.tmp, then deleted);
+ *   <li>last is renamed to previous;
+ *   <li>last.PID.tmp is renamed to last: <b>the epoch is committed</b>;
+ *   <li>if the epoch is the best so far, last is copied to best.PID.tmp, best is renamed to
+ *       best.PID.old, best.PID.tmp to best, and best.PID.old is deleted;
+ *   <li>metrics.csv and curves.png are rewritten (each a temporary file renamed into place).
+ * </ol>
+ *
+ * Everything after step 4 is rebuilt from last's state.json by the next start, and {@link
+ * #checkpoint checkpoint(BEST)} already names last while best lags behind it.
  */
 public record RunFolder(Path root) {
   public static final String LAST = "last";
   public static final String BEST = "best";
+  /** The checkpoint before last, kept as a fallback; never a best by itself. */
+  public static final String PREVIOUS = "previous";
   public static final String PARAMETERS = "parameters.bin";
   public static final String STATE = "state.json";
 
@@ -49,35 +66,70 @@ public record RunFolder(Path root) {
   public Path checkpoints() { return root.resolve("checkpoints"); }
 
   /**
-   * The folder of checkpoint {@code name}, or its previous version if a crash happened
-   * between the two renames of {@link #publish}; {@code null} if there is none.
+   * The folder of checkpoint {@code name}; {@code null} if there is none. Two names read
+   * through the commit steps (see the class comment): {@code last}, between the renames of
+   * steps 3 and 4, is {@code previous}; {@code best}, when last's state names last's own epoch
+   * the best but best does not hold it yet (steps 4 to 5), is {@code last}.
    */
   public Path checkpoint(String name) {
     Path current = checkpoints().resolve(name);
+    if (BEST.equals(name)) {
+      Path last = checkpoint(LAST);
+      CheckpointState s = last == null ? null : CheckpointState.readOrNull(last);
+      if (s != null && s.epoch() > 0 && s.bestEpoch() == s.epoch()) {
+        CheckpointState b = CheckpointState.readOrNull(current);
+        if (b == null || b.epoch() != s.epoch()) {
+          return last;
+        }
+      }
+    }
     if (Files.isRegularFile(current.resolve(STATE))) {
       return current;
     }
-    Path old = checkpoints().resolve(name + ".old");
-    return Files.isRegularFile(old.resolve(STATE)) ? old : null;
+    Path previous = checkpoints().resolve(PREVIOUS);
+    return LAST.equals(name) && Files.isRegularFile(previous.resolve(STATE)) ? previous : null;
   }
 
-  /** A fresh, empty temporary folder next to checkpoint {@code name}. */
+  /**
+   * A fresh, empty temporary folder next to checkpoint {@code name}, named after this process
+   * (NAME.PID.tmp), so that what a killed process left is told apart from what a running one
+   * writes.
+   */
   public Path prepareTemporary(String name) throws IOException {
-    Path tmp = checkpoints().resolve(name + ".tmp");
+    Path tmp = checkpoints().resolve(name + "." + ProcessHandle.current().pid() + ".tmp");
     deleteRecursively(tmp);
     return Files.createDirectories(tmp);
   }
 
-  /** Moves a finished temporary folder into place as checkpoint {@code name}. */
+  /**
+   * Moves a finished temporary folder into place as checkpoint {@code name}, after flushing
+   * its files to disk; the old {@code last} becomes {@code previous}, any other old version
+   * is deleted (steps 2 to 5 of the class comment).
+   */
   public void publish(Path tmp, String name) throws IOException {
+    syncFolder(tmp);
+    haltPoint(name + "-written");
     Path target = checkpoints().resolve(name);
-    Path old = checkpoints().resolve(name + ".old");
-    deleteRecursively(old);
+    String pid = "." + ProcessHandle.current().pid();
+    Path aside = checkpoints().resolve(LAST.equals(name) ? PREVIOUS : name + pid + ".old");
+    if (LAST.equals(name) && Files.exists(aside)) {
+      // Renamed first: a kill while deleting leaves a .tmp (deleted at start), never a
+      // half-deleted previous.
+      Path trash = checkpoints().resolve(PREVIOUS + pid + ".tmp");
+      Files.move(aside, trash, StandardCopyOption.ATOMIC_MOVE);
+      haltPoint("previous-dropped");
+      deleteRecursively(trash);
+    }
     if (Files.exists(target)) {
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+      haltPoint(name + "-aside");
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    deleteRecursively(old);
+    sync(checkpoints());
+    haltPoint(name + "-committed");
+    if (!LAST.equals(name)) {
+      deleteRecursively(aside);
+    }
   }
 
   /**
@@ -92,6 +144,12 @@ public record RunFolder(Path root) {
     if (checkpoint(to) != null || source == null) {
       return false;
     }
+    replaceCheckpoint(source, to);
+    return true;
+  }
+
+  /** Makes checkpoint {@code to} a copy of the checkpoint folder {@code source}. */
+  public void replaceCheckpoint(Path source, String to) throws IOException {
     Path tmp = prepareTemporary(to);
     try (Stream<Path> files = Files.list(source)) {
       for (Path f : files.toList()) {
@@ -99,7 +157,6 @@ public record RunFolder(Path root) {
       }
     }
     publish(tmp, to);
-    return true;
   }
 
   public SavedModel readModel() {
@@ -132,8 +189,13 @@ public record RunFolder(Path root) {
 
   /** Writes a text file via a temporary file and an atomic rename. */
   public static void writeString(Path file, CharSequence text) throws IOException {
+    writeBytes(file, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Writes a file via a temporary file and an atomic rename. */
+  public static void writeBytes(Path file, byte[] bytes) throws IOException {
     Path tmp = temporary(file);
-    Files.writeString(tmp, text);
+    Files.write(tmp, bytes);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -169,6 +231,67 @@ public record RunFolder(Path root) {
     return aside;
   }
 
+  /** The CRC-32C of a file, as 8 hex digits (what state.json records of parameters.bin). */
+  public static String checksum(Path file) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    byte[] buffer = new byte[1 << 16];
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        crc.update(buffer, 0, n);
+      }
+    }
+    return String.format("%08x", crc.getValue());
+  }
+
+  /**
+   * Flushes the files of a folder and the folder itself to disk, so that a checkpoint renamed
+   * into place survives a power cut too, not only a kill.
+   */
+  private static void syncFolder(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(f,
+            java.nio.file.StandardOpenOption.WRITE)) {
+          c.force(true);
+        }
+      }
+    }
+    sync(dir);
+  }
+
+  /** Flushes a folder's entries (renames) to disk where the system allows it. */
+  private static void sync(Path dir) {
+    try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(dir,
+        java.nio.file.StandardOpenOption.READ)) {
+      c.force(true);
+    } catch (IOException e) {
+      // Folders cannot be opened or flushed on some systems (Windows): the renames still hold.
+    }
+  }
+
+  /**
+   * The system property that names a commit step at which the process halts as if killed:
+   * for tests only ({@code CheckpointKillTest} covers every step of the class comment with
+   * it). Unset, {@link #haltPoint} does nothing.
+   */
+  public static final String HALT_PROPERTY = "lazyseg.test.haltAt";
+
+  /** The exit status of a halt at {@link #HALT_PROPERTY}'s step. */
+  public static final int HALT_STATUS = 86;
+
+  private static final String HALT_AT = System.getProperty(HALT_PROPERTY);
+
+  /**
+   * Test only: halts the JVM at once (no shutdown hooks, no finally blocks: a kill -9) when
+   * {@link #HALT_PROPERTY} names {@code step}. Steps: NAME-written, previous-dropped,
+   * NAME-aside, NAME-committed (NAME = last, best; see {@link #publish}), metrics-written.
+   */
+  public static void haltPoint(String step) {
+    if (step.equals(HALT_AT)) {
+      Runtime.getRuntime().halt(HALT_STATUS);
+    }
+  }
+
   /** The file whose lock marks a run folder as being trained. */
   public Path lockFile() {
     return root.resolve(".lock");
@@ -186,7 +309,7 @@ public record RunFolder(Path root) {
 
   /** Names of the temporary files LazySeg writes in a run folder (never a user's file). */
   private static final java.util.regex.Pattern LEFTOVER = java.util.regex.Pattern.compile(
-      "[\\w.-]+\\.(json|csv)(\\.\\d+)?\\.tmp|curves\\.tmp(\\.png)?");
+      "[\\w.-]+\\.(json|csv|png)(\\.\\d+)?\\.tmp|curves\\.tmp(\\.png)?");
 
   /**
    * Refuses a folder that LazySeg would write into without having made it: a file, or a
@@ -276,28 +399,39 @@ public record RunFolder(Path root) {
     }
   }
 
+  /** NAME.old or NAME.PID.old: a checkpoint set aside by {@link #publish}. */
+  private static final java.util.regex.Pattern ASIDE = java.util.regex.Pattern.compile(
+      "(\\w+)(\\.\\d+)?\\.old");
+
   /**
    * Tidies what a killed process may have left (call with the lock held): temporary
-   * checkpoint folders and files are deleted, and a checkpoint caught between the two renames
-   * of {@link #publish} is put back from its previous version.
+   * checkpoint folders and files are deleted, and a checkpoint caught between the renames of
+   * {@link #publish} is put back ({@code previous} as {@code last}, NAME.PID.old as NAME).
+   * {@link Recovery#of} does this first.
    */
   public void removeLeftovers() throws IOException {
     if (Files.isDirectory(checkpoints())) {
       try (Stream<Path> entries = Files.list(checkpoints())) {
-        for (Path p : entries.toList()) {
+        for (Path p : entries.sorted().toList()) {
           String name = p.getFileName().toString();
+          java.util.regex.Matcher aside = ASIDE.matcher(name);
           if (name.endsWith(".tmp")) {
             deleteRecursively(p);
-          } else if (name.endsWith(".old")) {
-            Path current = checkpoints().resolve(name.substring(0, name.length() - 4));
-            if (Files.isRegularFile(current.resolve(STATE))) {
+          } else if (aside.matches()) {
+            // NAME exists once publish renamed the new version into place.
+            Path current = checkpoints().resolve(aside.group(1));
+            if (Files.exists(current)) {
               deleteRecursively(p);
             } else {
-              deleteRecursively(current);
               Files.move(p, current, StandardCopyOption.ATOMIC_MOVE);
             }
           }
         }
+      }
+      Path last = checkpoints().resolve(LAST);
+      Path previous = checkpoints().resolve(PREVIOUS);
+      if (!Files.exists(last) && Files.exists(previous)) {
+        Files.move(previous, last, StandardCopyOption.ATOMIC_MOVE);
       }
     }
     if (Files.isDirectory(root)) {
@@ -312,10 +446,13 @@ public record RunFolder(Path root) {
     }
   }
 
-  /** The epoch a run in this folder trains next: 1, or after its last checkpoint. */
+  /**
+   * The epoch a run in this folder trains next: 1, or after its newest intact checkpoint
+   * (the one {@link Recovery#of} resumes from).
+   */
   public int nextEpoch() {
-    Path last = checkpoint(LAST);
-    return last == null ? 1 : read(last.resolve(STATE), CheckpointState.class).epoch() + 1;
+    Path from = Recovery.resumePoint(this);
+    return from == null ? 1 : CheckpointState.readOrNull(from).epoch() + 1;
   }
 
   /** Deletes a folder and everything in it; nothing when it does not exist. */

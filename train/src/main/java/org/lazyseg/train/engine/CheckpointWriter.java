@@ -7,10 +7,11 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.nn.Parameters;
 
 /**
- * Writes checkpoint "last" after every epoch and "best" after an epoch that scored the best so
- * far: parameters.bin and state.json, each checkpoint into a temporary folder that is then
- * renamed into place ({@link RunFolder#publish}), so a kill never leaves half a checkpoint and a
- * killed run resumes from the last one. {@link TrainingRun} always installs it first.
+ * Writes checkpoint "last" after every epoch, and copies it to "best" after an epoch that
+ * scored the best so far: parameters.bin and a state.json that records the parameters' size
+ * and CRC-32C, into a temporary folder that is then renamed into place ({@link
+ * RunFolder#publish}), so a kill never leaves half a checkpoint and a killed run resumes from
+ * the last one. {@link TrainingRun} always installs it first.
  */
 final class CheckpointWriter implements TrainingListener {
   private RunFolder folder;
@@ -23,18 +24,17 @@ final class CheckpointWriter implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochEnd end) throws IOException {
-    // Best before last: a kill in between resumes from the previous last, which trains this
-    // epoch again; the other order could leave "last" naming a best that was never written.
+    // Last first: its rename commits the epoch. Its state names the best epoch, so a kill
+    // before best is copied leaves nothing that the next start cannot rebuild from last
+    // (Recovery), and RunFolder.checkpoint(BEST) names last meanwhile.
+    Path tmp = folder.prepareTemporary(RunFolder.LAST);
+    Path parameters = tmp.resolve(RunFolder.PARAMETERS);
+    Parameters.save(end.network(), parameters);
+    RunFolder.write(tmp.resolve(RunFolder.STATE), end.state().withParameters(
+        Files.size(parameters), RunFolder.checksum(parameters)));
+    folder.publish(tmp, RunFolder.LAST);
     if (end.best()) {
-      write(RunFolder.BEST, end);
+      folder.replaceCheckpoint(folder.checkpoints().resolve(RunFolder.LAST), RunFolder.BEST);
     }
-    write(RunFolder.LAST, end);
-  }
-
-  private void write(String name, EpochEnd end) throws IOException {
-    Path tmp = folder.prepareTemporary(name);
-    Parameters.save(end.network(), tmp.resolve(RunFolder.PARAMETERS));
-    RunFolder.write(tmp.resolve(RunFolder.STATE), end.state());
-    folder.publish(tmp, name);
   }
 }

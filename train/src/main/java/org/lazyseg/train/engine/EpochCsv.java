@@ -21,14 +21,21 @@ final class EpochCsv {
    */
   static List<String[]> rowsUpTo(Path csv, int doneEpochs) throws IOException {
     List<String[]> rows = new ArrayList<>();
-    if (doneEpochs > 0 && Files.exists(csv)) {
+    for (String[] f : rows(csv)) {
+      if (Integer.parseInt(f[0]) <= doneEpochs) {
+        rows.add(f);
+      }
+    }
+    return rows;
+  }
+
+  /** The fields of every row in {@code csv}; none for a missing file. */
+  static List<String[]> rows(Path csv) throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    if (Files.exists(csv)) {
       for (String line : Files.readAllLines(csv)) {
-        if (line.isBlank() || line.startsWith("epoch")) {
-          continue;
-        }
-        String[] f = line.split(",");
-        if (Integer.parseInt(f[0]) <= doneEpochs) {
-          rows.add(f);
+        if (!line.isBlank() && !line.startsWith("epoch")) {
+          rows.add(line.split(","));
         }
       }
     }

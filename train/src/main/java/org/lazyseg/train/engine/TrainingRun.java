@@ -23,6 +23,7 @@ import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.ModelSpec;
+import org.lazyseg.train.Recovery;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.Task;
@@ -52,7 +53,9 @@ import org.lazyseg.train.predict.Predictor;
  * }</pre>
  *
  * <p>Running again on the same folder resumes after the last checkpointed epoch (finished
- * epochs are not redone); the folder's model.json then wins over the given spec. Batches of
+ * epochs are not redone), once {@link Recovery} has tidied what a kill left and set aside a
+ * damaged checkpoint (resuming from the newest intact one); the folder's model.json then wins
+ * over the given spec. Batches of
  * epoch e come from seed (config seed, e), so they are the same with or without a resume.
  */
 public final class TrainingRun {
@@ -70,10 +73,10 @@ public final class TrainingRun {
     this.folder = new RunFolder(runDir);
     this.requestedSpec = spec;
     this.config = config;
-    // The metrics row first: a kill before the checkpoint leaves a row of an epoch that the
-    // resumed run drops and trains again; the other order could lose the row for good.
-    listeners.add(new MetricsLog());
+    // The checkpoint first: its rename commits the epoch and its state records the metrics
+    // row, which a start adds when a kill came before the row (RunFolder's class comment).
     listeners.add(new CheckpointWriter());
+    listeners.add(new MetricsLog());
     if (LoopTiming.requested()) {
       listeners.add(LoopTiming.toFile());
     }
@@ -121,13 +124,12 @@ public final class TrainingRun {
   public TrainingResult run(List<Example> trainExamples, List<Example> validationExamples)
       throws IOException {
     try (java.io.Closeable lock = folder.lock()) {
-      folder.removeLeftovers();
-      return runLocked(trainExamples, validationExamples);
+      return runLocked(trainExamples, validationExamples, Recovery.of(folder));
     }
   }
 
   private TrainingResult runLocked(List<Example> trainExamples,
-      List<Example> validationExamples) throws IOException {
+      List<Example> validationExamples, Recovery recovery) throws IOException {
     long started = System.nanoTime();
     long deadline = config.budgetMinutes() > 0
         ? started + (long) (config.budgetMinutes() * 60e9) : Long.MAX_VALUE;
@@ -189,7 +191,7 @@ public final class TrainingRun {
       try (trainers;
           Predictor predictor = Predictor.of(block, spec, model.getNDManager(), tile)) {
         return loop(trainers, learningRate, loss, block, spec, predictor, train, validation,
-            resumed, deadline);
+            resumed, recovery, deadline);
       }
     }
   }
@@ -253,12 +255,16 @@ public final class TrainingRun {
 
   private TrainingResult loop(Trainers trainers, float[] learningRate, MultiTaskLoss loss,
       Block block, ModelSpec spec, Predictor predictor, List<Example> train,
-      List<Example> validation, CheckpointState resumed, long deadline) throws IOException {
+      List<Example> validation, CheckpointState resumed, Recovery recovery, long deadline)
+      throws IOException {
     int doneEpochs = resumed == null ? 0 : resumed.epoch();
     long steps = resumed == null ? 0 : resumed.steps();
-    double bestScore = resumed == null ? Double.NEGATIVE_INFINITY : resumed.bestScore();
-    int bestEpoch = resumed == null ? 0 : resumed.bestEpoch();
-    TrainingStart start = new TrainingStart(folder, spec, config, doneEpochs);
+    // (A best whose checkpoint is lost is tracked anew, so that best is written again.)
+    boolean keepBest = resumed != null && !recovery.bestLost();
+    double bestScore = keepBest ? resumed.bestScore() : Double.NEGATIVE_INFINITY;
+    int bestEpoch = keepBest ? resumed.bestEpoch() : 0;
+    TrainingStart start = new TrainingStart(folder, spec, config, doneEpochs, resumed,
+        recovery.notes());
     for (TrainingListener l : listeners) {
       l.onStart(start);
     }
@@ -347,7 +353,7 @@ public final class TrainingRun {
       EpochStats stats = new EpochStats(epoch, round, lossSum / epochSteps, val[0], val[1],
           (System.nanoTime() - epochStart) / 1e9, epochSteps);
       CheckpointState state = new CheckpointState(epoch, round, bestScore, bestEpoch, steps,
-          config, spec);
+          config, spec, MetricsLog.row(stats), 0, null);
       EpochEnd end = new EpochEnd(stats, state, best, block);
       for (TrainingListener l : listeners) {
         l.onEpochEnd(end);   // checkpoints and metrics first: see the constructor

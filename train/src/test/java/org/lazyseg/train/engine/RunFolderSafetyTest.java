@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
@@ -74,17 +75,29 @@ class RunFolderSafetyTest {
   void leftoversOfAKillAreTidiedAndUserFilesKept() throws IOException {
     RunFolder run = new RunFolder(dir);
     Files.createDirectories(run.checkpoints().resolve("best.tmp"));
-    Files.createDirectories(run.checkpoints().resolve("last.old"));
-    Files.writeString(run.checkpoints().resolve("last.old").resolve(RunFolder.STATE), "{}");
+    Files.createDirectories(run.checkpoints().resolve("last.4242.tmp"));
+    Files.createDirectories(run.checkpoints().resolve("previous.4242.tmp"));
+    // Killed between the renames of best (best.PID.old) and of last (only previous left).
+    Files.createDirectories(run.checkpoints().resolve("best.4242.old"));
+    Files.writeString(run.checkpoints().resolve("best.4242.old").resolve(RunFolder.STATE), "{}");
+    Files.createDirectories(run.checkpoints().resolve(RunFolder.PREVIOUS));
+    Files.writeString(run.checkpoints().resolve("previous").resolve(RunFolder.STATE), "{}");
+    assertThat(run.checkpoint(RunFolder.LAST)).isEqualTo(run.checkpoints().resolve("previous"));
     Files.writeString(dir.resolve("metrics.csv.4242.tmp"), "half");
+    Files.writeString(dir.resolve("curves.png.4242.tmp"), "half");
     Files.writeString(dir.resolve("curves.tmp.png"), "half");
     Files.writeString(dir.resolve("notes.txt"), "mine");
     Files.writeString(dir.resolve("my.tmp"), "mine too");
     run.removeLeftovers();
-    assertThat(run.checkpoints().resolve("best.tmp")).doesNotExist();
-    assertThat(run.checkpoints().resolve("last").resolve(RunFolder.STATE))
-        .as("a checkpoint caught between the two renames is put back").exists();
+    try (java.util.stream.Stream<Path> left = Files.list(run.checkpoints())) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("temporaries deleted, checkpoints caught between two renames put back")
+          .containsExactlyInAnyOrder("best", "last");
+    }
+    assertThat(run.checkpoints().resolve("last").resolve(RunFolder.STATE)).exists();
+    assertThat(run.checkpoints().resolve("best").resolve(RunFolder.STATE)).exists();
     assertThat(dir.resolve("metrics.csv.4242.tmp")).doesNotExist();
+    assertThat(dir.resolve("curves.png.4242.tmp")).doesNotExist();
     assertThat(dir.resolve("curves.tmp.png")).doesNotExist();
     assertThat(dir.resolve("notes.txt")).exists();
     assertThat(dir.resolve("my.tmp")).as("not a name LazySeg writes").exists();
@@ -102,6 +115,117 @@ class RunFolderSafetyTest {
     assertThat(rows).hasSize(1 + 3);
     assertThat(rows.get(3)).startsWith("3,").doesNotContain("9.0");
     assertThat(new RunFolder(dir).nextEpoch()).isEqualTo(4);
+  }
+
+  @Test
+  void aRowMissingAfterItsCheckpointIsAddedFromTheCheckpointsState() throws IOException {
+    List<Example> train = Discs.examples(3, 32, 3);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    Path metrics = dir.resolve("metrics.csv");
+    List<String> full = Files.readAllLines(metrics);
+    // As if killed after epoch 2's checkpoint was committed but before its row was written.
+    Files.write(metrics, full.subList(0, 2));
+    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    assertThat(Files.readAllLines(metrics)).as("repaired at the start").isEqualTo(full);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(3).build()).run(train, List.of());
+    assertThat(Files.readAllLines(metrics)).hasSize(1 + 3).startsWith(full.toArray(String[]::new));
+  }
+
+  /**
+   * A kill after last is committed and before it is copied to best leaves best one best epoch
+   * behind the state that names it: readers get last meanwhile, and the next start copies it.
+   */
+  @Test
+  void aBestLaggingBehindTheStateThatNamesItIsReadFromLastAndRebuiltAtStart()
+      throws IOException {
+    List<Example> train = Discs.examples(3, 32, 3);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    RunFolder run = new RunFolder(dir);
+    Path last = run.checkpoints().resolve(RunFolder.LAST);
+    Path best = run.checkpoints().resolve(RunFolder.BEST);
+    RunFolder.deleteRecursively(best);
+    run.replaceCheckpoint(run.checkpoints().resolve(RunFolder.PREVIOUS), RunFolder.BEST);
+    CheckpointState s = RunFolder.read(last.resolve(RunFolder.STATE), CheckpointState.class);
+    RunFolder.write(last.resolve(RunFolder.STATE), new CheckpointState(s.epoch(), s.round(),
+        s.bestScore(), 2, s.steps(), s.config(), s.spec(), s.metricsRow(), s.parametersBytes(),
+        s.parametersCrc32c()));
+    assertThat(run.checkpoint(RunFolder.BEST)).isEqualTo(last);
+
+    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    assertThat(run.checkpoint(RunFolder.BEST)).isEqualTo(best);
+    assertThat(RunFolder.read(best.resolve(RunFolder.STATE), CheckpointState.class).epoch())
+        .isEqualTo(2);
+    assertThat(RunFolder.checksum(best.resolve(RunFolder.PARAMETERS)))
+        .isEqualTo(RunFolder.checksum(last.resolve(RunFolder.PARAMETERS)));
+  }
+
+  /** Captures what a start tells its listeners. */
+  private static final class Starts implements TrainingListener {
+    final List<TrainingStart> seen = new java.util.ArrayList<>();
+
+    @Override
+    public void onStart(TrainingStart start) {
+      seen.add(start);
+    }
+  }
+
+  @Test
+  void aDamagedLastIsSetAsideAndTrainingResumesFromTheNewestIntactCheckpoint()
+      throws IOException {
+    List<Example> train = Discs.examples(3, 32, 3);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(3).build()).run(train, List.of());
+    RunFolder run = new RunFolder(dir);
+    Path parameters = run.checkpoints().resolve("last").resolve(RunFolder.PARAMETERS);
+    byte[] all = Files.readAllBytes(parameters);
+    byte[] cut = java.util.Arrays.copyOf(all, all.length / 2);
+    Files.write(parameters, cut);
+    // The newest intact one: previous (epoch 2), or best when epoch 3 was the best.
+    int bestEpoch = RunFolder.read(run.checkpoints().resolve("best").resolve(RunFolder.STATE),
+        CheckpointState.class).epoch();
+    String from = bestEpoch == 3 ? "best" : "previous";
+    int fromEpoch = bestEpoch == 3 ? 3 : 2;
+    assertThat(run.nextEpoch()).isEqualTo(fromEpoch + 1);
+
+    Starts starts = new Starts();
+    new TrainingRun(dir, spec(4), tiny().setEpochs(4).build()).addListener(starts)
+        .run(train, List.of());
+    TrainingStart start = starts.seen.get(0);
+    assertThat(start.doneEpochs()).isEqualTo(fromEpoch);
+    assertThat(start.repairs()).hasSize(1);
+    assertThat(start.repairs().get(0))
+        .startsWith(parameters + " is damaged (" + cut.length + " bytes, its state.json records "
+            + all.length + "); set aside as checkpoints/last.damaged-")
+        .endsWith(", resuming from checkpoints/" + from + " (epoch " + fromEpoch + ")");
+    Path aside;
+    try (java.util.stream.Stream<Path> entries = Files.list(run.checkpoints())) {
+      aside = entries.filter(p -> p.getFileName().toString().startsWith("last.damaged-"))
+          .findFirst().orElseThrow();
+    }
+    assertThat(aside.resolve(RunFolder.PARAMETERS)).as("kept, not deleted").hasBinaryContent(cut);
+    List<String> rows = Files.readAllLines(dir.resolve("metrics.csv"));
+    assertThat(rows.stream().skip(1).map(r -> r.split(",")[0]))
+        .as("one row per epoch").containsExactly("1", "2", "3", "4");
+    assertThat(run.nextEpoch()).isEqualTo(5);
+  }
+
+  @Test
+  void aDamagedLastWithNothingIntactToFallBackOnIsANamedErrorThatMovesNothing()
+      throws IOException {
+    List<Example> train = Discs.examples(3, 32, 3);
+    new TrainingRun(dir, spec(4), tiny().setEpochs(1).build()).run(train, List.of());
+    RunFolder run = new RunFolder(dir);
+    Path state = run.checkpoints().resolve("last").resolve(RunFolder.STATE);
+    Files.writeString(state, "{\"epoch\": 1, \"ro");
+    Files.writeString(run.checkpoints().resolve("best").resolve(RunFolder.PARAMETERS), "");
+    assertThatThrownBy(() -> new TrainingRun(dir, spec(4), tiny().setEpochs(2).build())
+        .run(train, List.of()))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining(state + " is damaged (")
+        .hasMessageContaining("no intact checkpoint (previous, best) is left to resume from");
+    try (java.util.stream.Stream<Path> entries = Files.list(run.checkpoints())) {
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("last", "best");
+    }
   }
 
   @Test

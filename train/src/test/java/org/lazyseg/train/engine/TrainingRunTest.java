@@ -81,7 +81,10 @@ class TrainingRunTest {
     assertThat(dir.resolve("curves.png")).isNotEmptyFile();
     assertThat(dir.resolve("checkpoints/last/state.json")).isNotEmptyFile();
     assertThat(dir.resolve("checkpoints/best/parameters.bin")).isNotEmptyFile();
-    assertThat(dir.resolve("checkpoints/last.tmp")).doesNotExist();
+    try (java.util.stream.Stream<java.nio.file.Path> entries = Files.list(dir.resolve("checkpoints"))) {
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .as("no temporaries left").containsExactlyInAnyOrder("last", "previous", "best");
+    }
     assertThat(RunFolder.read(dir.resolve("checkpoints/last/state.json"), CheckpointState.class)
         .epoch()).isEqualTo(3);
   }
