@@ -23,8 +23,10 @@ import java.util.List;
  *       NAME.damaged-TIME, never deleted; a damaged last is replaced by the newest intact of
  *       previous and best, and training resumes from there; with none, the start fails
  *       naming the damaged file;
- *   <li>best is made the checkpoint of the best epoch that last's state names (a kill after
- *       last was committed and before best was copied leaves the old one).
+ *   <li>best is made the checkpoint of the best epoch that last's state names, copied from
+ *       last or previous (a kill after last was committed and before best was copied leaves
+ *       the old one); when neither holds that epoch, a best of another epoch is set aside as
+ *       best.unmatched-TIME and the run tracks the best anew ({@link #bestLost}).
  * </ol>
  *
  * Metrics rows are settled by the metrics log from last's state (it records its row).
