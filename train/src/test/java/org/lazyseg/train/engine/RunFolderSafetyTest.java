@@ -117,17 +117,24 @@ class RunFolderSafetyTest {
     assertThat(new RunFolder(dir).nextEpoch()).isEqualTo(4);
   }
 
+  private static final List<Example> TRAIN = Discs.examples(3, 32, 3);
+
+  /** The run folder after training {@code epochs} epochs (or resuming to them) on TRAIN. */
+  private RunFolder trainedTo(int epochs) throws IOException {
+    new TrainingRun(dir, spec(4), tiny().setEpochs(epochs).build()).run(TRAIN, List.of());
+    return new RunFolder(dir);
+  }
+
   @Test
   void aRowMissingAfterItsCheckpointIsAddedFromTheCheckpointsState() throws IOException {
-    List<Example> train = Discs.examples(3, 32, 3);
-    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    trainedTo(2);
     Path metrics = dir.resolve("metrics.csv");
     List<String> full = Files.readAllLines(metrics);
     // As if killed after epoch 2's checkpoint was committed but before its row was written.
     Files.write(metrics, full.subList(0, 2));
-    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    trainedTo(2);
     assertThat(Files.readAllLines(metrics)).as("repaired at the start").isEqualTo(full);
-    new TrainingRun(dir, spec(4), tiny().setEpochs(3).build()).run(train, List.of());
+    trainedTo(3);
     assertThat(Files.readAllLines(metrics)).hasSize(1 + 3).startsWith(full.toArray(String[]::new));
   }
 
@@ -138,9 +145,7 @@ class RunFolderSafetyTest {
   @Test
   void aBestLaggingBehindTheStateThatNamesItIsReadFromLastAndRebuiltAtStart()
       throws IOException {
-    List<Example> train = Discs.examples(3, 32, 3);
-    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
-    RunFolder run = new RunFolder(dir);
+    RunFolder run = trainedTo(2);
     Path last = run.checkpoints().resolve(RunFolder.LAST);
     Path best = run.checkpoints().resolve(RunFolder.BEST);
     RunFolder.deleteRecursively(best);
@@ -151,7 +156,7 @@ class RunFolderSafetyTest {
         s.parametersCrc32c()));
     assertThat(run.checkpoint(RunFolder.BEST)).isEqualTo(last);
 
-    new TrainingRun(dir, spec(4), tiny().setEpochs(2).build()).run(train, List.of());
+    trainedTo(2);
     assertThat(run.checkpoint(RunFolder.BEST)).isEqualTo(best);
     assertThat(RunFolder.read(best.resolve(RunFolder.STATE), CheckpointState.class).epoch())
         .isEqualTo(2);
@@ -172,9 +177,7 @@ class RunFolderSafetyTest {
   @Test
   void aDamagedLastIsSetAsideAndTrainingResumesFromTheNewestIntactCheckpoint()
       throws IOException {
-    List<Example> train = Discs.examples(3, 32, 3);
-    new TrainingRun(dir, spec(4), tiny().setEpochs(3).build()).run(train, List.of());
-    RunFolder run = new RunFolder(dir);
+    RunFolder run = trainedTo(3);
     Path parameters = run.checkpoints().resolve("last").resolve(RunFolder.PARAMETERS);
     byte[] all = Files.readAllBytes(parameters);
     byte[] cut = java.util.Arrays.copyOf(all, all.length / 2);
@@ -188,7 +191,7 @@ class RunFolderSafetyTest {
 
     Starts starts = new Starts();
     new TrainingRun(dir, spec(4), tiny().setEpochs(4).build()).addListener(starts)
-        .run(train, List.of());
+        .run(TRAIN, List.of());
     TrainingStart start = starts.seen.get(0);
     assertThat(start.doneEpochs()).isEqualTo(fromEpoch);
     assertThat(start.repairs()).hasSize(1);
@@ -211,14 +214,11 @@ class RunFolderSafetyTest {
   @Test
   void aDamagedLastWithNothingIntactToFallBackOnIsANamedErrorThatMovesNothing()
       throws IOException {
-    List<Example> train = Discs.examples(3, 32, 3);
-    new TrainingRun(dir, spec(4), tiny().setEpochs(1).build()).run(train, List.of());
-    RunFolder run = new RunFolder(dir);
+    RunFolder run = trainedTo(1);
     Path state = run.checkpoints().resolve("last").resolve(RunFolder.STATE);
     Files.writeString(state, "{\"epoch\": 1, \"ro");
     Files.writeString(run.checkpoints().resolve("best").resolve(RunFolder.PARAMETERS), "");
-    assertThatThrownBy(() -> new TrainingRun(dir, spec(4), tiny().setEpochs(2).build())
-        .run(train, List.of()))
+    assertThatThrownBy(() -> trainedTo(2))
         .isInstanceOf(java.io.UncheckedIOException.class)
         .hasMessageContaining(state + " is damaged (")
         .hasMessageContaining("no intact checkpoint (previous, best) is left to resume from");
