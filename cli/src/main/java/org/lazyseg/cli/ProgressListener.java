@@ -47,15 +47,11 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   }
 
   /**
-   * Says what the start found damaged and which checkpoint it resumes from (one line each),
-   * and counts epochs from where it resumes.
+   * Counts epochs from where the run resumes: after a damaged checkpoint that can be earlier
+   * than the first epoch it was made with.
    */
   @Override
   public void onStart(TrainingStart start) {
-    for (String repair : start.repairs()) {
-      out.println("lazyseg: " + repair);
-    }
-    out.flush();
     epoch = start.doneEpochs() + 1;
   }
 

@@ -5,9 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,8 +28,8 @@ import java.util.List;
  *
  * Metrics rows are settled by the metrics log from last's state (it records its row).
  *
- * @param notes one line each on what was damaged and what was done about it; empty when
- *     nothing was
+ * @param notes one line each on what was damaged and what was done about it (the run tells
+ *     its listeners, {@code TrainingListener.onMessage}); empty when nothing was
  * @param bestLost no intact checkpoint of the best epoch that last's state names is left:
  *     the run tracks the best anew, from the epochs it trains now
  */
@@ -188,17 +185,11 @@ public record Recovery(List<String> notes, boolean bestLost) {
     return null;
   }
 
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
-  /** Renames a checkpoint folder to NAME.WHY-TIME (UTC) and returns that name. */
+  /** Renames a checkpoint folder to NAME.WHY-TIME and returns that name. */
   private static String setAside(RunFolder folder, Path checkpoint, String why)
       throws IOException {
-    String base = checkpoint.getFileName() + "." + why + "-"
-        + STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
-    Path target = folder.checkpoints().resolve(base);
-    for (int i = 2; Files.exists(target); i++) {
-      target = folder.checkpoints().resolve(base + "-" + i);
-    }
+    Path target = RunFolder.unusedName(folder.checkpoints(),
+        checkpoint.getFileName() + "." + why);
     Files.move(checkpoint, target, StandardCopyOption.ATOMIC_MOVE);
     return target.getFileName().toString();
   }

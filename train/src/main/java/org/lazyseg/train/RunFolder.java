@@ -216,19 +216,27 @@ public record RunFolder(Path root) {
     if (entries.isEmpty()) {
       return null;
     }
-    String time = java.time.LocalDateTime.now().format(
-        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path aside = root.toAbsolutePath().normalize().resolveSibling(
-        root.toAbsolutePath().normalize().getFileName() + ".before-restart-" + time);
-    for (int n = 2; Files.exists(aside); n++) {
-      aside = aside.resolveSibling(root.toAbsolutePath().normalize().getFileName()
-          + ".before-restart-" + time + "-" + n);
-    }
+    Path folder = root.toAbsolutePath().normalize();
+    Path aside = unusedName(folder.getParent(), folder.getFileName() + ".before-restart");
     Files.createDirectories(aside);
     for (Path p : entries) {
       Files.move(p, aside.resolve(p.getFileName().toString()));
     }
     return aside;
+  }
+
+  /**
+   * {@code dir/PREFIX-TIME} (local time, yyyyMMdd-HHmmss), with -2, -3, ... appended while that
+   * exists: where something is set aside, never onto something set aside before.
+   */
+  public static Path unusedName(Path dir, String prefix) {
+    String base = prefix + "-" + java.time.LocalDateTime.now().format(
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path p = dir.resolve(base);
+    for (int n = 2; Files.exists(p); n++) {
+      p = dir.resolve(base + "-" + n);
+    }
+    return p;
   }
 
   /** The CRC-32C of a file, as 8 hex digits (what state.json records of parameters.bin). */

@@ -263,9 +263,9 @@ public final class TrainingRun {
     boolean keepBest = resumed != null && !recovery.bestLost();
     double bestScore = keepBest ? resumed.bestScore() : Double.NEGATIVE_INFINITY;
     int bestEpoch = keepBest ? resumed.bestEpoch() : 0;
-    TrainingStart start = new TrainingStart(folder, spec, config, doneEpochs, resumed,
-        recovery.notes());
+    TrainingStart start = new TrainingStart(folder, spec, config, doneEpochs, resumed);
     for (TrainingListener l : listeners) {
+      recovery.notes().forEach(l::onMessage);   // damaged checkpoints, where it resumes
       l.onStart(start);
     }
     Augmenter augmenter = new Augmenter(config.crop(), config.augmentation(),

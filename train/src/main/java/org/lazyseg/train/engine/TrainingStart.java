@@ -1,6 +1,5 @@
 package org.lazyseg.train.engine;
 
-import java.util.List;
 import org.lazyseg.train.CheckpointState;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
@@ -15,8 +14,6 @@ import org.lazyseg.train.TrainConfig;
  * @param doneEpochs epochs finished before this start: 0 for a new run, else the epoch of the
  *     checkpoint it resumes from, after which training goes on
  * @param resumed the state of the checkpoint it resumes from; null for a new run
- * @param repairs one line each on a damaged checkpoint found at the start and what was done
- *     about it (set aside, resumed from another); empty when none was
  */
 public record TrainingStart(RunFolder folder, ModelSpec spec, TrainConfig config,
-    int doneEpochs, CheckpointState resumed, List<String> repairs) {}
+    int doneEpochs, CheckpointState resumed) {}

@@ -167,6 +167,12 @@ class RunFolderSafetyTest {
   /** Captures what a start tells its listeners. */
   private static final class Starts implements TrainingListener {
     final List<TrainingStart> seen = new java.util.ArrayList<>();
+    final List<String> messages = new java.util.ArrayList<>();
+
+    @Override
+    public void onMessage(String message) {
+      messages.add(message);
+    }
 
     @Override
     public void onStart(TrainingStart start) {
@@ -194,8 +200,8 @@ class RunFolderSafetyTest {
         .run(TRAIN, List.of());
     TrainingStart start = starts.seen.get(0);
     assertThat(start.doneEpochs()).isEqualTo(fromEpoch);
-    assertThat(start.repairs()).hasSize(1);
-    assertThat(start.repairs().get(0))
+    assertThat(starts.messages).hasSize(1);
+    assertThat(starts.messages.get(0))
         .startsWith(parameters + " is damaged (" + cut.length + " bytes, its state.json records "
             + all.length + "); set aside as checkpoints/last.damaged-")
         .endsWith(", resuming from checkpoints/" + from + " (epoch " + fromEpoch + ")");
