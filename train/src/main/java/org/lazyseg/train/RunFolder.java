@@ -317,7 +317,7 @@ public record RunFolder(Path root) {
 
   /** Names of the temporary files LazySeg writes in a run folder (never a user's file). */
   private static final java.util.regex.Pattern LEFTOVER = java.util.regex.Pattern.compile(
-      "[\\w.-]+\\.(json|csv|png)(\\.\\d+)?\\.tmp|curves\\.tmp(\\.png)?");
+      "[\\w.-]+\\.(json|csv|png)(\\.\\d+)?\\.tmp(\\.png)?|curves\\.tmp(\\.png)?");
 
   /**
    * Refuses a folder that LazySeg would write into without having made it: a file, or a

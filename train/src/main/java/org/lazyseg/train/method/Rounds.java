@@ -314,7 +314,7 @@ final class Rounds implements RoundHook {
           .append(r.meanDice() == null ? "" : String.format(Locale.ROOT, "%.6f", r.meanDice()))
           .append(',').append(r.images()).append('\n');
     }
-    Path tmp = runDir.resolve(CSV + ".tmp");
+    Path tmp = RunFolder.temporary(runDir.resolve(CSV));
     Files.writeString(tmp, csv);
     ImageFiles.moveAtomically(tmp, runDir.resolve(CSV));
     RunFolder.write(runDir.resolve(JSON), rows);
@@ -342,11 +342,11 @@ final class Rounds implements RoundHook {
     chart.getStyler().setYAxisDecimalPattern("0.00").setXAxisDecimalPattern("0");
     chart.addSeries("mean Dice", x, y)
         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-    // XChart appends the extension itself.
-    String base = PLOT.replaceFirst("\\.png$", "");
-    BitmapEncoder.saveBitmap(chart, runDir.resolve(base + ".tmp").toString(),
-        BitmapEncoder.BitmapFormat.PNG);
-    Files.move(runDir.resolve(base + ".tmp.png"), runDir.resolve(PLOT),
+    // XChart appends the extension itself (so the temporary file ends in .tmp.png, which a
+    // start's clean-up knows).
+    Path tmp = RunFolder.temporary(runDir.resolve(PLOT));
+    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+    Files.move(Path.of(tmp + ".png"), runDir.resolve(PLOT),
         StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 

@@ -86,6 +86,7 @@ class RunFolderSafetyTest {
     Files.writeString(dir.resolve("metrics.csv.4242.tmp"), "half");
     Files.writeString(dir.resolve("curves.png.4242.tmp"), "half");
     Files.writeString(dir.resolve("curves.tmp.png"), "half");
+    Files.writeString(dir.resolve("rounds.png.4242.tmp.png"), "half");   // XChart's temporary
     Files.writeString(dir.resolve("notes.txt"), "mine");
     Files.writeString(dir.resolve("my.tmp"), "mine too");
     run.removeLeftovers();
@@ -99,6 +100,7 @@ class RunFolderSafetyTest {
     assertThat(dir.resolve("metrics.csv.4242.tmp")).doesNotExist();
     assertThat(dir.resolve("curves.png.4242.tmp")).doesNotExist();
     assertThat(dir.resolve("curves.tmp.png")).doesNotExist();
+    assertThat(dir.resolve("rounds.png.4242.tmp.png")).doesNotExist();
     assertThat(dir.resolve("notes.txt")).exists();
     assertThat(dir.resolve("my.tmp")).as("not a name LazySeg writes").exists();
   }
