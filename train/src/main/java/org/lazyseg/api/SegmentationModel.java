@@ -180,6 +180,24 @@ public final class SegmentationModel implements AutoCloseable {
   }
 
   /**
+   * The class and instance ids of {@link #segment(FloatImage)}, bit for bit, without its
+   * probability planes of the whole image: the network's output is decoded row band by row
+   * band and the least object area applied in place. What {@code lazyseg predict} uses.
+   * Memory beyond the image and the two id images: for the methods that decide pixel by
+   * pixel, a band as tall as a tile, 4 x (classes of the heads read + 1) x width x tile
+   * bytes; the methods whose decoding is global keep more (docs/methods.md, Memory). The
+   * result's probabilities are null; {@code foreground}, when not null (width x height
+   * values), receives {@link Segmentation#foregroundProbability}.
+   */
+  public Segmentation segmentInBands(FloatImage image, float[] foreground) {
+    if (foreground != null && foreground.length != image.width() * image.height()) {
+      throw new IllegalArgumentException("foreground has " + foreground.length
+          + " values, not " + image.width() + " x " + image.height());
+    }
+    return method.segmentInBands(predictor, image, foreground).dropObjectsUnder(minArea);
+  }
+
+  /**
    * Segments the region of {@code image} whose top-left corner is ({@code x0}, {@code y0})
    * and whose size is that of {@code classes} (caller-allocated), writing class ids into
    * {@code classes} and instance ids into {@code instances} (may be null). Only the tiles

@@ -26,6 +26,57 @@ public final class Components {
   }
 
   /**
+   * {@link #label} in {@code mask}'s own array (overwritten and returned): the same ids, with
+   * no copy of the image. A two-pass scan in raster order: provisional labels with union-find,
+   * then each set numbered by its first pixel (a component's first pixel in raster order
+   * starts its smallest provisional label). Extra memory: 4 bytes per provisional label (one
+   * per run of pixels with nothing labelled above or to the left: about one per object and
+   * bump of its upper outline), where OpenCV's labelling copies the whole image twice.
+   */
+  public static LabelImage labelInPlace(LabelImage mask, Connectivity connectivity) {
+    int w = mask.width(), h = mask.height();
+    int[] d = mask.data();
+    boolean eight = connectivity == Connectivity.EIGHT;
+    UnionFind sets = new UnionFind(0);   // provisional label l is element l - 1
+    for (int y = 0, i = 0; y < h; y++) {
+      for (int x = 0; x < w; x++, i++) {
+        if (d[i] <= 0) {
+          d[i] = 0;
+          continue;
+        }
+        int label = x > 0 ? d[i - 1] : 0;
+        if (y > 0) {
+          label = join(sets, label, d[i - w]);
+          if (eight) {
+            label = join(sets, label, x > 0 ? d[i - w - 1] : 0);
+            label = join(sets, label, x < w - 1 ? d[i - w + 1] : 0);
+          }
+        }
+        d[i] = label > 0 ? label : sets.add() + 1;
+      }
+    }
+    int[] number = sets.numberSets();
+    for (int i = 0; i < d.length; i++) {
+      if (d[i] > 0) {
+        d[i] = number[d[i] - 1];
+      }
+    }
+    return mask;
+  }
+
+  /** The label of a pixel that touches {@code neighbour} (0: none) and has {@code label}. */
+  private static int join(UnionFind sets, int label, int neighbour) {
+    if (neighbour <= 0) {
+      return label;
+    }
+    if (label > 0 && label != neighbour) {
+      sets.union(label - 1, neighbour - 1);
+      return label;
+    }
+    return neighbour;
+  }
+
+  /**
    * Renumbers the positive ids of {@code labels} in place to 1..n in raster order of their
    * first pixel (0 stays background); returns {@code labels}.
    */

@@ -44,12 +44,44 @@ public final class RecursiveGrowth {
   public static LevelSetGrowth.Grown grow(float[][] segmentation, float[][] approximation,
       float[][] separation, int w, int h, double lambda, boolean keepUnseeded,
       double seedThreshold, int minSeed) {
-    LabelImage fg = foreground(segmentation, separation, w, h);
-    LabelImage seeds = Double.isNaN(seedThreshold) ? Probabilities.argmax(approximation, w, h)
-        : seeds(approximation, w, h, seedThreshold);
+    LabelImage fg = new LabelImage(w, h), seeds = new LabelImage(w, h);
+    LabelImage argmax = keepUnseeded ? new LabelImage(w, h) : null;
+    labelPixels(segmentation, approximation, separation, w * h, 0, seedThreshold, fg, seeds,
+        argmax);
+    return grow(fg, seeds, argmax, lambda, minSeed);
+  }
+
+  /**
+   * What {@link #grow(float[][], float[][], float[][], int, int, double, boolean, double,
+   * int)} decides pixel by pixel, for {@code count} pixels (a band of rows) written from
+   * {@code offset} on (the probabilities are indexed from 0): S into {@code fg}, the seeds
+   * into {@code seeds} and, when {@code argmax} is not null, the segmentation head's
+   * likeliest class.
+   */
+  public static void labelPixels(float[][] segmentation, float[][] approximation,
+      float[][] separation, int count, int offset, double seedThreshold, LabelImage fg,
+      LabelImage seeds, LabelImage argmax) {
+    foreground(segmentation, separation, count, offset, fg.data(),
+        argmax == null ? null : argmax.data());
+    if (Double.isNaN(seedThreshold)) {
+      Probabilities.argmax(approximation, count, seeds.data(), offset);
+    } else {
+      seeds(approximation, count, offset, seedThreshold, seeds.data());
+    }
+  }
+
+  /**
+   * The growth itself, on what {@link #labelPixels} decided for the whole image: S
+   * ({@code fg}), the seeds (their classes; small ones are cleared here) and, to keep the
+   * unseeded components of S, the segmentation head's argmax (null: dropped). Global: it
+   * needs those label images of the whole image and the growth's own (distance maps per
+   * object).
+   */
+  public static LevelSetGrowth.Grown grow(LabelImage fg, LabelImage seeds, LabelImage argmax,
+      double lambda, int minSeed) {
     dropSmallSeeds(seeds, minSeed);
     LevelSetGrowth.Grown g = LevelSetGrowth.growClasses(seeds, fg, lambda);
-    if (keepUnseeded) {
+    if (argmax != null) {
       int[] comp = Components.label(fg, Connectivity.EIGHT).data();
       int[] ids = g.instances().data(), cls = g.classes().data();
       int maxComponent = 0;
@@ -64,7 +96,7 @@ public final class RecursiveGrowth {
       }
       int next = Math.max(0, g.instances().max());
       int[] newId = new int[maxComponent + 1];
-      int[] argmax = Probabilities.argmax(segmentation, w, h).data();
+      int[] classOf = argmax.data();
       for (int i = 0; i < comp.length; i++) {
         int k = comp[i];
         if (k > 0 && !seeded[k] && ids[i] == 0) {
@@ -72,7 +104,7 @@ public final class RecursiveGrowth {
             newId[k] = ++next;
           }
           ids[i] = newId[k];
-          cls[i] = Math.max(1, argmax[i]);
+          cls[i] = Math.max(1, classOf[i]);
         }
       }
     }
@@ -97,19 +129,24 @@ public final class RecursiveGrowth {
   /** Pixels of foreground probability above {@code t}, each of its likeliest object class. */
   public static LabelImage seeds(float[][] probabilities, int w, int h, double t) {
     LabelImage s = new LabelImage(w, h);
-    int[] d = s.data();
-    for (int i = 0; i < d.length; i++) {
-      if (1 - probabilities[0][i] > t) {
-        int best = 1;
+    seeds(probabilities, w * h, 0, t, s.data());
+    return s;
+  }
+
+  private static void seeds(float[][] probabilities, int count, int offset, double t,
+      int[] out) {
+    for (int j = 0; j < count; j++) {
+      int best = 0;
+      if (1 - probabilities[0][j] > t) {
+        best = 1;
         for (int k = 2; k < probabilities.length; k++) {
-          if (probabilities[k][i] > probabilities[best][i]) {
+          if (probabilities[k][j] > probabilities[best][j]) {
             best = k;
           }
         }
-        d[i] = best;
       }
+      out[offset + j] = best;
     }
-    return s;
   }
 
   /**
@@ -117,12 +154,22 @@ public final class RecursiveGrowth {
    * those the separation head (nullable) calls interface.
    */
   public static LabelImage foreground(float[][] segmentation, float[][] separation, int w, int h) {
-    LabelImage s = Probabilities.argmax(segmentation, w, h);
-    int[] d = s.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = d[i] > 0 && (separation == null || separation[1][i] <= 0.5f) ? 1 : 0;
-    }
+    LabelImage s = new LabelImage(w, h);
+    foreground(segmentation, separation, w * h, 0, s.data(), null);
     return s;
+  }
+
+  /** S for {@code count} pixels, written from {@code offset} on; also the argmax if asked. */
+  private static void foreground(float[][] segmentation, float[][] separation, int count,
+      int offset, int[] s, int[] argmax) {
+    Probabilities.argmax(segmentation, count, s, offset);
+    if (argmax != null) {
+      System.arraycopy(s, offset, argmax, offset, count);
+    }
+    for (int j = 0; j < count; j++) {
+      int i = offset + j;
+      s[i] = s[i] > 0 && (separation == null || separation[1][j] <= 0.5f) ? 1 : 0;
+    }
   }
 
   /**

@@ -32,16 +32,37 @@ public final class SeparationCut {
    */
   public static LabelImage instances(LabelImage classes, float[][] separation,
       double threshold) {
-    LabelImage fg = classes.foreground();
-    if (separation != null) {
-      int[] d = fg.data();
-      for (int i = 0; i < d.length; i++) {
-        if (separation[1][i] > threshold) {
-          d[i] = 0;
-        }
-      }
+    return pieces(classes, separation == null ? null : cut(classes, separation, threshold));
+  }
+
+  /**
+   * The cut: 1 where {@code classes} is foreground and the interface probability
+   * ({@code separation[1]}) does not exceed {@code threshold}, else 0.
+   */
+  public static LabelImage cut(LabelImage classes, float[][] separation, double threshold) {
+    LabelImage cut = new LabelImage(classes.width(), classes.height());
+    cut(classes.data(), separation[1], cut.data().length, 0, threshold, cut.data());
+    return cut;
+  }
+
+  /**
+   * The cut of {@code count} pixels from {@code offset} on (a band of rows): {@code classes}
+   * and {@code cut} are indexed from {@code offset}, the interface probabilities from 0.
+   */
+  public static void cut(int[] classes, float[] interfaceProbability, int count, int offset,
+      double threshold, int[] cut) {
+    for (int j = 0; j < count; j++) {
+      int i = offset + j;
+      cut[i] = classes[i] > 0 && !(interfaceProbability[j] > threshold) ? 1 : 0;
     }
-    return Components.label(fg, Connectivity.FOUR);
+  }
+
+  /**
+   * The plain cut's instances: the 4-connected components of {@code cut} (labelled in its own
+   * array), or of the foreground when {@code cut} is null (no separation head).
+   */
+  public static LabelImage pieces(LabelImage classes, LabelImage cut) {
+    return Components.labelInPlace(cut != null ? cut : classes.foreground(), Connectivity.FOUR);
   }
 
   /**
@@ -56,11 +77,21 @@ public final class SeparationCut {
    */
   public static LabelImage instances(LabelImage classes, float[][] separation,
       double threshold, int minPiece) {
-    LabelImage whole = Components.label(classes.foreground(), Connectivity.FOUR);
-    if (separation == null) {
+    return regrown(classes, separation == null ? null : cut(classes, separation, threshold),
+        minPiece);
+  }
+
+  /**
+   * {@link #instances(LabelImage, float[][], double, int)} from the {@link #cut} (labelled
+   * in its own array; null: no separation head). Global: besides the class image it holds
+   * three int images of its size (components, pieces, growth queue) and the result.
+   */
+  public static LabelImage regrown(LabelImage classes, LabelImage cutMask, int minPiece) {
+    LabelImage whole = Components.labelInPlace(classes.foreground(), Connectivity.FOUR);
+    if (cutMask == null) {
       return whole;
     }
-    LabelImage cut = instances(classes, separation, threshold);
+    LabelImage cut = Components.labelInPlace(cutMask, Connectivity.FOUR);
     int w = classes.width(), h = classes.height();
     int[] piece = cut.data();
     int pieces = Components.countIds(cut);

@@ -66,10 +66,31 @@ class ComponentsTest {
         d[i] = rnd.nextDouble() < p ? 1 + rnd.nextInt(3) : rnd.nextInt(2) - 1;
       }
       for (Connectivity c : Connectivity.values()) {
+        int[] expected = oracle(m, c);
         assertThat(Components.label(m, c).data()).as("trial %d, %s", trial, c)
-            .containsExactly(oracle(m, c));
+            .containsExactly(expected);
+        assertThat(Components.labelInPlace(m.copy(), c).data()).as("in place: trial %d, %s",
+            trial, c).containsExactly(expected);
       }
     }
+  }
+
+  @Test
+  void labellingInPlaceJoinsPiecesThatMeetFarBelowTheirStarts() {
+    // A "U" and a "W": their arms start as separate provisional labels and join in the last
+    // row; the comb's teeth join through a long bar; the lone pixel after them is number 3.
+    LabelImage m = new LabelImage(9, 4, new int[] {
+        1, 0, 1, 0, 1, 0, 1, 0, 1,
+        1, 0, 1, 0, 1, 0, 1, 0, 0,
+        1, 1, 1, 0, 1, 1, 1, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 1});
+    assertThat(Components.labelInPlace(m.copy(), Connectivity.FOUR).data()).containsExactly(
+        1, 0, 1, 0, 2, 0, 2, 0, 3,
+        1, 0, 1, 0, 2, 0, 2, 0, 0,
+        1, 1, 1, 0, 2, 2, 2, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 4);
+    LabelImage same = m.copy();
+    assertThat(Components.labelInPlace(same, Connectivity.EIGHT)).isSameAs(same);
   }
 
   @Test

@@ -453,14 +453,22 @@ public final class ImageTags implements Method {
 
   /** Foreground probability of each class, [class - 1][pixel], one pass over the tiles. */
   public static float[][] maps(Predictor predictor, FloatImage image) {
-    int heads = predictor.spec().tasks().size();
-    int[] all = new int[heads];
-    for (int t = 0; t < heads; t++) {
+    float[][][] p = predictor.probabilities(image, allHeads(predictor));
+    return maps(p);
+  }
+
+  private static int[] allHeads(Predictor predictor) {
+    int[] all = new int[predictor.spec().tasks().size()];
+    for (int t = 0; t < all.length; t++) {
       all[t] = t;
     }
-    float[][][] p = predictor.probabilities(image, all);
-    float[][] out = new float[heads][];
-    for (int t = 0; t < heads; t++) {
+    return all;
+  }
+
+  /** Each head's foreground plane ([head][1]). */
+  private static float[][] maps(float[][][] p) {
+    float[][] out = new float[p.length][];
+    for (int t = 0; t < p.length; t++) {
       out[t] = p[t][1];
     }
     return out;
@@ -494,18 +502,51 @@ public final class ImageTags implements Method {
     int[] classes = new int[n];
     float[][] probabilities = new float[maps.length + 1][];
     probabilities[0] = new float[n];
-    for (int i = 0; i < n; i++) {
-      float best = 0;
-      for (int k = 0; k < maps.length; k++) {
-        if (maps[k][i] > best) {
-          best = maps[k][i];
-          classes[i] = maps[k][i] > THRESHOLD ? k + 1 : 0;
-        }
-      }
-      probabilities[0][i] = 1 - best;
-    }
+    decode(maps, n, 0, classes, probabilities[0]);
     System.arraycopy(maps, 0, probabilities, 1, maps.length);
     LabelImage labels = new LabelImage(image.width(), image.height(), classes);
     return new Segmentation(labels, SeparationCut.instances(labels, null), probabilities);
+  }
+
+  /**
+   * {@link #segment}'s classes and instances, decoded row band by row band (pixel by pixel:
+   * only a band of the maps is kept); the instances are the class image's components.
+   */
+  @Override
+  public Segmentation segmentInBands(Predictor predictor, FloatImage image,
+      float[] foreground) {
+    int w = image.width(), h = image.height();
+    LabelImage labels = new LabelImage(w, h);
+    float[][] background = {new float[0]};   // the band's, grown to the largest band
+    predictor.stream(image, (y0, rows, p) -> {
+      int count = rows * w;
+      if (background[0].length < count) {
+        background[0] = new float[count];
+      }
+      decode(maps(p), count, y0 * w, labels.data(), background[0]);
+      Bands.foregroundOf(background[0], count, y0 * w, foreground);
+    }, allHeads(predictor));
+    return new Segmentation(labels, SeparationCut.pieces(labels, null), null);
+  }
+
+  /**
+   * Classes of {@code count} pixels (from {@code offset} on) from the maps (indexed from 0):
+   * the class whose map is highest, if above 1/2; the background probability 1 - max_k p_k
+   * into {@code background} (indexed from 0).
+   */
+  private static void decode(float[][] maps, int count, int offset, int[] classes,
+      float[] background) {
+    for (int j = 0; j < count; j++) {
+      float best = 0;
+      int label = 0;
+      for (int k = 0; k < maps.length; k++) {
+        if (maps[k][j] > best) {
+          best = maps[k][j];
+          label = maps[k][j] > THRESHOLD ? k + 1 : 0;
+        }
+      }
+      classes[offset + j] = label;
+      background[j] = 1 - best;
+    }
   }
 }

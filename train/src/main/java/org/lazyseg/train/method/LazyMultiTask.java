@@ -206,11 +206,18 @@ public final class LazyMultiTask implements Method {
     return o;
   }
 
-  /** The regrown cut at this method's threshold and least piece area. */
   @Override
-  public LabelImage instances(LabelImage classes, float[][] separationProbabilities) {
-    return SeparationCut.instances(classes, separationProbabilities, settings.interfaceThreshold(),
-        settings.minPiece());
+  public double interfaceThreshold() {
+    return settings.interfaceThreshold();
+  }
+
+  /**
+   * The regrown cut at this method's least piece area: global (it grows pieces along whole
+   * components), so besides the class image it keeps three int images of its size.
+   */
+  @Override
+  public LabelImage instancesOfCut(LabelImage classes, LabelImage cut) {
+    return SeparationCut.regrown(classes, cut, settings.minPiece());
   }
 
   @Override

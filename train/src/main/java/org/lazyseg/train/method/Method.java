@@ -150,11 +150,26 @@ public interface Method {
 
   /**
    * Instances from the class image and the separation head's probabilities (null when the
-   * network has none). The default is the plain cut (docs/methods.md, Separation cut): foreground
-   * minus the pixels where the interface class wins, split into components.
+   * network has none): {@link #instancesOfCut} of the cut at {@link #interfaceThreshold}.
    */
   default LabelImage instances(LabelImage classes, float[][] separation) {
-    return SeparationCut.instances(classes, separation);
+    return instancesOfCut(classes, separation == null ? null
+        : SeparationCut.cut(classes, separation, interfaceThreshold()));
+  }
+
+  /** A pixel is an interface where the separation head's probability exceeds this. */
+  default double interfaceThreshold() {
+    return SeparationCut.INTERFACE_THRESHOLD;
+  }
+
+  /**
+   * Instances from the class image and its {@link SeparationCut#cut cut} (the foreground
+   * minus the interface pixels, 0/1; null when the network has no separation head), which
+   * may be overwritten. The default is the plain cut (docs/methods.md, Separation cut): the
+   * cut's components, labelled in its own array.
+   */
+  default LabelImage instancesOfCut(LabelImage classes, LabelImage cut) {
+    return SeparationCut.pieces(classes, cut);
   }
 
   /**
@@ -163,17 +178,31 @@ public interface Method {
    * ({@link #instances}).
    */
   default Segmentation segment(Predictor predictor, FloatImage image) {
-    int separation = -1;
-    List<Task> tasks = predictor.spec().tasks();
-    for (int t = 0; t < tasks.size(); t++) {
-      if (tasks.get(t).name().equals(LazyMultiTask.SEPARATION)) {
-        separation = t;
-      }
-    }
+    int separation = headOf(predictor, LazyMultiTask.SEPARATION);
     int[] heads = separation >= 0 ? new int[] {0, separation} : new int[] {0};
     float[][][] p = predictor.probabilities(image, heads);
     LabelImage classes = Probabilities.argmax(p[0], image.width(), image.height());
     return new Segmentation(classes, instances(classes, separation >= 0 ? p[1] : null), p[0]);
+  }
+
+  /**
+   * The class and instance ids of {@link #segment(Predictor, FloatImage)}, bit for bit, with
+   * no probability plane of the whole image: the network's output is decoded band by band of
+   * rows as {@link Predictor#stream} hands it over. The result's probabilities are null;
+   * {@code foreground}, when not null (width x height values), receives
+   * {@link Segmentation#foregroundProbability}. The default (argmax of head 0, the cut
+   * along a separation head) keeps a band of probabilities, the class image and the cut,
+   * which becomes the instance image. A method whose decoding needs more than a pixel's own
+   * probabilities overrides this and says in docs/methods.md what it keeps.
+   */
+  default Segmentation segmentInBands(Predictor predictor, FloatImage image,
+      float[] foreground) {
+    return Bands.argmaxAndCut(this, predictor, image, 0,
+        headOf(predictor, LazyMultiTask.SEPARATION), foreground);
+  }
+
+  private static int headOf(Predictor predictor, String task) {
+    return RecursiveApproximation.headOf(predictor.spec().tasks(), task);
   }
 
   /** A class-id image: positive values of a single-class label become class 1. */

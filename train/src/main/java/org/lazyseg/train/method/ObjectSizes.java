@@ -226,6 +226,16 @@ public final class ObjectSizes implements Method {
     return b.build();
   }
 
+  /**
+   * {@link #segment} as it is: the bilinear scaling back needs the shrunk image's probability
+   * planes whole, and gives the two planes of the full size that the argmax reads.
+   */
+  @Override
+  public Segmentation segmentInBands(Predictor predictor, FloatImage image,
+      float[] foreground) {
+    return Bands.whole(this, predictor, image, foreground);
+  }
+
   /** Shrinks the image as in training, predicts head 0, scales the probabilities back. */
   @Override
   public Segmentation segment(Predictor predictor, FloatImage image) {

@@ -492,6 +492,40 @@ public final class RecursiveApproximation implements Method {
   }
 
   /**
+   * {@link #segment}, decoded row band by row band: "segmentation" and "approximation" are
+   * the default decoding of their head; "grow" and "grow-keep" decide S, the seeds (and for
+   * grow-keep the segmentation head's classes) pixel by pixel as the rows come, then grow
+   * the seeds on those label images of the whole image (global: see
+   * {@link RecursiveGrowth#grow(LabelImage, LabelImage, LabelImage, double, int)}).
+   */
+  @Override
+  public Segmentation segmentInBands(Predictor predictor, FloatImage image,
+      float[] foreground) {
+    List<Task> tasks = predictor.spec().tasks();
+    int approximation = headOf(tasks, APPROXIMATION);
+    if (approximation < 0 || options.prediction.equals("segmentation")) {
+      return Method.super.segmentInBands(predictor, image, foreground);
+    }
+    int separation = headOf(tasks, LazyMultiTask.SEPARATION);
+    if (options.prediction.equals("approximation")) {
+      return Bands.argmaxAndCut(this, predictor, image, approximation, separation, foreground);
+    }
+    int w = image.width(), h = image.height();
+    LabelImage fg = new LabelImage(w, h), seeds = new LabelImage(w, h);
+    boolean keep = options.prediction.equals("grow-keep");
+    LabelImage argmax = keep ? new LabelImage(w, h) : null;
+    predictor.stream(image, (y0, rows, p) -> {
+      int count = rows * w, offset = y0 * w;
+      RecursiveGrowth.labelPixels(p[0], p[1], separation >= 0 ? p[2] : null, count, offset,
+          options.seedThreshold, fg, seeds, argmax);
+      Bands.foregroundOf(p[0][0], count, offset, foreground);
+    }, heads(tasks));
+    LevelSetGrowth.Grown g = RecursiveGrowth.grow(fg, seeds, argmax, options.lambdaPred,
+        options.minSeed);
+    return new Segmentation(g.classes(), g.instances(), null);
+  }
+
+  /**
    * The final segmentation from the heads' probabilities ([class][pixel] each; separation
    * nullable): {@link RecursiveGrowth#grow(float[][], float[][], float[][], int, int, double,
    * boolean, double, int)}, with the segmentation head's probabilities.

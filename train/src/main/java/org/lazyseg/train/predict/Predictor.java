@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
@@ -26,9 +27,12 @@ import org.lazyseg.train.nn.Parameters;
  * flush with the image border; an image smaller than T gets one tile per axis, filled by
  * mirroring. Each tile's softmax probabilities are weighted by a Gaussian centred on the
  * tile (sigma = T/8, floored at {@value #MIN_WEIGHT} so tile borders still count), summed
- * into one float plane per class, and divided by the summed weights. So seams don't show,
- * and memory is the image plus K + 1 float planes, whatever the image size. Every batch of
- * tiles runs in its own NDManager scope. Batch-norm layers use their running statistics.
+ * per class, and divided by the summed weights. So seams don't show.
+ * {@link #probabilities} returns K + 1 float planes of the whole image (K classes and the
+ * weights); {@link #stream} keeps the sums only for a band of rows as tall as a tile and hands
+ * finished rows over, so its memory beyond the image grows with the width, not the area.
+ * Every batch of tiles runs in its own NDManager scope. Batch-norm layers use their running
+ * statistics.
  * Not thread-safe: use one predictor per thread.
  *
  * <pre>{@code
@@ -144,32 +148,63 @@ public final class Predictor implements AutoCloseable {
 
   /** The same for several heads in one pass over the tiles: [head][class][pixel]. */
   public float[][][] probabilities(FloatImage image, int... heads) {
+    float[][][][] whole = new float[1][][][];
+    run(image, heads, false, (y0, rows, p) -> whole[0] = p);
+    return whole[0];
+  }
+
+  /**
+   * Finished rows of probabilities ({@link #stream}). The planes are the predictor's band:
+   * read them during the call, they are overwritten after it.
+   */
+  @FunctionalInterface
+  public interface Rows {
+    /**
+     * Rows {@code y0} to {@code y0 + rows - 1} of the image: {@code p[head][class][(y - y0) *
+     * width + x]} for the heads asked for, in that order; the planes may be longer than
+     * {@code rows * width}.
+     */
+    void accept(int y0, int rows, float[][][] p);
+  }
+
+  /**
+   * The probabilities of {@link #probabilities(FloatImage, int...)}, bit for bit, handed to
+   * {@code rows} a band of rows at a time, top to bottom, as soon as no later tile reaches
+   * them, instead of as planes of the whole image: the sums are kept for the rows that
+   * tiles of the current tile row (with default tile batches) reach, so the memory beyond
+   * the image is 4 x (classes of the heads + 1) x width x tile bytes, whatever the height.
+   */
+  public void stream(FloatImage image, Rows rows, int... heads) {
+    run(image, heads, true, rows);
+  }
+
+  private void run(FloatImage image, int[] heads, boolean bands, Rows rows) {
     if (windowSource != null && image.width() == windowWidth
         && image.height() == windowHeight) {
-      return probabilities(windowSource, windowX, windowY, image.width(), image.height(), heads);
+      run(windowSource, windowX, windowY, image.width(), image.height(), heads, bands, rows);
+    } else {
+      FloatImage input = Channels.adapt(image, spec.channels());
+      run(input, 0, 0, input.width(), input.height(), heads, bands, rows);
     }
-    FloatImage input = Channels.adapt(image, spec.channels());
-    return probabilities(input, 0, 0, input.width(), input.height(), heads);
   }
 
   /**
    * Probabilities of the window (rx, ry, rw, rh) of {@code input} (already of the model's
    * channel count) as the whole image's tiling gives them: tiles that miss the window are
-   * skipped, the others accumulate in the same order as for the whole image.
+   * skipped, the others accumulate in the same order as for the whole image. Without
+   * {@code bands} the sums are planes of the window, handed over once at the end; with, they
+   * are a band of rows that moves down: after each batch of tiles the rows above the next
+   * tile are final, are divided by their weights, handed over and dropped. Each pixel sees
+   * the same additions in the same order either way.
    */
-  private float[][][] probabilities(FloatImage input, int rx, int ry, int rw, int rh,
-      int... heads) {
+  private void run(FloatImage input, int rx, int ry, int rw, int rh, int[] heads,
+      boolean bands, Rows rows) {
     int w = input.width(), h = input.height();
     int m = spec.sizeMultiple();
     int tw = Math.min(tileSize, roundUp(w, m)), th = Math.min(tileSize, roundUp(h, m));
     int[] xs = starts(w, tw), ys = starts(h, th);
     float[] gx = gaussian(tw), gy = gaussian(th);
     int[] classes = spec.heads();
-    float[][][] sums = new float[heads.length][][];
-    for (int i = 0; i < heads.length; i++) {
-      sums[i] = new float[classes[heads[i]]][rw * rh];
-    }
-    float[] weights = new float[rw * rh];
     int channels = spec.channels(), tilePixels = tw * th;
     List<int[]> tiles = new ArrayList<>();
     for (int y0 : ys) {
@@ -179,6 +214,13 @@ public final class Predictor implements AutoCloseable {
         }
       }
     }
+    int band = bands ? bandRows(tiles, th, ry, rh) : rh;
+    float[][][] sums = new float[heads.length][][];
+    for (int i = 0; i < heads.length; i++) {
+      sums[i] = new float[classes[heads[i]]][rw * band];
+    }
+    float[] weights = new float[rw * band];
+    int top = ry;   // the band's first row: every row above it is handed over
     for (int first = 0; first < tiles.size(); first += tileBatch) {
       int n = Math.min(tileBatch, tiles.size() - first);
       float[] batch = new float[n * channels * tilePixels];
@@ -186,6 +228,7 @@ public final class Predictor implements AutoCloseable {
         int[] t = tiles.get(first + j);
         fillTile(input, t[0], t[1], tw, th, batch, j * channels * tilePixels);
       }
+      int bh = Math.min(band, ry + rh - top);
       try (NDManager scope = manager.newSubManager()) {
         NDList out = block.forward(parameters,
             new NDList(scope.create(batch, new Shape(n, channels, th, tw))), false);
@@ -195,19 +238,71 @@ public final class Predictor implements AutoCloseable {
           for (int j = 0; j < n; j++) {
             int[] t = tiles.get(first + j);
             accumulate(p, j * k * tilePixels, sums[i], k, t[0], t[1], tw, th, w, h,
-                rx, ry, rw, rh, gx, gy, i == 0 ? weights : null);
+                rx, top, rw, bh, gx, gy, i == 0 ? weights : null);
           }
         }
       }
+      int next = first + n;
+      if (bands && next < tiles.size()) {
+        top = handOver(sums, weights, rw, band, ry, top,
+            Math.max(ry, Math.min(ry + rh, tiles.get(next)[1])), rows);
+      }
+    }
+    handOver(sums, weights, rw, band, ry, top, ry + rh, rows);
+  }
+
+  /**
+   * The rows of the band that the sums of the tiles before each batch and the batch's own
+   * tiles reach: the height the band needs (at most the tile height plus the rows a batch
+   * spans beyond the first tile row).
+   */
+  private int bandRows(List<int[]> tiles, int th, int ry, int rh) {
+    int rows = 1, top = ry;
+    for (int first = 0; first < tiles.size(); first += tileBatch) {
+      int last = Math.min(first + tileBatch, tiles.size()) - 1;
+      rows = Math.max(rows, Math.min(ry + rh, tiles.get(last)[1] + th) - top);
+      if (last + 1 < tiles.size()) {
+        top = Math.max(top, Math.max(ry, Math.min(ry + rh, tiles.get(last + 1)[1])));
+      }
+    }
+    return Math.min(rows, rh);
+  }
+
+  /**
+   * Normalises rows [top, end) of the band, hands them over (numbered from the window's
+   * first row {@code ry}) and moves the band down to start at {@code end}; returns the new
+   * top.
+   */
+  private static int handOver(float[][][] sums, float[] weights, int rw, int band, int ry,
+      int top, int end, Rows rows) {
+    int n = (end - top) * rw;
+    if (n <= 0) {
+      return top;
     }
     for (float[][] head : sums) {
       for (float[] plane : head) {
-        for (int i = 0; i < plane.length; i++) {
+        for (int i = 0; i < n; i++) {
           plane[i] /= weights[i];
         }
       }
     }
-    return sums;
+    rows.accept(top - ry, end - top, sums);
+    int kept = band * rw - n;
+    if (kept > 0) {
+      for (float[][] head : sums) {
+        for (float[] plane : head) {
+          shift(plane, n, kept);
+        }
+      }
+      shift(weights, n, kept);
+    }
+    return end;
+  }
+
+  /** Moves {@code kept} values from {@code from} to the front and zeroes the rest. */
+  private static void shift(float[] plane, int from, int kept) {
+    System.arraycopy(plane, from, plane, 0, kept);
+    Arrays.fill(plane, kept, plane.length, 0f);
   }
 
   private static void accumulate(float[] p, int offset, float[][] sums, int classes,

@@ -28,19 +28,30 @@ public record Segmentation(LabelImage classes, LabelImage instances, float[][] p
     if (minArea <= 1) {
       return this;
     }
-    int[] ids = instances.data();
+    return new Segmentation(classes.copy(), instances.copy(), probabilities)
+        .dropObjectsUnder(minArea);
+  }
+
+  /**
+   * {@link #withoutObjectsUnder} in this segmentation's own class and instance images (for
+   * images too large to copy); returns this.
+   */
+  public Segmentation dropObjectsUnder(int minArea) {
+    if (minArea <= 1) {
+      return this;
+    }
+    int[] ids = instances.data(), cls = classes.data();
     int[] area = Components.areas(instances);
-    int[] keptIds = new int[ids.length], keptClasses = classes.data().clone();
     for (int i = 0; i < ids.length; i++) {
-      if (ids[i] > 0 && area[ids[i]] >= minArea) {
-        keptIds[i] = ids[i];
-      } else if (ids[i] > 0) {
-        keptClasses[i] = 0;
+      if (ids[i] > 0 && area[ids[i]] < minArea) {
+        ids[i] = 0;
+        cls[i] = 0;
+      } else if (ids[i] < 0) {
+        ids[i] = 0;
       }
     }
-    int w = classes.width(), h = classes.height();
-    return new Segmentation(new LabelImage(w, h, keptClasses),
-        Components.renumber(new LabelImage(w, h, keptIds)), probabilities);
+    Components.renumber(instances);
+    return this;
   }
 
   /** Foreground probability (1 - background) as an image-sized array. */

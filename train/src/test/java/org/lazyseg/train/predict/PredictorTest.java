@@ -132,6 +132,54 @@ class PredictorTest {
   }
 
   @Test
+  void streamedRowsComeTopToBottomInBandsOfAtMostATileAndEqualTheWholePlanes() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.nn.Block net = initialised(m);
+      try (Predictor p = Predictor.of(net, SPEC, m, 16)) {
+        for (int[] size : new int[][] {{53, 37}, {71, 58}, {10, 7}, {16, 16}, {5, 90}}) {
+          int w = size[0], h = size[1];
+          FloatImage image = noise(w, h, 1, w + h);
+          float[][][] whole = p.probabilities(image, 1, 0);
+          float[][][] rows = {new float[3][w * h], new float[2][w * h]};
+          int[] next = {0, 0};   // the next row expected, the bands handed over
+          p.stream(image, (y0, n, band) -> {
+            assertThat(y0).isEqualTo(next[0]);
+            assertThat(n).isBetween(1, 16);
+            for (int head = 0; head < 2; head++) {
+              for (int k = 0; k < rows[head].length; k++) {
+                System.arraycopy(band[head][k], 0, rows[head][k], y0 * w, n * w);
+              }
+            }
+            next[0] += n;
+            next[1]++;
+          }, 1, 0);
+          assertThat(next[0]).isEqualTo(h);
+          assertThat(next[1]).isGreaterThanOrEqualTo(Predictor.starts(h, 16).length);
+          for (int head = 0; head < 2; head++) {
+            for (int k = 0; k < rows[head].length; k++) {
+              assertThat(rows[head][k]).as("%dx%d head %d class %d", w, h, head, k)
+                  .containsExactly(whole[head][k]);
+            }
+          }
+        }
+        // A window view streams the window's rows, numbered from its top.
+        FloatImage image = noise(71, 58, 1, 4);
+        float[][] whole = p.probabilities(image, 0);
+        try (Predictor view = p.window(image, 23, 17, 30, 21)) {
+          float[] got = new float[30 * 21];
+          view.stream(image.crop(23, 17, 30, 21), (y0, n, band) ->
+              System.arraycopy(band[0][1], 0, got, y0 * 30, n * 30), 0);
+          for (int y = 0; y < 21; y++) {
+            for (int x = 0; x < 30; x++) {
+              assertThat(got[y * 30 + x]).isEqualTo(whole[1][(17 + y) * 71 + 23 + x]);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void tilesCoverTheAxisWithHalfOverlap() {
     assertThat(Predictor.starts(53, 16)).containsExactly(0, 8, 16, 24, 32, 37);
     assertThat(Predictor.starts(16, 16)).containsExactly(0);
