@@ -34,6 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Limits.classes(spec, "--classes", classes);
     Evaluation e;
     try {
       e = Evaluation.compare(pred, truth, classes);

@@ -1,6 +1,7 @@
 package org.lazyseg.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.image.ImageFiles.ImageFileException;
 import picocli.CommandLine;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Option;
     exitCodeList = {
       "0:done",
       "1:internal error (a bug: please report it with --stacktrace output)",
-      "2:wrong command line",
-      "3:bad input or a conflict: a missing, unreadable or inconsistent file, a run folder in use or of another training, training that diverged (the message says which); predict: some images could not be read (each named), the others were segmented"
+      "2:wrong command line, or a number whose memory cannot fit this machine (checked before anything is allocated)",
+      "3:bad input or a conflict: a missing, unreadable or inconsistent file, a run folder in use or of another training, training that diverged, out of memory (the message says which and what to do); predict: some images could not be read (each named), the others were segmented"
     })
 public final class LazySeg {
   /** Exit code for user input problems: a file missing, unreadable or inconsistent. */
@@ -61,6 +62,16 @@ public final class LazySeg {
     CommandLine cl = new CommandLine(command);
     cl.setExecutionExceptionHandler(LazySeg::handle);
     cl.setParameterExceptionHandler(LazySeg::usageError);
+    // An Error passes picocli's exception handler by; running out of memory is the one a
+    // user can do something about, so it gets the same one line.
+    CommandLine.IExecutionStrategy run = cl.getExecutionStrategy();
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        return run.execute(parsed);
+      } catch (OutOfMemoryError e) {
+        return handle(new OutOfMemory(e), parsed.commandSpec().commandLine(), parsed);
+      }
+    });
     return cl;
   }
 
@@ -88,7 +99,11 @@ public final class LazySeg {
     boolean trace = parsed.hasMatchedOption("--stacktrace");
     int code;
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    if (isInputError(e)) {
+    String memory = outOfMemory(e, parsed);
+    if (memory != null) {
+      err.println("lazyseg: error: " + memory);
+      code = EXIT_INPUT;
+    } else if (isInputError(e)) {
       err.println("lazyseg: error: " + message);
       code = EXIT_INPUT;
     } else {
@@ -100,6 +115,68 @@ public final class LazySeg {
     }
     err.flush();
     return code;
+  }
+
+  /**
+   * One line saying what ran out and what to do, when {@code e} or one of its causes is
+   * Java's OutOfMemoryError or PyTorch's failure to allocate (DJL's EngineException: "CUDA
+   * out of memory", "DefaultCPUAllocator: can't allocate memory"); else null.
+   */
+  static String outOfMemory(Throwable e, CommandLine.ParseResult parsed) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return String.format(Locale.ROOT, "out of memory: the Java heap (%s) is full (%s): %s"
+            + "give Java more with LAZYSEG_JAVA_OPTS=-Xmx<size> (e.g. -Xmx16g)",
+            Limits.bytes(Runtime.getRuntime().maxMemory()),
+            t.getMessage() != null ? t.getMessage() : "no message", lessFor(parsed, ", or "));
+      }
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (t instanceof ai.djl.engine.EngineException && (m.contains("out of memory")
+          || m.contains("can't allocate memory") || m.contains("cannot allocate memory"))) {
+        return "out of memory: PyTorch could not allocate (" + firstLine(t.getMessage())
+            + "): " + lessFor(parsed, "; ") + "PyTorch's memory is outside the Java heap, so"
+            + " a smaller -Xmx in LAZYSEG_JAVA_OPTS leaves it more";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * "try a smaller --tile or fewer --threads" and {@code then}, for the command that ran; ""
+   * for a command with no option that saves memory.
+   */
+  private static String lessFor(CommandLine.ParseResult parsed, String then) {
+    CommandLine.Model.CommandSpec command = parsed == null ? null : last(parsed).commandSpec();
+    String options = command == null ? "" : switch (command.name()) {
+      case "predict" -> "a smaller --tile";
+      case "train", "demo" -> "a smaller --crop, --batch or --width";
+      default -> "";
+    };
+    if (command != null && command.findOption("--threads") != null) {
+      options += (options.isEmpty() ? "" : options.contains(",") ? ", or " : " or ")
+          + "fewer --threads";
+    }
+    return options.isEmpty() ? "" : "try " + options + then;
+  }
+
+  private static CommandLine.ParseResult last(CommandLine.ParseResult parsed) {
+    while (parsed.hasSubcommand()) {
+      parsed = parsed.subcommand();
+    }
+    return parsed;
+  }
+
+  private static String firstLine(String message) {
+    String line = message == null ? "" : message.strip().lines().findFirst().orElse("");
+    int enforce = line.indexOf("] ");   // PyTorch's "[enforce fail at alloc_cpu.cpp:119] "
+    return line.startsWith("[enforce") && enforce > 0 ? line.substring(enforce + 2) : line;
+  }
+
+  /** An OutOfMemoryError carried as the Exception that {@link #handle} takes. */
+  private static final class OutOfMemory extends RuntimeException {
+    OutOfMemory(OutOfMemoryError cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   static boolean isInputError(Throwable e) {

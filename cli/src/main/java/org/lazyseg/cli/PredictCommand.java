@@ -79,18 +79,20 @@ final class PredictCommand implements Callable<Integer> {
       description = "Drop objects of fewer pixels (speckle) from the class, instance and overlay images and objects.csv. Default: the model's, derived from the objects annotated in its training labels (a quarter of the 5th percentile of their areas; see RUN/training-data.json); 0 keeps every object.")
   Integer minArea;
 
-  @Option(names = "--tile", paramLabel = "T", description = "Tile size (default: the run's; larger is faster and uses more memory).")
+  @Option(names = "--tile", paramLabel = "T", description = "Tile size, 1 to 4096 (default: the run's; larger is faster and uses more memory: about T x T x 100 x the network's width bytes per tile, and a band of 4 x T x image width x classes bytes).")
   Integer tile;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter log = spec.commandLine().getErr();
+    Limits.require(spec, minArea == null || minArea >= 0, "--min-area must be >= 0, not " + minArea);
+    Limits.tile(spec, tile);
     if (!Files.isDirectory(model) || !Files.isRegularFile(new RunFolder(model).modelFile())) {
       throw new LazySeg.InputException(model + ": not a run folder (no model.json); train one with lazyseg train");
     }
-    if (minArea != null && minArea < 0) {
-      throw new LazySeg.InputException("--min-area must be >= 0, not " + minArea);
-    }
+    RunFolder.SavedModel saved = new RunFolder(model).readModel();
+    Limits.tileMemory(spec, tile != null ? tile : saved.tileSize(), saved.spec().width(),
+        java.util.Arrays.stream(saved.spec().heads()).sum());
     List<Item> items = items();
     PixelSizes pixelSizes = measure ? PixelSizes.find(pixelSizeFolders()).orElse(null) : null;
     OutputFolder.requireOutside(out, input);
@@ -154,12 +156,13 @@ final class PredictCommand implements Callable<Integer> {
       log.println(counter + "failed: " + e.getMessage());
       return false;
     }
-    Segmentation seg = segmenter.segment(image);
+    // Band by band: no probability plane of the whole image, only the outputs asked for.
+    FloatImage fg = probabilities ? new FloatImage(image.width(), image.height(), 1) : null;
+    Segmentation seg = segmenter.segmentInBands(image, fg != null ? fg.data() : null);
     String id = item.id();
-    if (probabilities && seg.probabilities() != null) {
-      FloatImage fg = new FloatImage(image.width(), image.height(), 1);
-      System.arraycopy(seg.foregroundProbability(), 0, fg.data(), 0, fg.data().length);
+    if (fg != null) {
       ImageFiles.writeImage(fg, out.resolve("probabilities").resolve(id + ".png"), true);
+      fg = null;   // its memory is free for the images below
     }
     if (instances) {
       Path written = ImageFiles.writeInstances(seg.instances(), out.resolve("instances"), id);

@@ -130,6 +130,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Dataset dataset = Dataset.open(data);
+    checkMemory(training, m, planned, dataset.classNames().size());
     dataset.validate((done, total, id) -> {});
     log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
         dataset, m.name(), p, 100 * fraction);
@@ -154,6 +155,22 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The crops, batch and width the run will use (the profile's, the options', the method's)
+   * against this machine's memory ({@link Limits#trainingMemory}), before anything is
+   * allocated.
+   */
+  private void checkMemory(Training training, Method m, TrainConfig planned, int classes) {
+    int headClasses;
+    try {
+      headClasses = m.tasks(classes).stream().mapToInt(org.lazyseg.train.Task::classes).sum();
+    } catch (IllegalArgumentException e) {
+      headClasses = classes + 1;   // the method refuses these classes: training says so below
+    }
+    Limits.trainingMemory(spec, planned.crop(), planned.batch(), training.plannedWidth(),
+        headClasses);
+  }
+
   /** Numbers outside what training can use are command-line mistakes (exit 2), named. */
   private void checkRanges() {
     require(fraction >= 0 && fraction <= 1, "--fraction must be in [0, 1], not " + fraction);
@@ -163,9 +180,9 @@ public final class TrainCommand implements Callable<Integer> {
     require(width == null || (width >= 1 && width <= 512),
         "--width must be between 1 and 512, not " + width);
     int multiple = 1 << (depth - 1);
-    require(crop == null || (crop >= multiple && crop <= 4096 && crop % multiple == 0),
-        "--crop must be a multiple of " + multiple + " (2^(depth-1)) between " + multiple
-            + " and 4096, not " + crop);
+    require(crop == null || (crop >= multiple && crop <= Limits.MAX_SIDE
+        && crop % multiple == 0), "--crop must be a multiple of " + multiple
+            + " (2^(depth-1)) between " + multiple + " and " + Limits.MAX_SIDE + ", not " + crop);
     require(batch == null || (batch >= 1 && batch <= 1024),
         "--batch must be between 1 and 1024, not " + batch);
     require(epochs == null || epochs >= 1, "--epochs must be >= 1, not " + epochs);
@@ -179,9 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private void require(boolean ok, String message) {
-    if (!ok) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), message);
-    }
+    Limits.require(spec, ok, message);
   }
 
   /** The profile when none is given: paper on a GPU, standard on a CPU. */

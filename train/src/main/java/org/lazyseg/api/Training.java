@@ -167,6 +167,11 @@ public final class Training {
     return method().adjust(baseConfig());
   }
 
+  /** The network's base width the run will use: {@link #optWidth}, else the profile's. */
+  public int plannedWidth() {
+    return width > 0 ? width : "paper".equals(profile) ? 32 : 16;
+  }
+
   private TrainConfig baseConfig() {
     TrainConfig.Builder b = (config != null ? config
         : TrainConfig.profile(profile != null ? profile : "standard").build())
@@ -182,7 +187,7 @@ public final class Training {
     TrainingJob job = new TrainingJob(set, source, method(),
         new TrainingData.Selection(Dataset.TRAIN, strongFraction, validationFraction, seed),
         baseConfig())
-        .optWidth(width > 0 ? width : "paper".equals(profile) ? 32 : 16).optDepth(depth)
+        .optWidth(plannedWidth()).optDepth(depth)
         .optProfileName(profile != null ? profile : config != null ? "custom" : "standard")
         .optRestart(restart);
     listeners.forEach(job::addListener);

@@ -367,6 +367,11 @@ public final class Dataset {
     if (names.isEmpty()) {
       throw new DatasetException(file, "no class names (one foreground class name per line)");
     }
+    if (names.size() > ImageFiles.MAX_PNG_LABEL) {
+      // Checked before a network with a head of that many outputs is built.
+      throw new DatasetException(file, names.size() + " class names, more than the "
+          + ImageFiles.MAX_PNG_LABEL + " whose ids a 16-bit label image holds");
+    }
     return names;
   }
 

@@ -31,7 +31,7 @@ public final class BatchProducer implements AutoCloseable {
   private final int strongSlots;
   private final List<BlockingQueue<Batch>> queues = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
-  private volatile RuntimeException failure;
+  private volatile Throwable failure;
   private long next;
 
   /**
@@ -101,7 +101,9 @@ public final class BatchProducer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // Handed to the training thread (next()): a worker that died on its own would leave it
+      // waiting for a batch forever, and print a stack trace instead of the one-line message.
       failure = e;
     }
   }
