@@ -91,8 +91,10 @@ final class PredictCommand implements Callable<Integer> {
       throw new LazySeg.InputException(model + ": not a run folder (no model.json); train one with lazyseg train");
     }
     RunFolder.SavedModel saved = new RunFolder(model).readModel();
-    Limits.tileMemory(spec, tile != null ? tile : saved.tileSize(), saved.spec().width(),
-        java.util.Arrays.stream(saved.spec().heads()).sum());
+    if (saved.spec() != null) {   // a model.json without one is named when the model is opened
+      Limits.tileMemory(spec, tile != null ? tile : saved.tileSize(), saved.spec().width(),
+          java.util.Arrays.stream(saved.spec().heads()).sum());
+    }
     List<Item> items = items();
     PixelSizes pixelSizes = measure ? PixelSizes.find(pixelSizeFolders()).orElse(null) : null;
     OutputFolder.requireOutside(out, input);
