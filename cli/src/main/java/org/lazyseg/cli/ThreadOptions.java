@@ -13,7 +13,7 @@ public final class ThreadOptions {
   private int threads;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "CPU threads for the network (1 to 4 per core). Default: all cores.",
+      description = "CPU threads for the network (1 to 4 per core). Default: the CPUs this process may use (all cores, fewer under taskset or a container CPU quota).",
       defaultValue = "${sys:lazyseg.threads}")
   void setThreads(int n) {
     Limits.threads(mixee, n);
