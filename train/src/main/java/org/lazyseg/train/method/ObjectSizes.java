@@ -88,12 +88,14 @@ public final class ObjectSizes implements Method {
     this(1, 256, 1.0, 0, false);
   }
 
+  private static final double DEFAULT_WEIGHT = 1;
+
   static final List<Setting> SETTINGS = List.of(
       Setting.integer("samples", 1, 1, Integer.MAX_VALUE, "samples of the stochastic"
           + " binarisation per image and step (the paper: 1)"),
       Setting.integer("side", 256, 8, Integer.MAX_VALUE, "images are shrunk so that their"
           + " longer side is at most this"),
-      Setting.number("weight", 1, 0, Double.POSITIVE_INFINITY, "weight of the size term"),
+      Setting.number("weight", DEFAULT_WEIGHT, 0, Double.POSITIVE_INFINITY, "weight of the size term"),
       Setting.number("lr", 0, 0, Double.POSITIVE_INFINITY, "Adam rate of the fine-tuning"
           + " phase (0 = a tenth of the profile's)"),
       Setting.choice("phase", "finetune", List.of("finetune", "pretrain"), "finetune: both"
@@ -204,9 +206,14 @@ public final class ObjectSizes implements Method {
     return pretrainOnly ? null : new SizeObjective(samples, weight, 0);
   }
 
+  /**
+   * The first phase, which has no size term: its weight is the default whatever this one's, so
+   * that runs differing only in the weight share one pre-training (a resume compares the
+   * settings a run started with, and the experiments copy a pre-training between such runs).
+   */
   @Override
   public Method pretraining() {
-    return pretrainOnly ? null : new ObjectSizes(samples, side, weight, 0, true);
+    return pretrainOnly ? null : new ObjectSizes(samples, side, DEFAULT_WEIGHT, 0, true);
   }
 
   /**
