@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Segment images of any size with a trained model.",
     description = {
-        "Overlapping tiles, each tile's class probabilities weighted by a Gaussian centred on it, summed and normalised: no seams, any image size, bounded memory. Writes OUT/ID.png (class ids: 0 background, 1..K; 8-bit when K < 256), and on request OUT/probabilities/ID.png (16-bit foreground probability), OUT/instances/ID.png (16-bit instance ids, or a 32-bit OUT/instances/ID.tif above 65535 objects; touching objects are cut apart where the model has a separation task), OUT/overlays/ID.png and OUT/objects.csv.",
+        "Overlapping tiles, each tile's class probabilities weighted by a Gaussian centred on it, summed and normalised: no seams, any image size, bounded memory. Writes OUT/ID.png (class ids: 0 background, 1..K; 8-bit when K < 256), and on request OUT/probabilities/ID.png (16-bit foreground probability), OUT/instances/ID.png (16-bit instance ids, or a 32-bit OUT/instances/ID.tif above 65535 objects; touching objects are cut apart where the model has a separation task), OUT/overlays/ID.png, OUT/rois/ID.zip (ImageJ ROIs) and OUT/objects.csv.",
         "A batch goes on past a file it cannot read (one line names it and the reason) and exits with 3 when any failed. Run it again with the same --out and it segments only the images whose outputs are not all there; every file is written under a temporary name and renamed, so a killed run leaves no half file."})
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -65,6 +65,9 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--instances", description = "Also write OUT/instances/ID.png (16-bit; ID.tif, 32-bit, above 65535 objects).")
   boolean instances;
+
+  @Option(names = "--rois", description = "Also write OUT/rois/ID.zip: an ImageJ ROI set for Fiji's ROI Manager, one polygon per object (its outer outline along the pixel edges; an object in pieces: its largest), named by object id and class (7-gland).")
+  boolean rois;
 
   @Option(names = "--overlays", description = "Also write OUT/overlays/ID.png: the image with each object tinted and outlined in its own colour.")
   boolean overlays;
@@ -173,6 +176,9 @@ final class PredictCommand implements Callable<Integer> {
             + " objects, more than a 16-bit PNG holds: " + written + " is a 32-bit TIFF");
       }
     }
+    if (rois) {
+      RoiSets.write(seg.instances(), seg.classes(), segmenter.classNames(), roisFile(id));
+    }
     if (overlays) {
       Overlays.writeOverlay(out.resolve("overlays").resolve(id + ".png"), image, seg.instances(),
           Overlays.Colouring.BY_INSTANCE, null);
@@ -194,7 +200,12 @@ final class PredictCommand implements Callable<Integer> {
         && (!instances || Files.isRegularFile(out.resolve("instances").resolve(id + ".png"))
             || Files.isRegularFile(out.resolve("instances").resolve(id + ".tif")))
         && (!overlays || Files.isRegularFile(out.resolve("overlays").resolve(id + ".png")))
+        && (!rois || Files.isRegularFile(roisFile(id)))
         && (table == null || table.isComplete(objectsFile(id)));
+  }
+
+  private Path roisFile(String id) {
+    return out.resolve("rois").resolve(id + ".zip");
   }
 
   private Path objectsFile(String id) {

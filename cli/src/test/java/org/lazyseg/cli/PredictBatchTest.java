@@ -171,6 +171,61 @@ class PredictBatchTest {
   }
 
   @Test
+  void roisHoldAnImageJRoiPerInstanceAndCountInTheRerunCheck() throws Exception {
+    Path out = dir.resolve("out");
+    CliTest.Result r = predict(data, out, "--instances", "--rois");
+    assertThat(r.code()).as(r.err()).isZero();
+    int objects = 0;
+    for (String id : List.of("im4", "im5")) {
+      LabelImage ids = ImageFiles.readLabels(out.resolve("instances/" + id + ".png"));
+      Map<Integer, java.util.Set<Integer>> pixels = new java.util.TreeMap<>();
+      for (int i = 0; i < ids.data().length; i++) {
+        if (ids.data()[i] > 0) {
+          pixels.computeIfAbsent(ids.data()[i], k -> new java.util.TreeSet<>()).add(i);
+        }
+      }
+      Map<String, ij.gui.Roi> rois = RoiSetsTest.read(out.resolve("rois/" + id + ".zip"));
+      assertThat(rois.values()).extracting(ij.gui.Roi::getName).as(id).containsExactlyElementsOf(
+          pixels.keySet().stream().map(k -> k + "-foreground").toList());
+      int k = 0;
+      for (ij.gui.Roi roi : rois.values()) {
+        java.util.Set<Integer> object = pixels.get(pixels.keySet().stream().toList().get(k++));
+        java.util.Set<Integer> filled = RoiSetsTest.filled(roi, ids.width());
+        java.util.Set<Integer> common = new java.util.TreeSet<>(filled);
+        common.retainAll(object);
+        // On its object (RoiSetsTest checks the pixels exactly; this barely trained model's
+        // objects may have holes and pieces, which the outer outline fills and leaves out).
+        assertThat(filled).as(roi.getName()).isNotEmpty();
+        assertThat(common.size()).as(roi.getName()).isGreaterThanOrEqualTo(object.size() / 2);
+        java.awt.Rectangle box = roi.getBounds();
+        for (int i : object) {
+          box.add(new java.awt.Rectangle(i % ids.width(), i / ids.width(), 1, 1));
+        }
+        assertThat(box).as(roi.getName() + " lies in its object's box")
+            .isEqualTo(boundingBox(object, ids.width()));
+      }
+      objects += rois.size();
+    }
+    assertThat(objects).as("the discs are found").isPositive();
+
+    // Killed before im5's ROIs were written: only im5 is segmented again.
+    Files.delete(out.resolve("rois/im5.zip"));
+    CliTest.Result rerun = predict(data, out, "--instances", "--rois");
+    assertThat(rerun.code()).as(rerun.err()).isZero();
+    assertThat(rerun.err()).contains("[1/2] im4  done before, skipped").contains("[2/2] im5  48 x 48");
+    assertThat(out.resolve("rois/im5.zip")).exists();
+  }
+
+  private static java.awt.Rectangle boundingBox(java.util.Set<Integer> pixels, int width) {
+    java.awt.Rectangle box = null;
+    for (int i : pixels) {
+      java.awt.Rectangle pixel = new java.awt.Rectangle(i % width, i / width, 1, 1);
+      box = box == null ? pixel : box.union(pixel);
+    }
+    return box;
+  }
+
+  @Test
   void aPixelSizeFileAddsSizesInItsUnitAndRedoesTablesWithoutThem() throws Exception {
     Path out = dir.resolve("out");
     Path copy = dir.resolve("data");

@@ -135,7 +135,8 @@ public final class ObjectMeasurements {
     return perimeter;
   }
 
-  private static int majorityClass(ObjectTable table, int o, LabelImage classes, int[] votes) {
+  /** The class most of object {@code o}'s pixels have (ties: the lower id; 0 when none has one). */
+  static int majorityClass(ObjectTable table, int o, LabelImage classes, int[] votes) {
     int[] c = classes.data();
     java.util.Arrays.fill(votes, 0);
     for (int i : table.pixels[o]) {
