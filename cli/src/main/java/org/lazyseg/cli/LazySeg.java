@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       EvaluateCommand.class,
       SimulateCommand.class,
       PatchesCommand.class,
+      ImportCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
