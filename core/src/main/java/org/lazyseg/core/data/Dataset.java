@@ -266,7 +266,8 @@ public final class Dataset {
     return out;
   }
 
-  private static List<Path> list(Path folder) {
+  /** The regular, not hidden files of {@code folder}, sorted. */
+  static List<Path> list(Path folder) {
     try (Stream<Path> files = Files.list(folder)) {
       return files.filter(Files::isRegularFile)
           .filter(f -> !f.getFileName().toString().startsWith("."))
@@ -389,13 +390,15 @@ public final class Dataset {
     }
   }
 
-  private static String extension(Path file) {
+  /** The file name's extension, lower case; "" for none. */
+  static String extension(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
-  private static String stem(Path file) {
+  /** The file name without its extension: the id of an image. */
+  static String stem(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     return dot < 0 ? name : name.substring(0, dot);

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -331,18 +330,13 @@ public final class LabelImport {
               + " which the import writes; export the labels to another folder");
         }
       }
-      try (Stream<Path> list = Files.list(from)) {
-        candidates = list.filter(Files::isRegularFile)
-            .filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
-      } catch (IOException e) {
-        throw new DatasetException(from, "cannot list folder (" + e.getMessage() + ")");
-      }
+      candidates = Dataset.list(from);
     } else {
       throw new DatasetException(from, "no such file or folder");
     }
     Map<String, Path> out = new TreeMap<>();
     for (Path f : candidates) {
-      String ext = extension(f);
+      String ext = Dataset.extension(f);
       if (ext.equals("jpg") || ext.equals("jpeg")) {
         problems.add(new DatasetException(f, "JPEG changes pixel values (lossy): export the"
             + " labels as PNG or TIFF"));
@@ -357,7 +351,7 @@ public final class LabelImport {
       if (!LABEL_EXTENSIONS.contains(ext)) {
         continue;   // .labels files, notes, ...
       }
-      String stem = stem(f);
+      String stem = Dataset.stem(f);
       String id = !options.suffix().isEmpty() && stem.endsWith(options.suffix())
           && stem.length() > options.suffix().length()
           ? stem.substring(0, stem.length() - options.suffix().length()) : stem;
@@ -689,7 +683,7 @@ public final class LabelImport {
 
   /** A TIFF of several planes (a 3-D labels layer, a time series) is refused, not cut to its first. */
   private static void requireOnePlane(Path file) {
-    String ext = extension(file);
+    String ext = Dataset.extension(file);
     if (!ext.equals("tif") && !ext.equals("tiff")) {
       return;
     }
@@ -758,17 +752,5 @@ public final class LabelImport {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static String extension(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-  }
-
-  private static String stem(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? name : name.substring(0, dot);
   }
 }
