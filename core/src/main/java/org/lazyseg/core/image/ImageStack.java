@@ -366,10 +366,10 @@ public final class ImageStack implements AutoCloseable {
     int c = count(file, keys, "channels");
     int z = count(file, keys, "slices");
     int t = count(file, keys, "frames");
-    if (c * z * t != images && c == 1 && z == 1 && t == 1) {
+    if (c == 1 && z == 1 && t == 1) {
       z = images;   // a plain stack: ImageJ writes only images=
     }
-    if (c * z * t != images || images != pages) {
+    if ((long) c * z * t != images || images != pages) {
       throw new ImageFileException(file, "its ImageJ description says " + images + " images ("
           + c + " channels x " + z + " slices x " + t + " frames), the file has " + pages
           + (pages == 1 ? " page" : " pages") + ": not read (save it again from ImageJ or Fiji"
@@ -445,10 +445,24 @@ public final class ImageStack implements AutoCloseable {
       throw new ImageFileException(file, "OME-XML DimensionOrder '" + order
           + "' is not XY followed by Z, C and T");
     }
+    NodeList tiffData = pixels.getElementsByTagNameNS("*", "TiffData");
+    for (int k = 0; k < tiffData.getLength(); k++) {
+      NodeList uuid = ((Element) tiffData.item(k)).getElementsByTagNameNS("*", "UUID");
+      String name = uuid.getLength() > 0 ? ((Element) uuid.item(0)).getAttribute("FileName") : "";
+      if (!name.isEmpty() && !name.equals(file.getFileName().toString())) {
+        throw new ImageFileException(file, "a multi-file OME-TIFF (planes in " + name
+            + "): LazySeg reads OME-TIFFs that hold all their planes");
+      }
+    }
+    if ((long) z * c * t > pages) {
+      // Each plane of each channel is a page of its own: checked before any array is sized.
+      throw new ImageFileException(file, "its OME-XML describes " + (long) z * c * t
+          + " pages (SizeZ " + z + " x SizeC " + c + " x SizeT " + t + "), the file has "
+          + pages);
+    }
     int total = z * c * t;
     int[] ifd = new int[total];
     Arrays.fill(ifd, -1);
-    NodeList tiffData = pixels.getElementsByTagNameNS("*", "TiffData");
     if (tiffData.getLength() == 0) {
       for (int i = 0; i < total; i++) {
         ifd[i] = i;
@@ -456,20 +470,12 @@ public final class ImageStack implements AutoCloseable {
     }
     for (int k = 0; k < tiffData.getLength(); k++) {
       Element td = (Element) tiffData.item(k);
-      NodeList uuid = td.getElementsByTagNameNS("*", "UUID");
-      if (uuid.getLength() > 0) {
-        String name = ((Element) uuid.item(0)).getAttribute("FileName");
-        if (!name.isEmpty() && !name.equals(file.getFileName().toString())) {
-          throw new ImageFileException(file, "a multi-file OME-TIFF (planes in " + name
-              + "): LazySeg reads OME-TIFFs that hold all their planes");
-        }
-      }
       boolean hasIfd = td.hasAttribute("IFD");
       int page = hasIfd ? omeInt(file, "IFD", td.getAttribute("IFD")) : 0;
       int count = td.hasAttribute("PlaneCount")
           ? omeInt(file, "PlaneCount", td.getAttribute("PlaneCount")) : hasIfd ? 1 : pages;
-      int start = omeIndex(order, attr(file, td, "FirstZ"), attr(file, td, "FirstC"),
-          attr(file, td, "FirstT"), z, c, t);
+      int start = omeIndex(order, first(file, td, "FirstZ", z), first(file, td, "FirstC", c),
+          first(file, td, "FirstT", t), z, c, t);
       for (int i = 0; i < count && start + i < total; i++) {
         ifd[start + i] = page + i;
       }
@@ -558,8 +564,14 @@ public final class ImageStack implements AutoCloseable {
     return n;
   }
 
-  private static int attr(Path file, Element e, String name) {
-    return e.hasAttribute(name) ? omeInt(file, name, e.getAttribute(name)) : 0;
+  /** A TiffData's FirstZ, FirstC or FirstT: 0 when absent, checked against its axis' size. */
+  private static int first(Path file, Element tiffData, String name, int size) {
+    int n = tiffData.hasAttribute(name) ? omeInt(file, name, tiffData.getAttribute(name)) : 0;
+    if (n >= size) {
+      throw new ImageFileException(file, "its OME-XML has a TiffData " + name + "=" + n
+          + ", past the " + size + " there are");
+    }
+    return n;
   }
 
   private static int omeInt(Path file, String name, String value) {

@@ -173,17 +173,20 @@ class ImageStackTest {
       assertThat(stack.separateChannels()).isFalse();
       assertThat(stack.pixelSize().orElseThrow()).hasToString("250 nm (OME-XML)");
     }
-    // One page for two channels: a plane in no page (TiffData's PlaneCount defaults to the
-    // pages there are), or in a page that is not there.
+    // Two channels in one page; a plane that no TiffData places; one placed past the end.
     Path missing = dir.resolve("missing.ome.tif");
     TestTiffs.write(missing, TestTiffs.numbered(1), Map.of(IMAGE_DESCRIPTION,
         TestTiffs.omeXml("XYCZT", 1, 2, 1, "", null)));
+    assertThatThrownBy(() -> ImageStack.open(missing)).hasMessage(missing
+        + ": its OME-XML describes 2 pages (SizeZ 1 x SizeC 2 x SizeT 1), the file has 1");
+    TestTiffs.write(missing, TestTiffs.numbered(2), Map.of(IMAGE_DESCRIPTION,
+        TestTiffs.omeXml("XYCZT", 1, 2, 1, "", "<TiffData IFD=\"0\"/>")));
     assertThatThrownBy(() -> ImageStack.open(missing))
-        .hasMessage(missing + ": its OME-XML puts plane z1 c2 t1 in no page (the file has 1)");
-    TestTiffs.write(missing, TestTiffs.numbered(1), Map.of(IMAGE_DESCRIPTION,
-        TestTiffs.omeXml("XYCZT", 1, 2, 1, "", "<TiffData IFD=\"0\" PlaneCount=\"2\"/>")));
+        .hasMessage(missing + ": its OME-XML puts plane z1 c2 t1 in no page (the file has 2)");
+    TestTiffs.write(missing, TestTiffs.numbered(2), Map.of(IMAGE_DESCRIPTION,
+        TestTiffs.omeXml("XYCZT", 1, 2, 1, "", "<TiffData IFD=\"1\" PlaneCount=\"2\"/>")));
     assertThatThrownBy(() -> ImageStack.open(missing))
-        .hasMessage(missing + ": its OME-XML puts plane z1 c2 t1 in page 2, but the file has 1");
+        .hasMessage(missing + ": its OME-XML puts plane z1 c2 t1 in page 3, but the file has 2");
   }
 
   @Test
@@ -205,6 +208,11 @@ class ImageStackTest {
     assertThatThrownBy(() -> ImageStack.open(split)).hasMessage(split
         + ": a multi-file OME-TIFF (planes in other.ome.tif): LazySeg reads OME-TIFFs that"
         + " hold all their planes");
+    Path past = dir.resolve("past.ome.tif");
+    TestTiffs.write(past, TestTiffs.numbered(3), Map.of(IMAGE_DESCRIPTION,
+        TestTiffs.omeXml("XYZCT", 1, 1, 3, "", "<TiffData IFD=\"0\" FirstT=\"3\"/>")));
+    assertThatThrownBy(() -> ImageStack.open(past))
+        .hasMessage(past + ": its OME-XML has a TiffData FirstT=3, past the 3 there are");
     Path broken = dir.resolve("broken.ome.tif");
     TestTiffs.write(broken, TestTiffs.numbered(1), Map.of(IMAGE_DESCRIPTION,
         "<?xml version=\"1.0\"?><OME><Image>"));
