@@ -122,7 +122,7 @@ public final class ImageFiles {
     return size(file, "unreadable image header");
   }
 
-  private static int[] size(Path file, String unreadable) {
+  static int[] size(Path file, String unreadable) {
     if (!Files.isRegularFile(file)) {
       throw new ImageFileException(file, "no such file");
     }

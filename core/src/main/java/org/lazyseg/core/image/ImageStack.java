@@ -54,15 +54,20 @@ import org.xml.sax.InputSource;
 public final class ImageStack implements AutoCloseable {
   /**
    * The physical width of a pixel (pixels are taken as square), its unit ({@code um} for
-   * micrometres, else as the file names it), and where it was read ("OME-XML", "ImageJ
-   * description" or "TIFF resolution tags").
+   * micrometres, else as the file names it; "" for units not named), and where it was read
+   * ("OME-XML", "ImageJ description", "TIFF resolution tags", "pixel_size.csv").
    */
   public record PixelSize(double size, String unit, String source) {
-    /** "0.25 um (OME-XML)": the size to 6 significant digits, its unit and source. */
+    /** "0.25 um": the size to 6 significant digits and its unit. */
+    public String value() {
+      return new BigDecimal(size).round(new MathContext(6)).stripTrailingZeros().toPlainString()
+          + (unit.isEmpty() ? "" : " " + unit);
+    }
+
+    /** "0.25 um (OME-XML)": {@link #value} and the source. */
     @Override
     public String toString() {
-      return new BigDecimal(size).round(new MathContext(6)).stripTrailingZeros().toPlainString()
-          + " " + unit + " (" + source + ")";
+      return value() + " (" + source + ")";
     }
   }
 
@@ -104,7 +109,7 @@ public final class ImageStack implements AutoCloseable {
    * and on OME or ImageJ descriptions that do not match the file's pages.
    */
   public static ImageStack open(Path file) {
-    ImageFiles.size(file);
+    ImageFiles.size(file, "unreadable image");   // the words readImage fails with
     if (!isTiff(file)) {
       return new ImageStack(file, "", null, null, 1, 0, 0, null, null);
     }
@@ -239,7 +244,7 @@ public final class ImageStack implements AutoCloseable {
       }
       return new FloatImage(first.width(), first.height(), channels, data);
     } catch (IOException | RuntimeException e) {
-      throw ImageFiles.asImageFileException(file, "unreadable page", e);
+      throw ImageFiles.asImageFileException(file, "unreadable image", e);
     }
   }
 

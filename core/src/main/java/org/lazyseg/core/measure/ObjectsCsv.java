@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import org.lazyseg.core.data.PixelSizes;
 import org.lazyseg.core.image.ImageFiles;
@@ -97,10 +96,7 @@ public final class ObjectsCsv {
    * the pixel-size file gives the image.
    */
   public List<List<String>> rows(String image, List<Measurement> objects) {
-    OptionalDouble listed = pixelSizes == null ? OptionalDouble.empty() : pixelSizes.of(image);
-    return rows(image, objects, listed.isPresent()
-        ? new PixelSize(listed.getAsDouble(), pixelSizes.unit(), pixelSizes.file().toString())
-        : null);
+    return rows(image, objects, pixelSizes == null ? null : pixelSizes.size(image).orElse(null));
   }
 
   /** The rows of image {@code image}'s objects with pixels of {@code size} (null: unknown). */
