@@ -131,7 +131,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Dataset dataset = Dataset.open(data);
     checkMemory(training, m, planned, dataset.classNames().size());
-    dataset.validate((done, total, id) -> {});
+    for (String note : dataset.validate((done, total, id) -> {})) {
+      log.println("lazyseg: " + note);   // a stack read as its first plane
+    }
     log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
         dataset, m.name(), p, 100 * fraction);
     log.flush();

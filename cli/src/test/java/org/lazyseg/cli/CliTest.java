@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.image.FloatImage;
@@ -27,6 +29,14 @@ class CliTest {
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /** {@code predict} with the model of {@code run} on one thread, keeping every object. */
+  static Result predict(Path run, Path in, Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("predict", "--model", run.toString(),
+        "--input", in.toString(), "--out", out.toString(), "--threads", "1", "--min-area", "0"));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
   }
 
   @Test

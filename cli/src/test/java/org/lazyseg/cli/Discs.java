@@ -49,11 +49,12 @@ final class Discs {
    * Trains a U-Net of width 4 on {@code data} into {@code run} for a few steps on one thread
    * (a second or two): a model for tests of what comes after training.
    */
-  static void trainTiny(Path data, Path run, int depth, int steps, int epochs) {
+  static CliTest.Result trainTiny(Path data, Path run, int depth, int steps, int epochs) {
     CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out", run.toString(),
         "--profile", "quick", "--crop", "32", "--batch", "2", "--width", "4", "--depth",
         Integer.toString(depth), "--steps-per-epoch", Integer.toString(steps), "--epochs",
         Integer.toString(epochs), "--threads", "1", "--no-progress");
     org.assertj.core.api.Assertions.assertThat(r.code()).as(r.err()).isZero();
+    return r;
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -53,10 +52,7 @@ class PredictBatchTest {
   }
 
   private static CliTest.Result predict(Path in, Path out, String... more) {
-    List<String> args = new ArrayList<>(List.of("predict", "--model", run.toString(), "--input",
-        in.toString(), "--out", out.toString(), "--threads", "1", "--min-area", "0"));
-    args.addAll(List.of(more));
-    return CliTest.run(args.toArray(String[]::new));
+    return CliTest.predict(run, in, out, more);
   }
 
   @Test

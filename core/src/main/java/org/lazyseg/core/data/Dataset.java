@@ -20,7 +20,8 @@ import org.lazyseg.core.image.ImageFiles;
  * A dataset folder, the product's public contract for training and test data:
  *
  * <pre>
- * images/ID.(png|tif|tiff|jpg|jpeg)  required; one sample per file, ID = file name without extension
+ * images/ID.(png|tif|tiff|jpg|jpeg)  required; one sample per file, ID = file name without
+ *                           extension (f.ome.tif: f); of a stack, the first plane
  * masks/ID.png              strong label (see classes.txt for what its values mean)
  * partial/ID.png            partial mask: 0 = rest, &gt;0 = class id (instance id with one class)
  * pseudo/ID.png             pseudo mask (GrabCut from the partial mask, the PL baseline): as masks/
@@ -187,16 +188,22 @@ public final class Dataset {
 
   /**
    * Checks that every file is a readable image within the pixel limit, that every PNG's
-   * chunk CRCs match, and that every label image has its image's size (fast: no pixel is
-   * decoded). One {@link DatasetException} names every bad file ({@link DatasetException#of}).
+   * chunk CRCs match, that every image's planes can be laid out (OME-TIFF, ImageJ), and that
+   * every label image has its image's size (fast: no pixel is decoded). One {@link
+   * DatasetException} names every bad file ({@link DatasetException#of}).
+   *
+   * @return a line for each image that is a stack (a multi-page TIFF): a dataset image is
+   *     one plane, and only its first is used
    */
-  public void validate(ProgressCallback progress) {
+  public List<String> validate(ProgressCallback progress) {
     Problems problems = new Problems();
+    List<String> notes = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
-      samples.get(i).checkHeaders(problems);
+      samples.get(i).checkHeaders(problems, notes);
       progress.progress(i + 1, samples.size(), samples.get(i).id());
     }
     problems.throwIfAny();
+    return List.copyOf(notes);
   }
 
   /**
@@ -225,7 +232,7 @@ public final class Dataset {
       if (!ImageFiles.isImageFile(file)) {
         continue;
       }
-      String id = stem(file);
+      String id = ImageFiles.id(file);
       Path before = out.put(id, file);
       if (before != null) {
         Path first = before.getFileName().toString().compareTo(file.getFileName().toString()) < 0

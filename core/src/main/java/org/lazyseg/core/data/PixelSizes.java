@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.lazyseg.core.image.ImageStack.PixelSize;
 
 /**
  * The physical size of a pixel per image, from a {@value #FILE}: a header line {@code id,}
@@ -89,6 +90,12 @@ public final class PixelSizes {
   public OptionalDouble of(String id) {
     Double size = sizes.get(id);
     return size == null ? OptionalDouble.empty() : OptionalDouble.of(size);
+  }
+
+  /** The size of a pixel of image {@code id} with its unit, from {@value #FILE}; empty when not listed. */
+  public Optional<PixelSize> size(String id) {
+    Double size = sizes.get(id);
+    return size == null ? Optional.empty() : Optional.of(new PixelSize(size, unit, FILE));
   }
 
   /** The unit of the sizes, from the column name ({@code pixel_size_mm}: mm); "" when unnamed. */

@@ -1,12 +1,14 @@
 package org.lazyseg.core.data;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.ImageFiles.ImageFileException;
+import org.lazyseg.core.image.ImageStack;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
 
@@ -71,9 +73,16 @@ public final class Sample {
   /** Presence of each foreground class (index 0 = class 1) from tags.csv; a copy. */
   public Optional<boolean[]> tags() { return Optional.ofNullable(tags == null ? null : tags.clone()); }
 
-  /** The image as floats in [0, 1], 1 or 3 channels. */
+  /**
+   * The image as floats in [0, 1]: 1 or 3 channels, or an OME-TIFF's or ImageJ hyperstack's
+   * C. A dataset image is one plane: of a stack, the first ({@link ImageStack}).
+   */
   public FloatImage loadImage() {
-    return wrap(() -> ImageFiles.readImage(image));
+    return wrap(() -> {
+      try (ImageStack stack = ImageStack.open(image)) {
+        return stack.plane(0);
+      }
+    });
   }
 
   /**
@@ -159,11 +168,24 @@ public final class Sample {
 
   /**
    * Notes in {@code problems} every file of this sample that fails {@link ImageFiles#check}
-   * (header, pixel limit, PNG CRCs), and every label file whose header does not give the
-   * image's size; decodes no pixels.
+   * (header, pixel limit, PNG CRCs) or whose planes cannot be laid out ({@link
+   * ImageStack#open}), and every label file whose header does not give the image's size;
+   * adds to {@code notes} a line when the image is a stack, of which only the first plane is
+   * used. Decodes no pixels.
    */
-  void checkHeaders(Problems problems) {
+  void checkHeaders(Problems problems, List<String> notes) {
     int[] expected = problems.check(() -> wrap(() -> ImageFiles.check(image)));
+    if (expected != null) {
+      problems.run(() -> wrap(() -> {
+        try (ImageStack stack = ImageStack.open(image)) {
+          if (stack.planes() > 1) {
+            notes.add(image + ": " + stack.describe() + "; a dataset image is one plane: only"
+                + " the first (plane 1 of " + stack.planes() + ") is used");
+          }
+        }
+        return null;
+      }));
+    }
     for (Path label : new Path[] {mask, partial, pseudo, scribbles, instances}) {
       if (label != null) {
         int[] found = problems.check(() -> wrap(() -> ImageFiles.check(label)));

@@ -5,6 +5,16 @@ public final class Channels {
   private Channels() {}
 
   /**
+   * Whether {@link #adapt} gives an image of {@code have} channels the {@code want} of a
+   * model without mixing what should stay apart: the same count, grey (replicated), or the
+   * three colours of one picture averaged into grey; not separate channels (an OME-TIFF's
+   * or ImageJ hyperstack's, {@code separate}) averaged together.
+   */
+  public static boolean fits(int have, boolean separate, int want) {
+    return have == want || have == 1 || (want == 1 && have == 3 && !separate);
+  }
+
+  /**
    * Gives an image {@code channels} channels: grey into a colour model is replicated,
    * colour into a grey model is averaged; other mismatches are errors. An image that already
    * has them is returned as it is.

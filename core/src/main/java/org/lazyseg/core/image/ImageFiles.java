@@ -55,6 +55,24 @@ public final class ImageFiles {
     return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * The id of an image file: its name without the extension, and without the {@code .ome}
+   * of an OME-TIFF ({@code f.ome.tif} is {@code f}), which would otherwise end up in the names
+   * of PNG outputs ({@code f.ome.png}).
+   */
+  public static String id(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    if (dot <= 0) {
+      return name;
+    }
+    String stem = name.substring(0, dot);
+    String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    boolean ome = (ext.equals("tif") || ext.equals("tiff"))
+        && stem.toLowerCase(Locale.ROOT).endsWith(".ome") && stem.length() > 4;
+    return ome ? stem.substring(0, stem.length() - 4) : stem;
+  }
+
   /** Thrown for a file that is missing, unreadable or of a kind we do not read. */
   public static final class ImageFileException extends RuntimeException {
     public ImageFileException(Path file, String problem) {
@@ -104,14 +122,14 @@ public final class ImageFiles {
     return size(file, "unreadable image header");
   }
 
-  private static int[] size(Path file, String unreadable) {
+  static int[] size(Path file, String unreadable) {
     if (!Files.isRegularFile(file)) {
       throw new ImageFileException(file, "no such file");
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       ImageReader reader = reader(file, in);
       try {
-        return checkedSize(file, reader);
+        return checkedSize(file, reader, 0);
       } finally {
         reader.dispose();
       }
@@ -138,21 +156,29 @@ public final class ImageFiles {
       try (in) {
         ImageReader reader = decoder(file, in);
         try {
-          int[] size = checkedSize(file, reader);
-          try {
-            return reader.read(0);
-          } catch (OutOfMemoryError e) {
-            // One allocation failed and is gone: say so instead of a stack trace.
-            throw new ImageFileException(file, size[0] + " x " + size[1]
-                + " pixels do not fit in the memory Java was given (-Xmx; for lazyseg: "
-                + "LAZYSEG_JAVA_OPTS)");
-          }
+          return decode(file, reader, 0);
         } finally {
           reader.dispose();
         }
       }
     } catch (IOException | RuntimeException e) {
       throw asImageFileException(file, "unreadable image", e);
+    }
+  }
+
+  /**
+   * Decodes image {@code page} of {@code reader}'s file (a TIFF's pages are its images),
+   * after the size checks of {@link #size}.
+   */
+  static BufferedImage decode(Path file, ImageReader reader, int page) throws IOException {
+    int[] size = checkedSize(file, reader, page);
+    try {
+      return reader.read(page);
+    } catch (OutOfMemoryError e) {
+      // One allocation failed and is gone: say so instead of a stack trace.
+      throw new ImageFileException(file, size[0] + " x " + size[1]
+          + " pixels do not fit in the memory Java was given (-Xmx; for lazyseg: "
+          + "LAZYSEG_JAVA_OPTS)");
     }
   }
 
@@ -214,7 +240,7 @@ public final class ImageFiles {
    * those to [0, 1] (its TIFFImageReader.normalizeColor), so values readImage would map from
    * their range come out cut off, and infinities as 1; the JDK's own TIFF reader keeps them.
    */
-  private static ImageReader decoder(Path file, ImageInputStream in) throws IOException {
+  static ImageReader decoder(Path file, ImageInputStream in) throws IOException {
     ImageReader reader = reader(file, in);
     if (!reader.getClass().getName().startsWith("com.twelvemonkeys.")) {
       return reader;
@@ -238,8 +264,8 @@ public final class ImageFiles {
     return reader;
   }
 
-  private static int[] checkedSize(Path file, ImageReader reader) throws IOException {
-    int w = reader.getWidth(0), h = reader.getHeight(0);
+  private static int[] checkedSize(Path file, ImageReader reader, int page) throws IOException {
+    int w = reader.getWidth(page), h = reader.getHeight(page);
     if (w <= 0 || h <= 0) {
       throw new ImageFileException(file, "damaged header: size " + w + " x " + h);
     }
@@ -258,7 +284,7 @@ public final class ImageFiles {
     return new int[] {w, h};
   }
 
-  private static ImageFileException asImageFileException(Path file, String what, Exception e) {
+  static ImageFileException asImageFileException(Path file, String what, Exception e) {
     return e instanceof ImageFileException ife ? ife
         : new ImageFileException(file, what + " (" + reason(e) + ")");
   }
@@ -296,7 +322,15 @@ public final class ImageFiles {
    * </ul>
    */
   public static FloatImage readImage(Path file) {
-    BufferedImage img = readBufferedImage(file);
+    return toFloats(file, readBufferedImage(file), -1);
+  }
+
+  /**
+   * A decoded image of {@code file} as {@link #readImage} gives it, except that the effective
+   * bit depth of integer samples of more than 8 bits comes from {@code largest} when it is
+   * >= 0 (the largest value of a whole stack, so that its planes share one scale).
+   */
+  static FloatImage toFloats(Path file, BufferedImage img, long largest) {
     Raster r = img.getRaster();
     if (img.getColorModel() instanceof IndexColorModel palette) {
       return paletteColours(file, r, palette);
@@ -315,7 +349,25 @@ public final class ImageFiles {
     if (range[0] < 0) {
       return scaled(r, channels, range[0], range[1] > range[0] ? 1f / (range[1] - range[0]) : 0f);
     }
-    return scaled(r, channels, 0, (float) (1.0 / ((1L << effectiveBits(range[1], bits)) - 1)));
+    long max = largest >= 0 ? Math.max(largest, range[1]) : range[1];
+    return scaled(r, channels, 0, (float) (1.0 / ((1L << effectiveBits(max, bits)) - 1)));
+  }
+
+  /**
+   * The largest integer sample of a decoded image whose samples {@link #readImage} scales by
+   * their effective bit depth (more than 8 bits, no palette, no negative value); -1 for any
+   * other image.
+   */
+  static long largestScaledValue(BufferedImage img) {
+    Raster r = img.getRaster();
+    int type = r.getDataBuffer().getDataType();
+    if (img.getColorModel() instanceof IndexColorModel || type == DataBuffer.TYPE_FLOAT
+        || type == DataBuffer.TYPE_DOUBLE || r.getSampleModel().getSampleSize(0) <= 8) {
+      return -1;
+    }
+    int bands = r.getNumBands();
+    long[] range = intRange(r, bands == 2 ? 1 : Math.min(bands, 3));
+    return range[0] < 0 ? -1 : range[1];
   }
 
   /**

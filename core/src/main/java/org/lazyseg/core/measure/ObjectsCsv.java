@@ -18,10 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import org.lazyseg.core.data.PixelSizes;
 import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.image.ImageStack.PixelSize;
 import org.lazyseg.core.measure.ObjectMeasurements.Ellipse;
 import org.lazyseg.core.measure.ObjectMeasurements.Measurement;
 
@@ -30,8 +30,9 @@ import org.lazyseg.core.measure.ObjectMeasurements.Measurement;
  * quoting, through Jackson), columns {@link #COLUMNS} (see {@link ObjectMeasurements} for what
  * each means; lengths in pixels), and, when pixel sizes are known, {@link #UNIT_COLUMNS}:
  * the pixel size and its unit, then area (units²), perimeter, ellipse axes and ellipse
- * perimeter in units (empty for an image the pixel-size file does not list). Numbers have at
- * most 8 significant digits.
+ * perimeter in units (empty for an image of unknown pixel size: one the pixel-size file does
+ * not list, or, with {@link #write(Path, String, List, PixelSize)}, given none). Numbers have
+ * at most 8 significant digits.
  *
  * <p>A batch writes one file per image and {@link #merge}s them at the end, so a batch that
  * is killed and run again loses no rows; every file is written beside its target and moved
@@ -49,6 +50,7 @@ public final class ObjectsCsv {
 
   private final List<String> classNames;
   private final PixelSizes pixelSizes;
+  private final boolean units;
   private final List<String> header;
   private final ObjectWriter writer;
 
@@ -57,10 +59,25 @@ public final class ObjectsCsv {
    * @param pixelSizes nullable: without, the table has no unit columns
    */
   public ObjectsCsv(List<String> classNames, PixelSizes pixelSizes) {
+    this(classNames, pixelSizes, pixelSizes != null);
+  }
+
+  /**
+   * A table whose pixel sizes are given image by image ({@link #write(Path, String, List,
+   * PixelSize)}).
+   *
+   * @param units whether the table has the unit columns
+   */
+  public ObjectsCsv(List<String> classNames, boolean units) {
+    this(classNames, null, units);
+  }
+
+  private ObjectsCsv(List<String> classNames, PixelSizes pixelSizes, boolean units) {
     this.classNames = List.copyOf(classNames);
     this.pixelSizes = pixelSizes;
+    this.units = units;
     List<String> columns = new ArrayList<>(COLUMNS);
-    if (pixelSizes != null) {
+    if (units) {
       columns.addAll(UNIT_COLUMNS);
     }
     this.header = List.copyOf(columns);
@@ -74,9 +91,16 @@ public final class ObjectsCsv {
     return header;
   }
 
-  /** The rows of image {@code image}'s objects, as the table holds them. */
+  /**
+   * The rows of image {@code image}'s objects, as the table holds them, with the pixel size
+   * the pixel-size file gives the image.
+   */
   public List<List<String>> rows(String image, List<Measurement> objects) {
-    OptionalDouble size = pixelSizes == null ? OptionalDouble.empty() : pixelSizes.of(image);
+    return rows(image, objects, pixelSizes == null ? null : pixelSizes.size(image).orElse(null));
+  }
+
+  /** The rows of image {@code image}'s objects with pixels of {@code size} (null: unknown). */
+  public List<List<String>> rows(String image, List<Measurement> objects, PixelSize size) {
     List<List<String>> rows = new ArrayList<>(objects.size());
     for (Measurement m : objects) {
       Ellipse e = m.ellipse();
@@ -89,10 +113,10 @@ public final class ObjectsCsv {
       add(row, m.boxX(), m.boxY(), m.boxWidth(), m.boxHeight());
       add(row, e.major(), e.minor(), e.angle(), e.perimeter());
       add(row, m.meanIntensity());
-      if (pixelSizes != null) {
-        double s = size.orElse(Double.NaN);
+      if (units) {
+        double s = size != null ? size.size() : Double.NaN;
         add(row, s);
-        row.add(size.isPresent() ? pixelSizes.unit() : "");
+        row.add(size != null ? size.unit() : "");
         add(row, m.area() * s * s, m.perimeter() * s);
         add(row, e.major() * s, e.minor() * s, e.perimeter() * s);
       }
@@ -104,6 +128,11 @@ public final class ObjectsCsv {
   /** Writes the header and image {@code image}'s rows to {@code file} (atomically). */
   public void write(Path file, String image, List<Measurement> objects) {
     writeRows(file, Stream.of(rows(image, objects)));
+  }
+
+  /** As {@link #write(Path, String, List)}, with pixels of {@code size} (null: unknown). */
+  public void write(Path file, String image, List<Measurement> objects, PixelSize size) {
+    writeRows(file, Stream.of(rows(image, objects, size)));
   }
 
   /**

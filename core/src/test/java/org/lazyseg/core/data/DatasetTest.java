@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.testing.TestTiffs;
 
 class DatasetTest {
   @TempDir Path dir;
@@ -39,6 +41,31 @@ class DatasetTest {
     assertThatThrownBy(() -> Dataset.open(dir))
         .isInstanceOf(DatasetException.class)
         .satisfies(e -> assertThat(e.getMessage()).contains(fragments).doesNotContain("\n"));
+  }
+
+  @Test
+  void aStackIsOnePlaneAndValidateSaysSoAndAnOmeTiffsIdHasNoOme() throws IOException {
+    Files.createDirectories(dir.resolve("images"));
+    Path stack = dir.resolve("images/s.tif");
+    TestTiffs.write(stack, TestTiffs.numbered(5));
+    Path ome = dir.resolve("images/f_ome.ome.tif");
+    TestTiffs.write(ome, TestTiffs.numbered(2), Map.of(TestTiffs.IMAGE_DESCRIPTION,
+        TestTiffs.omeXml("XYZCT", 1, 2, 1, "", null)));
+    labels("masks", "f_ome", 8, 6, 1);
+    Dataset ds = Dataset.open(dir);
+    assertThat(ds.samples()).extracting(Sample::id).containsExactly("f_ome", "s");
+    assertThat(ds.validate(ProgressCallback.NONE)).containsExactly(stack + ": 5 pages (TIFF);"
+        + " a dataset image is one plane: only the first (plane 1 of 5) is used");
+    FloatImage first = ds.sample("s").orElseThrow().loadImage();
+    assertThat(first.channels()).isEqualTo(1);
+    assertThat(first.get(0, 1, 1)).isEqualTo(10 / 255f);
+    // One plane of two channels: both, and nothing to say.
+    assertThat(ds.sample("f_ome").orElseThrow().loadImage().channels()).isEqualTo(2);
+    // A stack whose planes cannot be laid out is found by validate, naming the file.
+    TestTiffs.write(ome, TestTiffs.numbered(1), Map.of(TestTiffs.IMAGE_DESCRIPTION,
+        TestTiffs.omeXml("XYZCT", 1, 2, 1, "", null)));
+    assertThatThrownBy(() -> Dataset.open(dir).validate(ProgressCallback.NONE))
+        .isInstanceOf(DatasetException.class).hasMessageContaining(ome + ": its OME-XML");
   }
 
   @Test

@@ -22,4 +22,15 @@ class ChannelsTest {
     assertThatThrownBy(() -> Channels.adapt(noise(3, 2, 2, 6), 3))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void separateChannelsFitOnlyTheirOwnCountWhileGreyAndColourAdapt() {
+    assertThat(Channels.fits(2, true, 2)).isTrue();
+    assertThat(Channels.fits(2, true, 1)).as("two stains are not averaged").isFalse();
+    assertThat(Channels.fits(3, true, 1)).isFalse();
+    assertThat(Channels.fits(3, false, 1)).as("a colour picture into grey").isTrue();
+    assertThat(Channels.fits(1, false, 3)).isTrue();
+    assertThat(Channels.fits(1, true, 2)).isTrue();
+    assertThat(Channels.fits(3, false, 2)).isFalse();
+  }
 }

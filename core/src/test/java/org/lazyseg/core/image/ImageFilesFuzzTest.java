@@ -26,12 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.image.ImageFiles.ImageFileException;
 import org.lazyseg.core.testing.TestImages;
+import org.lazyseg.core.testing.TestTiffs;
 
 /**
  * Seeded fuzzing of the image readers: small PNGs and TIFFs of every kind we read (images and
  * label files) are mutated (bit flips, byte overwrites, truncation, damaged chunk and IFD
  * fields, huge sizes in the header, zero length) and read through {@link ImageFiles#readImage}
- * or {@link ImageFiles#readLabels}, each within a time limit. Properties:
+ * or {@link ImageFiles#readLabels}, stacks (an ImageJ hyperstack, an OME-TIFF) plane by plane
+ * through {@link ImageStack}, each within a time limit. Properties:
  * <ul>
  *   <li>every failure is an {@link ImageFileException} (no NPE, IndexOutOfBounds,
  *       NegativeArraySize, OutOfMemoryError... escapes), and no read hangs;
@@ -48,8 +50,11 @@ class ImageFilesFuzzTest {
 
   @TempDir Path dir;
 
-  /** A seed file: its bytes, whether it is a label file, its format. */
-  private record Seed(String name, byte[] bytes, boolean labels, boolean png) {}
+  /**
+   * A seed file: its bytes, whether it is a label file, its format, whether it is a stack
+   * (read through {@link ImageStack}, every plane).
+   */
+  private record Seed(String name, byte[] bytes, boolean labels, boolean png, boolean stack) {}
 
   /** A mutated file: the kind of mutation and whether it must be rejected. */
   private record Mutant(Seed seed, String kind, byte[] bytes, boolean mustReject) {}
@@ -76,7 +81,8 @@ class ImageFilesFuzzTest {
       for (Mutant m : mutants) {
         Path file = dir.resolve("f" + n++ + (m.seed().png() ? ".png" : ".tif"));
         Files.write(file, m.bytes());
-        Function<Path, Object> read = m.seed().labels() ? ImageFiles::readLabels : ImageFiles::readImage;
+        Function<Path, Object> read = m.seed().stack() ? ImageFilesFuzzTest::readPlanes
+            : m.seed().labels() ? ImageFiles::readLabels : ImageFiles::readImage;
         Future<Object> result = pool.submit(() -> read.apply(file));
         int[] c = counts.computeIfAbsent((m.seed().png() ? "png " : "tiff ") + m.kind(), k -> new int[3]);
         c[0]++;
@@ -117,6 +123,16 @@ class ImageFilesFuzzTest {
     System.out.println("fuzz: " + summary);
     assertThat(failures).as(summary).isEmpty();
     assertThat(mutants.size()).as(summary).isGreaterThanOrEqualTo(1000);
+  }
+
+  private static Object readPlanes(Path file) {
+    try (ImageStack stack = ImageStack.open(file)) {
+      List<FloatImage> planes = new ArrayList<>();
+      for (int i = 0; i < stack.planes(); i++) {
+        planes.add(stack.plane(i));
+      }
+      return planes;
+    }
   }
 
   private static ExecutorService daemonPool() {
@@ -164,6 +180,13 @@ class ImageFilesFuzzTest {
       img.getRaster().setSamples(0, 0, 23, 17, 0, ids.crop(0, 0, 23, 17, 0).data());
       assertThat(ImageIO.write(img, "tiff", f.toFile())).isTrue();
     }));
+    // Stacks: an ImageJ hyperstack (2 channels x 3 slices) and an OME-TIFF (3 z x 2 c).
+    seeds.add(seed("hyperstack.tif", false, f -> TestTiffs.write(f, TestTiffs.numbered(6),
+        Map.of(TestTiffs.IMAGE_DESCRIPTION, "ImageJ=1.54f\nimages=6\nchannels=2\nslices=3\n"
+            + "hyperstack=true\nunit=micron\n", TestTiffs.X_RESOLUTION, "4/1"))));
+    seeds.add(seed("stack.ome.tif", false, f -> TestTiffs.write(f, TestTiffs.numbered(6),
+        Map.of(TestTiffs.IMAGE_DESCRIPTION, TestTiffs.omeXml("XYZCT", 3, 2, 1,
+            "PhysicalSizeX=\"0.5\"", null)))));
     return seeds;
   }
 
@@ -175,12 +198,15 @@ class ImageFilesFuzzTest {
     Path file = dir.resolve("seed-" + name);
     writer.write(file);
     // The seed itself must read, or the fuzzing would test nothing.
-    if (labels) {
+    boolean stack = name.contains("stack");
+    if (stack) {
+      assertThat(readPlanes(file)).as(name).asList().hasSize(3);
+    } else if (labels) {
       ImageFiles.readLabels(file);
     } else {
       ImageFiles.readImage(file);
     }
-    return new Seed(name, Files.readAllBytes(file), labels, name.endsWith(".png"));
+    return new Seed(name, Files.readAllBytes(file), labels, name.endsWith(".png"), stack);
   }
 
   private static BufferedImage palette(boolean labels) {

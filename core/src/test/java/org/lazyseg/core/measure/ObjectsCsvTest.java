@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.data.PixelSizes;
+import org.lazyseg.core.image.ImageStack.PixelSize;
 import org.lazyseg.core.measure.ObjectMeasurements.Ellipse;
 import org.lazyseg.core.measure.ObjectMeasurements.Measurement;
 
@@ -52,6 +53,22 @@ class ObjectsCsvTest {
     new ObjectsCsv(List.of("head"), null).write(plain, "a", List.of(RECT));
     assertThat(csv.isComplete(plain)).isFalse();
     assertThat(csv.isComplete(dir.resolve("missing.csv"))).isFalse();
+  }
+
+  @Test
+  void pixelSizesGivenImageByImageMayDifferInUnit() throws Exception {
+    ObjectsCsv csv = new ObjectsCsv(List.of("cell"), true);
+    assertThat(csv.header()).endsWith(ObjectsCsv.UNIT_COLUMNS.toArray(String[]::new));
+    csv.write(dir.resolve("a.csv"), "a", List.of(RECT), new PixelSize(0.25, "um", "OME-XML"));
+    csv.write(dir.resolve("b.csv"), "b", List.of(RECT), new PixelSize(2, "nm", "OME-XML"));
+    csv.write(dir.resolve("c.csv"), "c", List.of(RECT), null);
+    List<List<String>> rows = csv.read(dir.resolve("a.csv"));
+    rows.addAll(csv.read(dir.resolve("b.csv")));
+    rows.addAll(csv.read(dir.resolve("c.csv")));
+    int at = ObjectsCsv.COLUMNS.size();
+    assertThat(rows).extracting(r -> String.join(",", r.subList(at, at + 3)))
+        .containsExactly("0.25,um,1.25", "2,nm,80", ",,");
+    assertThat(new ObjectsCsv(List.of("cell"), false).header()).isEqualTo(ObjectsCsv.COLUMNS);
   }
 
   @Test
