@@ -35,8 +35,7 @@ class UNetBf16(torch.nn.Module):
     def block(self, h: torch.Tensor, p: List[torch.Tensor], o: int) -> torch.Tensor:
         for k in range(2):
             j = o + 6 * k
-            h = F.conv2d(h, p[j].to(dtype=torch.bfloat16, memory_format=torch.channels_last),
-                         p[j + 1].to(torch.bfloat16), 1, 1)
+            h = F.conv2d(h, p[j].to(torch.bfloat16), p[j + 1].to(torch.bfloat16), 1, 1)
             # DJL's momentum 0.9 keeps 90% of the running value: PyTorch's momentum 0.1.
             h = F.batch_norm(h, p[j + 4], p[j + 5], p[j + 2], p[j + 3], self.training, 0.1, 1e-5)
             h = F.leaky_relu(h, 0.01)
