@@ -2,6 +2,7 @@ package org.lazyseg.experiments;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -21,6 +22,8 @@ import org.lazyseg.train.Task;
 import org.lazyseg.train.data.Batch;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.MultiTaskLoss;
+import org.lazyseg.train.nn.Bf16UNet;
+import org.lazyseg.train.nn.UNet;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import picocli.CommandLine.Command;
@@ -49,6 +52,9 @@ final class SpeedCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "12", description = "Timed steps.") int steps;
   @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first.") int warmup;
   @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads.") int threads;
+  @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or bf16: the UNet"
+      + " computing in bf16 through TorchScript (Bf16UNet, issue 24 spike; needs a CPU with"
+      + " AVX512-BF16 or AMX to be fast).") String precision;
   @Option(names = "--trace", description = "Also write PyTorch profiler traces of 3 more training"
       + " steps and inferences to DIR/train.json and DIR/infer.json (Chrome trace format).")
   java.nio.file.Path trace;
@@ -76,14 +82,21 @@ final class SpeedCommand implements Callable<Integer> {
     List<Double> train = new ArrayList<>();
     List<Double> infer = new ArrayList<>();
     long params;
+    double maxProbabilityDifference = Double.NaN;
     try (Model model = Model.newInstance("speed")) {
-      Block block = modelSpec.newBlock();
+      UNet net = (UNet) modelSpec.newBlock(); // the reference net
+      Block block = switch (precision) {
+        case "fp32" -> net;
+        case "bf16" -> new Bf16UNet(net);
+        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--precision: fp32 or bf16, not " + precision);
+      };
       model.setBlock(block);
       DefaultTrainingConfig config = new DefaultTrainingConfig(new MultiTaskLoss(modelSpec.tasks()))
           .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-4f)).build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(batch, channels, size, size));
-        params = ((org.lazyseg.train.nn.UNet) block).trainableParameterCount(); // the reference net
+        params = net.trainableParameterCount();
         time(() -> TrainingRun.trainStep(trainer, b), train, "train");
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
         time(() -> {
@@ -93,13 +106,33 @@ final class SpeedCommand implements Callable<Integer> {
             out.get(0).toFloatArray(); // waits for the result, as torch's synchronous call does
           }
         }, infer, "infer");
+        if (block != net) {
+          maxProbabilityDifference = maxProbabilityDifference(block, net, ps, model.getNDManager(),
+              x, new Shape(batch, channels, size, size));
+        }
       }
     }
     spec.commandLine().getOut().printf(Locale.ROOT,
-        "{\"framework\": \"lazyseg-djl\", \"version\": \"%s\", \"threads\": %d, \"size\": %d, \"batch\": %d, \"width\": %d, \"params\": %d, \"train_step_ms_median\": %.1f, \"infer_batch_ms_median\": %.1f}%n",
-        Engine.getInstance().getVersion(), threads, size, batch, width, params, median(train), median(infer));
+        "{\"framework\": \"lazyseg-djl\", \"precision\": \"%s\", \"version\": \"%s\", \"threads\": %d, \"size\": %d, \"batch\": %d, \"width\": %d, \"params\": %d, \"train_step_ms_median\": %.1f, \"infer_batch_ms_median\": %.1f%s}%n",
+        precision, Engine.getInstance().getVersion(), threads, size, batch, width, params, median(train), median(infer),
+        Double.isNaN(maxProbabilityDifference) ? ""
+            : String.format(Locale.ROOT, ", \"max_dprob_vs_fp32\": %.4f", maxProbabilityDifference));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /**
+   * The largest difference of a softmax probability between {@code block}'s inference and the
+   * fp32 network {@code net}'s with the same (trained for the timed steps) weights.
+   */
+  private static double maxProbabilityDifference(Block block, Block net, ParameterStore ps,
+      NDManager manager, float[] x, Shape shape) {
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray in = scope.create(x, shape);
+      NDArray a = block.forward(ps, new NDList(in), false).get(0).softmax(1);
+      NDArray b = net.forward(ps, new NDList(in), false).get(0).softmax(1);
+      return a.sub(b).abs().max().getFloat();
+    }
   }
 
   /** Runs warmup + steps calls, timing the last steps; then 3 traced calls with --trace. */

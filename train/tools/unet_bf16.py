@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""Writes train/src/main/resources/org/lazyseg/train/nn/unet_bf16.pt, the TorchScript module
+that Bf16UNet runs (issue 24 spike): UNet's forward with bf16 compute, as torch.autocast does
+on CPU, with NO parameters of its own.
+
+forward(x, p) takes the input (N, C, H, W) fp32 and the network's parameters as one list, in
+DJL's order for UNet (per two-conv block, per conv: weight, bias, gamma, beta, runningMean,
+runningVar; blocks down0..down{d-1}, up{d-2}..up0; then weight, bias of each 1x1 head), and
+returns one fp32 logits tensor per head. Why parameters are inputs: the module holds no
+tensors, so one file serves every width, channel count, class count, number of heads and
+depth (the depth is read from the list: the number of 3x3 blocks is 2 depth - 1), and the
+parameters stay DJL's fp32 arrays that the optimizer updates and checkpoints save; autograd
+brings their gradients back through the casts as fp32.
+
+What autocast would do, done explicitly (TorchScript's autocast support is experimental):
+convolutions in bf16 (input, weight and bias cast), everything after them stays bf16 (batch
+norm takes bf16 input with fp32 weight and running statistics, PyTorch's mixed-type CPU
+kernel, and updates the statistics in place when the module is in training mode), and the
+logits are cast back to fp32 for the loss. The input is made channels-last, as UNet does.
+
+usage (needs Debian's python3-torch; PyTorch 2.7.1 loads what 1.13 writes):
+  /usr/bin/python3 train/tools/unet_bf16.py
+"""
+import os
+from typing import Final, List
+
+import torch
+import torch.nn.functional as F
+
+
+class UNetBf16(torch.nn.Module):
+    # Tensors per two-conv block: 2 x (conv weight, conv bias, gamma, beta, running mean, running var).
+    per_block: Final[int] = 12
+
+    def block(self, h: torch.Tensor, p: List[torch.Tensor], o: int) -> torch.Tensor:
+        for k in range(2):
+            j = o + 6 * k
+            h = F.conv2d(h, p[j].to(torch.bfloat16), p[j + 1].to(torch.bfloat16), 1, 1)
+            # DJL's momentum 0.9 keeps 90% of the running value: PyTorch's momentum 0.1.
+            h = F.batch_norm(h, p[j + 4], p[j + 5], p[j + 2], p[j + 3], self.training, 0.1, 1e-5)
+            h = F.leaky_relu(h, 0.01)
+        return h
+
+    def forward(self, x: torch.Tensor, p: List[torch.Tensor]) -> List[torch.Tensor]:
+        blocks = 0
+        while self.per_block * blocks < len(p) and p[self.per_block * blocks].dim() == 4 \
+                and p[self.per_block * blocks].size(2) == 3:
+            blocks += 1
+        depth = (blocks + 1) // 2
+        h = x.to(dtype=torch.bfloat16, memory_format=torch.channels_last)
+        skips: List[torch.Tensor] = []
+        for i in range(depth):
+            if i > 0:
+                h = F.max_pool2d(h, 2, 2)
+            h = self.block(h, p, self.per_block * i)
+            skips.append(h)
+        for k in range(depth - 1):
+            up = torch.ops.aten.upsample_bilinear2d(h, [2 * h.size(2), 2 * h.size(3)], False,
+                                                    None, None)
+            h = self.block(torch.cat([up, skips[depth - 2 - k]], 1), p, self.per_block * (depth + k))
+        out: List[torch.Tensor] = []
+        i = self.per_block * blocks
+        while i + 1 < len(p):
+            out.append(F.conv2d(h, p[i].to(torch.bfloat16), p[i + 1].to(torch.bfloat16)).float())
+            i += 2
+        return out
+
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.normpath(os.path.join(here, "..", "src", "main", "resources", "org", "lazyseg",
+                                    "train", "nn", "unet_bf16.pt"))
+torch.jit.script(UNetBf16()).save(out)
+print(out)
