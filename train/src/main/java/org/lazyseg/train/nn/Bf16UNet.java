@@ -8,15 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,23 +104,13 @@ public final class Bf16UNet extends AbstractBlock {
   private static synchronized PtSymbolBlock module(boolean training) {
     int i = training ? 1 : 0;
     if (MODULES[i] == null) {
-      try (InputStream in = Bf16UNet.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + RESOURCE + " next to "
-              + Bf16UNet.class.getName());
-        }
-        // A base manager of its own that is never closed: the module lives as long as the JVM.
-        PtSymbolBlock m = JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in,
-            false, false);
-        if (training) {
-          JniUtils.enableTrainingMode(m);
-        } else {
-          JniUtils.enableInferenceMode(m);
-        }
-        MODULES[i] = m;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      PtSymbolBlock m = ScriptModules.load(Bf16UNet.class, RESOURCE);
+      if (training) {
+        JniUtils.enableTrainingMode(m);
+      } else {
+        JniUtils.enableInferenceMode(m);
       }
+      MODULES[i] = m;
     }
     return MODULES[i];
   }

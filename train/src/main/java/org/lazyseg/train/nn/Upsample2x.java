@@ -2,19 +2,14 @@ package org.lazyseg.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Plain bilinear x2 upsampling of an (N, C, H, W) array with {@code align_corners=False}
@@ -67,17 +62,7 @@ public final class Upsample2x extends AbstractBlock {
   private static synchronized PtSymbolBlock kernel(boolean grad) {
     int i = grad ? 1 : 0;
     if (KERNELS[i] == null) {
-      try (InputStream in = Upsample2x.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + RESOURCE + " next to "
-              + Upsample2x.class.getName());
-        }
-        // A base manager of its own that is never closed: the module lives as long as the JVM.
-        KERNELS[i] = JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in, false,
-            false);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      KERNELS[i] = ScriptModules.load(Upsample2x.class, RESOURCE);
     }
     return KERNELS[i];
   }
