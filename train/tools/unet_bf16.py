@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Writes train/src/main/resources/org/lazyseg/train/nn/unet_bf16.pt, the TorchScript module
-that Bf16UNet runs (issue 24 spike): UNet's forward with bf16 compute, as torch.autocast does
-on CPU, with NO parameters of its own.
+"""Writes train/src/main/resources/org/lazyseg/train/nn/unet_bf16.pt and multitask_bf16.pt, the
+TorchScript modules that UNet and MultiTaskUNet run in bf16 (Bf16Forward): their forwards with
+bf16 compute, as torch.autocast does on CPU, with NO parameters of their own.
 
 forward(x, p) takes the input (N, C, H, W) fp32 and the network's parameters as one list, in
 DJL's order for UNet (per two-conv block, per conv: weight, bias, gamma, beta, runningMean,
@@ -66,8 +66,58 @@ class UNetBf16(torch.nn.Module):
         return out
 
 
+class MultiTaskBf16(UNetBf16):
+    """MultiTaskUNet's forward in bf16, parameters in DJL's order for it: blocks down0..down{d-1},
+    then per expanding level (d-2 .. 0) shared, residual and, with a separation head,
+    separation; then weight and bias of each 1x1 head (segmentation, detection[, separation]).
+    The depth and whether separation exists are read from the list (3d - 2 blocks and 2 heads,
+    or 4d - 3 blocks and 3 heads)."""
+
+    def forward(self, x: torch.Tensor, p: List[torch.Tensor]) -> List[torch.Tensor]:
+        blocks = 0
+        while self.per_block * blocks < len(p) and p[self.per_block * blocks].dim() == 4 \
+                and p[self.per_block * blocks].size(2) == 3:
+            blocks += 1
+        heads = (len(p) - self.per_block * blocks) // 2
+        separate = heads == 3
+        depth = (blocks + 3) // 4 if separate else (blocks + 2) // 3
+        per_level = 3 if separate else 2
+        h = x.to(dtype=torch.bfloat16, memory_format=torch.channels_last)
+        skips: List[torch.Tensor] = []
+        for i in range(depth):
+            if i > 0:
+                h = F.max_pool2d(h, 2, 2)
+            h = self.block(h, p, self.per_block * i)
+            skips.append(h)
+        det = h
+        seg = h
+        sep = h
+        for k in range(depth - 1):
+            c = skips[depth - 2 - k]
+            o = self.per_block * (depth + per_level * k)
+            det = self.block(torch.cat([up2(det), c], 1), p, o)
+            z = self.block(torch.cat([up2(seg), c], 1), p, o)
+            seg = z + self.block(z, p, o + self.per_block)
+            if separate:
+                sep = self.block(torch.cat([up2(sep), seg], 1), p, o + 2 * self.per_block)
+        paths = [seg, det, sep]
+        out: List[torch.Tensor] = []
+        i = self.per_block * blocks
+        for t in range(heads):
+            out.append(F.conv2d(paths[t], p[i].to(torch.bfloat16),
+                                p[i + 1].to(torch.bfloat16)).float())
+            i += 2
+        return out
+
+
+def up2(h: torch.Tensor) -> torch.Tensor:
+    return torch.ops.aten.upsample_bilinear2d(h, [2 * h.size(2), 2 * h.size(3)], False, None, None)
+
+
 here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.normpath(os.path.join(here, "..", "src", "main", "resources", "org", "lazyseg",
-                                    "train", "nn", "unet_bf16.pt"))
-torch.jit.script(UNetBf16()).save(out)
-print(out)
+folder = os.path.normpath(os.path.join(here, "..", "src", "main", "resources", "org", "lazyseg",
+                                       "train", "nn"))
+for name, module in (("unet_bf16.pt", UNetBf16()), ("multitask_bf16.pt", MultiTaskBf16())):
+    out = os.path.join(folder, name)
+    torch.jit.script(module).save(out)
+    print(out)

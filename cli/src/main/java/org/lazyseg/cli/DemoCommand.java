@@ -43,6 +43,7 @@ final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ThreadOptions threads;
+  @Mixin PrecisionOption precision;
 
   @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Output folder. Default: ${DEFAULT-VALUE}.")
   Path out;
@@ -87,9 +88,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     Dataset lazy = Dataset.open(data);
     Training training = Training.of(method).optProfile("quick").optSeed(seed)
-        .optThreads(threads.threads()).optMinutes(minutes)
+        .optThreads(threads.threads()).optMinutes(minutes).optPrecision(precision.precision())
         .optConfig(TrainConfig.profile("quick").setEpochs(100).setStepsPerEpoch(25).build());
     TrainConfig planned = training.plannedConfig();
+    log.println("demo: " + precision.describe());
     try (ProgressListener progress = new ProgressListener(log, new RunFolder(run).nextEpoch(),
         planned.epochs(), planned.stepsPerEpoch(), System.console() != null)) {
       training.addListener(progress)
@@ -99,7 +101,8 @@ final class DemoCommand implements Callable<Integer> {
     int classes = truthData.classNames().size();
     List<ImageScores> scores = new ArrayList<>();
     try (SegmentationModel model = SegmentationModel.open(run,
-        SegmentationModel.Options.DEFAULT.withThreads(threads.threads()))) {
+        SegmentationModel.Options.DEFAULT.withThreads(threads.threads())
+            .withPrecision(precision.precision()))) {
       log.println("demo: " + model.describe());
       for (Sample s : truthData.samples("test")) {
         FloatImage image = s.loadImage();

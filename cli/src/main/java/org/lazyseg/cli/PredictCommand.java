@@ -44,6 +44,7 @@ final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ThreadOptions threads;
+  @Mixin PrecisionOption precision;
 
   @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder written by lazyseg train.")
   Path model;
@@ -115,10 +116,12 @@ final class PredictCommand implements Callable<Integer> {
     OutputFolder.claim(out, "lazyseg predict", overwrite, "--overwrite");
     SegmentationModel.Options options = SegmentationModel.Options.DEFAULT
         .withCheckpoint(checkpoint).withThreads(threads.threads())
-        .withTileSize(tile != null ? tile : 0).withMinArea(minArea != null ? minArea : -1);
+        .withTileSize(tile != null ? tile : 0).withMinArea(minArea != null ? minArea : -1)
+        .withPrecision(precision.precision());
     long start = System.nanoTime();
     try (SegmentationModel segmenter = SegmentationModel.open(model, options)) {
       log.println("lazyseg: " + segmenter.describe());
+      log.println("lazyseg: " + precision.describe());
       ObjectsCsv table = measure
           ? new ObjectsCsv(segmenter.classNames(), pixelSizes != null || anyPixelSize(items))
           : null;

@@ -30,6 +30,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ThreadOptions threads;
+  @Mixin PrecisionOption precision;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
   Path data;
@@ -117,7 +118,8 @@ public final class TrainCommand implements Callable<Integer> {
     Training training = Training.of(method).optSettings(methodOptions)
         .optConfig(config(p)).optProfile(p).optSeed(seed).optThreads(threads.threads())
         .optWidth(width != null ? width : 0).optDepth(depth)
-        .optStrongFraction(fraction).optValidationFraction(valFraction).optRestart(restart);
+        .optStrongFraction(fraction).optValidationFraction(valFraction).optRestart(restart)
+        .optPrecision(precision.precision());
     if (minutes != null) {
       training.optMinutes(minutes);
     }
@@ -136,6 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
         dataset, m.name(), p, 100 * fraction);
+    log.println("lazyseg: " + precision.describe());
     log.flush();
     boolean fresh = restart || new RunFolder(out).checkpoint(RunFolder.LAST) == null;
     if (m.pretraining() != null && fresh) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.train.nn.Precision;
 
 /** train -> (kill) -> resume -> predict -> evaluate through the commands, on a tiny dataset. */
 class TrainPredictTest {
@@ -24,10 +25,20 @@ class TrainPredictTest {
         "--steps-per-epoch", "3", "--threads", "1", "--no-progress"};
     CliTest.Result first = CliTest.run(concat(common, "--epochs", "1"));
     assertThat(first.code()).as(first.err()).isZero();
+    // auto: bf16 where the CPU has bf16 instructions, said and recorded.
+    String auto = Precision.auto().label();
+    assertThat(first.err()).contains("computing in " + auto + " (auto: ");
+    assertThat(Files.readString(run.resolve("training-data.json")))
+        .contains("\"precision\" : \"" + auto + "\"");
     assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(2);
     // The same command with more epochs continues after epoch 1 instead of starting over.
-    CliTest.Result second = CliTest.run(concat(common, "--epochs", "2"));
+    // Resuming in the other precision works: the parameters are fp32 either way.
+    String other = auto.equals("bf16") ? "fp32" : "bf16";
+    CliTest.Result second = CliTest.run(concat(common, "--epochs", "2", "--precision", other));
     assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.err()).contains("computing in " + other);
+    assertThat(Files.readString(run.resolve("training-data.json")))
+        .contains("\"precision\" : \"" + other + "\"");
     assertThat(second.err()).contains("epoch 2/2").doesNotContain("epoch 1/2");
     List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
     assertThat(rows).hasSize(3);
@@ -36,8 +47,10 @@ class TrainPredictTest {
 
     Path pred = dir.resolve("pred");
     CliTest.Result p = CliTest.run("predict", "--model", run.toString(), "--input", data.toString(),
-        "--out", pred.toString(), "--instances", "--probabilities", "--threads", "1");
+        "--out", pred.toString(), "--instances", "--probabilities", "--threads", "1",
+        "--precision", "bf16");
     assertThat(p.code()).as(p.err()).isZero();
+    assertThat(p.err()).contains("computing in bf16");
     assertThat(pred.resolve("im4.png")).exists();
     assertThat(pred.resolve("instances/im5.png")).exists();
     assertThat(pred.resolve("probabilities/im5.png")).exists();

@@ -59,6 +59,25 @@ class UserMistakesTest {
     assertThat(dir.resolve("t")).doesNotExist();
   }
 
+  /** fp16 (GPU autocast in PyTorch) is not run by LazySeg: named, never reaching the engine. */
+  @ParameterizedTest(name = "{0} --precision {1}")
+  @CsvSource({"train,fp16", "predict,half", "demo,bf8"})
+  void anUnknownPrecisionIsAUsageErrorNamingTheChoices(String command, String value) {
+    CliTest.Result r = switch (command) {
+      case "train" -> CliTest.run("train", "--data", data.toString(), "--out",
+          dir.resolve("t").toString(), "--precision", value);
+      case "predict" -> CliTest.run("predict", "--model", run.toString(), "--input",
+          data.resolve("images").toString(), "--out", dir.resolve("p").toString(),
+          "--precision", value);
+      default -> CliTest.run("demo", "--out", dir.resolve("d").toString(), "--precision", value);
+    };
+    assertOneLine(r, 2, "--precision must be auto, fp32 or bf16, not '" + value + "'",
+        "lazyseg " + command + " --help");
+    assertThat(dir.resolve("t")).doesNotExist();
+    assertThat(dir.resolve("p")).doesNotExist();
+    assertThat(dir.resolve("d")).doesNotExist();
+  }
+
   @Test
   void aMistypedOptionIsOneLineWithASuggestion() {
     CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",

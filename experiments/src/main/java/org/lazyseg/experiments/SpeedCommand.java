@@ -22,9 +22,8 @@ import org.lazyseg.train.Task;
 import org.lazyseg.train.data.Batch;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.loss.MultiTaskLoss;
-import org.lazyseg.train.nn.Bf16UNet;
+import org.lazyseg.train.nn.Precision;
 import org.lazyseg.train.nn.UNet;
-import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,9 +51,9 @@ final class SpeedCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "12", description = "Timed steps.") int steps;
   @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first.") int warmup;
   @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads.") int threads;
-  @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or bf16: the UNet"
-      + " computing in bf16 through TorchScript (Bf16UNet, issue 24 spike; needs a CPU with"
-      + " AVX512-BF16 or AMX to be fast).") String precision;
+  @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 (the UNet"
+      + " computing in bf16 through TorchScript; fast on a CPU with AVX512-BF16 or AMX) or"
+      + " auto (bf16 where the CPU has them).") String precision;
   @Option(names = "--trace", description = "Also write PyTorch profiler traces of 3 more training"
       + " steps and inferences to DIR/train.json and DIR/infer.json (Chrome trace format).")
   java.nio.file.Path trace;
@@ -83,15 +82,15 @@ final class SpeedCommand implements Callable<Integer> {
     List<Double> infer = new ArrayList<>();
     long params;
     double maxProbabilityDifference = Double.NaN;
+    Precision computing;
+    try {
+      computing = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     try (Model model = Model.newInstance("speed")) {
-      UNet net = (UNet) modelSpec.newBlock(); // the reference net
-      Block block = switch (precision) {
-        case "fp32" -> net;
-        case "bf16" -> new Bf16UNet(net);
-        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--precision: fp32 or bf16, not " + precision);
-      };
-      model.setBlock(block);
+      UNet net = (UNet) modelSpec.newBlock(computing); // the reference net
+      model.setBlock(net);
       DefaultTrainingConfig config = new DefaultTrainingConfig(new MultiTaskLoss(modelSpec.tasks()))
           .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-4f)).build());
       try (Trainer trainer = model.newTrainer(config)) {
@@ -101,20 +100,20 @@ final class SpeedCommand implements Callable<Integer> {
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
         time(() -> {
           try (NDManager tile = model.getNDManager().newSubManager()) {
-            NDList out = block.forward(ps,
+            NDList out = net.forward(ps,
                 new NDList(tile.create(x, new Shape(batch, channels, size, size))), false);
             out.get(0).toFloatArray(); // waits for the result, as torch's synchronous call does
           }
         }, infer, "infer");
-        if (block != net) {
-          maxProbabilityDifference = maxProbabilityDifference(block, net, ps, model.getNDManager(),
+        if (computing != Precision.FP32) {
+          maxProbabilityDifference = maxProbabilityDifference(net, ps, model.getNDManager(),
               x, new Shape(batch, channels, size, size));
         }
       }
     }
     spec.commandLine().getOut().printf(Locale.ROOT,
         "{\"framework\": \"lazyseg-djl\", \"precision\": \"%s\", \"version\": \"%s\", \"threads\": %d, \"size\": %d, \"batch\": %d, \"width\": %d, \"params\": %d, \"train_step_ms_median\": %.1f, \"infer_batch_ms_median\": %.1f%s}%n",
-        precision, Engine.getInstance().getVersion(), threads, size, batch, width, params, median(train), median(infer),
+        computing.label(), Engine.getInstance().getVersion(), threads, size, batch, width, params, median(train), median(infer),
         Double.isNaN(maxProbabilityDifference) ? ""
             : String.format(Locale.ROOT, ", \"max_dprob_vs_fp32\": %.4f", maxProbabilityDifference));
     spec.commandLine().getOut().flush();
@@ -122,16 +121,20 @@ final class SpeedCommand implements Callable<Integer> {
   }
 
   /**
-   * The largest difference of a softmax probability between {@code block}'s inference and the
-   * fp32 network {@code net}'s with the same (trained for the timed steps) weights.
+   * The largest difference of a softmax probability between {@code net}'s inference in its
+   * precision and in fp32, with the same (trained for the timed steps) weights.
    */
-  private static double maxProbabilityDifference(Block block, Block net, ParameterStore ps,
+  private static double maxProbabilityDifference(UNet net, ParameterStore ps,
       NDManager manager, float[] x, Shape shape) {
+    Precision computing = net.precision();
     try (NDManager scope = manager.newSubManager()) {
       NDArray in = scope.create(x, shape);
-      NDArray a = block.forward(ps, new NDList(in), false).get(0).softmax(1);
+      NDArray a = net.forward(ps, new NDList(in), false).get(0).softmax(1);
+      net.setPrecision(Precision.FP32);
       NDArray b = net.forward(ps, new NDList(in), false).get(0).softmax(1);
       return a.sub(b).abs().max().getFloat();
+    } finally {
+      net.setPrecision(computing);
     }
   }
 

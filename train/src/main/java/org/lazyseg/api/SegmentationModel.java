@@ -10,6 +10,7 @@ import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.nn.Precision;
 import org.lazyseg.train.engine.TrainingRun;
 import org.lazyseg.train.method.Method;
 import org.lazyseg.train.method.Methods;
@@ -44,11 +45,13 @@ public final class SegmentationModel implements AutoCloseable {
    *     training labels); 0 keeps every object
    * @param methodSettings settings of the method that replace the recorded ones for
    *     segmenting (e.g. another read-out of the same network); empty = as recorded
+   * @param precision what the network computes in; null = {@link Precision#auto()} (bf16
+   *     where the hardware has it, whatever precision the model was trained in)
    */
   public record Options(String checkpoint, int threads, int tileSize, int minArea,
-      Map<String, String> methodSettings) {
+      Map<String, String> methodSettings, Precision precision) {
     public static final Options DEFAULT = new Options(RunFolder.BEST,
-        Math.max(1, Runtime.getRuntime().availableProcessors()), 0, -1, Map.of());
+        Math.max(1, Runtime.getRuntime().availableProcessors()), 0, -1, Map.of(), null);
 
     public Options {
       Objects.requireNonNull(checkpoint, "checkpoint");
@@ -60,24 +63,29 @@ public final class SegmentationModel implements AutoCloseable {
     }
 
     public Options withCheckpoint(String name) {
-      return new Options(name, threads, tileSize, minArea, methodSettings);
+      return new Options(name, threads, tileSize, minArea, methodSettings, precision);
     }
 
     public Options withThreads(int n) {
-      return new Options(checkpoint, n, tileSize, minArea, methodSettings);
+      return new Options(checkpoint, n, tileSize, minArea, methodSettings, precision);
     }
 
     public Options withTileSize(int size) {
-      return new Options(checkpoint, threads, size, minArea, methodSettings);
+      return new Options(checkpoint, threads, size, minArea, methodSettings, precision);
     }
 
     public Options withMinArea(int pixels) {
-      return new Options(checkpoint, threads, tileSize, pixels, methodSettings);
+      return new Options(checkpoint, threads, tileSize, pixels, methodSettings, precision);
     }
 
     /** These method settings instead of the recorded ones (those not named keep theirs). */
     public Options withMethodSettings(Map<String, String> settings) {
-      return new Options(checkpoint, threads, tileSize, minArea, settings);
+      return new Options(checkpoint, threads, tileSize, minArea, settings, precision);
+    }
+
+    /** Computes in {@code p}; null = {@link Precision#auto()}. */
+    public Options withPrecision(Precision p) {
+      return new Options(checkpoint, threads, tileSize, minArea, methodSettings, p);
     }
   }
 
@@ -127,7 +135,8 @@ public final class SegmentationModel implements AutoCloseable {
     int minArea = options.minArea() >= 0 ? options.minArea()
         : record != null ? record.minArea() : 0;
     TrainingRun.configureThreads(options.threads());
-    Predictor predictor = Predictor.open(runDir, options.checkpoint());
+    Precision precision = options.precision() != null ? options.precision() : Precision.auto();
+    Predictor predictor = Predictor.open(runDir, options.checkpoint(), precision);
     if (options.tileSize() > 0) {
       predictor.setTileSize(options.tileSize());
     }
@@ -168,10 +177,16 @@ public final class SegmentationModel implements AutoCloseable {
     return runDir;
   }
 
+  /** What the network computes in (fp32 parameters either way). */
+  public Precision precision() {
+    return predictor.precision();
+  }
+
   /** One line: what this model is and does, for logs and front ends. */
   public String describe() {
     return method.name() + " model of " + runDir.getFileName() + ": classes " + classNames
-        + ", " + channels() + " input channel(s), least object area " + minArea + " px";
+        + ", " + channels() + " input channel(s), least object area " + minArea + " px, "
+        + precision().label();
   }
 
   /** Class ids, instance ids and the segmentation head's class probabilities of an image. */

@@ -11,6 +11,7 @@ import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.nn.Precision;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
@@ -42,6 +43,7 @@ public final class Training {
   private double strongFraction = 1;
   private double validationFraction = 0.1;
   private boolean restart;
+  private Precision precision;
   private ProgressCallback loading = ProgressCallback.NONE;
 
   private Training(String methodName) {
@@ -99,6 +101,21 @@ public final class Training {
     }
     this.minutes = minutes;
     return this;
+  }
+
+  /**
+   * What the network computes in: fp32, or bf16 (fp32 parameters, bf16 arithmetic); null
+   * (default) = {@link Precision#auto()}: bf16 where the CPU has AMX or AVX512-BF16. Replaces
+   * the precision of a config given to {@link #optConfig}. The run records it.
+   */
+  public Training optPrecision(Precision precision) {
+    this.precision = precision;
+    return this;
+  }
+
+  /** The precision the run will compute in ({@link #optPrecision}, resolved). */
+  public Precision plannedPrecision() {
+    return precision != null ? precision : Precision.auto();
   }
 
   /** Seed of the strong subset, the initial weights and the batches. */
@@ -175,7 +192,7 @@ public final class Training {
   private TrainConfig baseConfig() {
     TrainConfig.Builder b = (config != null ? config
         : TrainConfig.profile(profile != null ? profile : "standard").build())
-        .toBuilder().optSeed(seed).optThreads(threads);
+        .toBuilder().optSeed(seed).optThreads(threads).optPrecision(plannedPrecision());
     if (minutes > 0) {
       b.optBudgetMinutes(minutes);
     }
@@ -211,6 +228,7 @@ public final class Training {
   /** Trains (or resumes) into {@code runDir} and opens the best checkpoint. */
   public SegmentationModel train(TrainingSet set, Path runDir) throws IOException {
     run(set, "memory", runDir);
-    return SegmentationModel.open(runDir, SegmentationModel.Options.DEFAULT.withThreads(threads));
+    return SegmentationModel.open(runDir, SegmentationModel.Options.DEFAULT.withThreads(threads)
+        .withPrecision(plannedPrecision()));
   }
 }

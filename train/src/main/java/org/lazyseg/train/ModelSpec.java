@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.nn.MultiTaskUNet;
+import org.lazyseg.train.nn.Precision;
+import org.lazyseg.train.nn.PrecisionSwitch;
 import org.lazyseg.train.nn.UNet;
 
 /**
@@ -64,14 +66,23 @@ public record ModelSpec(int channels, List<Task> tasks, int width, int depth,
     return new ModelSpec(channels, tasks, width, depth, n, network);
   }
 
-  /** A fresh, uninitialised network for this spec. */
+  /** A fresh, uninitialised fp32 network for this spec. */
   public Block newBlock() {
+    return newBlock(Precision.FP32);
+  }
+
+  /** A fresh, uninitialised network for this spec that computes in {@code precision}. */
+  public Block newBlock(Precision precision) {
+    Block block;
     if (network.equals(MULTITASK_DECODER)) {
       int[] h = heads();
-      return new MultiTaskUNet(width, depth, h[0], h[1], h.length > 2 ? h[2] : 0);
+      block = new MultiTaskUNet(width, depth, h[0], h[1], h.length > 2 ? h[2] : 0);
+    } else {
+      block = UNet.builder().setInputChannels(channels).setHeads(heads())
+          .optWidth(width).optDepth(depth).build();
     }
-    return UNet.builder().setInputChannels(channels).setHeads(heads())
-        .optWidth(width).optDepth(depth).build();
+    ((PrecisionSwitch) block).setPrecision(precision);
+    return block;
   }
 
   public static Builder builder() {

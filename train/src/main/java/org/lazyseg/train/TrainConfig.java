@@ -1,6 +1,7 @@
 package org.lazyseg.train;
 
 import org.lazyseg.train.data.Augmentation;
+import org.lazyseg.train.nn.Precision;
 
 /**
  * How to train. Total epochs = {@code rounds x epochsPerRound}; a round hook may re-label
@@ -23,16 +24,18 @@ import org.lazyseg.train.data.Augmentation;
  * @param strongShare share of each batch drawn from the examples that have a head-0
  *     (segmentation) target, the rest uniformly from all; 0 = all uniformly. Methods whose
  *     few strong masks would otherwise be under one crop per batch set it (multi-task).
+ * @param precision what the network computes in (fp32 parameters either way)
  */
 public record TrainConfig(
     int crop, int batch, double learningRate, int rounds, int epochsPerRound,
     int stepsPerEpoch, double budgetMinutes, long seed, int threads, int workers,
-    Augmentation augmentation, int validationTile, double strongShare) {
+    Augmentation augmentation, int validationTile, double strongShare, Precision precision) {
 
   public TrainConfig {
     if (crop <= 0 || batch <= 0 || !(learningRate > 0) || rounds <= 0 || epochsPerRound <= 0
         || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
-        || validationTile < 0 || !(strongShare >= 0 && strongShare <= 1)) {
+        || validationTile < 0 || !(strongShare >= 0 && strongShare <= 1)
+        || precision == null) {
       throw new IllegalArgumentException("bad training configuration: " + toStringOf(
           crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch, threads, workers,
           strongShare));
@@ -80,7 +83,7 @@ public record TrainConfig(
     b.epochsPerRound = epochsPerRound; b.stepsPerEpoch = stepsPerEpoch;
     b.budgetMinutes = budgetMinutes; b.seed = seed; b.threads = threads; b.workers = workers;
     b.augmentation = augmentation; b.validationTile = validationTile;
-    b.strongShare = strongShare;
+    b.strongShare = strongShare; b.precision = precision;
     return b;
   }
 
@@ -99,6 +102,7 @@ public record TrainConfig(
     private Augmentation augmentation = Augmentation.flipsAndRotations();
     private int validationTile;
     private double strongShare;
+    private Precision precision = Precision.FP32;
 
     public Builder setCrop(int crop) { this.crop = crop; return this; }
 
@@ -135,9 +139,13 @@ public record TrainConfig(
 
     public Builder optStrongShare(double share) { this.strongShare = share; return this; }
 
+    /** fp32 by default; front ends resolve {@code auto} ({@link Precision#parse}). */
+    public Builder optPrecision(Precision precision) { this.precision = precision; return this; }
+
     public TrainConfig build() {
       return new TrainConfig(crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch,
-          budgetMinutes, seed, threads, workers, augmentation, validationTile, strongShare);
+          budgetMinutes, seed, threads, workers, augmentation, validationTile, strongShare,
+          precision);
     }
   }
 }

@@ -165,7 +165,7 @@ public final class TrainingRun {
 
     Engine.getInstance().setRandomSeed((int) config.seed());
     try (Model model = Model.newInstance("lazyseg-unet")) {
-      Block block = spec.newBlock();
+      Block block = spec.newBlock(config.precision());
       model.setBlock(block);
       if (resumed != null) {
         // Loaded before initialize(): initialisation then skips these parameters.

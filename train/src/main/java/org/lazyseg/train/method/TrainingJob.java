@@ -40,12 +40,14 @@ public final class TrainingJob {
   /**
    * What a run was trained on and with. {@code methodOptions} are the method's settings after
    * training (some settle then); {@code startOptions} those it started with, which a resume
-   * must repeat (null in runs of versions before it was recorded).
+   * must repeat (null in runs of versions before it was recorded). {@code precision} is what
+   * the network computed in at the latest start (fp32 or bf16; null before it was recorded,
+   * which means fp32), {@code cpuBf16Flags} the CPU's bf16 instructions then.
    */
   public record Record(String data, String method, Map<String, String> methodOptions,
       String profile, double strongFraction, long seed, List<String> classes,
       List<String> strongIds, List<String> validationIds, int minArea,
-      Map<String, String> startOptions) {}
+      Map<String, String> startOptions, String precision, List<String> cpuBf16Flags) {}
 
   public static final String RECORD_FILE = "training-data.json";
 
@@ -266,7 +268,8 @@ public final class TrainingJob {
         source, trained.name(), trained.options(), profileName,
         selection.strongFraction(), selection.seed(), data.classNames(),
         td.strongIds().stream().sorted().toList(),
-        td.validation().stream().map(e -> e.id()).toList(), minArea, method.options()));
+        td.validation().stream().map(e -> e.id()).toList(), minArea, method.options(),
+        config.precision().label(), org.lazyseg.train.nn.Precision.cpuBf16Flags()));
   }
 
   /**

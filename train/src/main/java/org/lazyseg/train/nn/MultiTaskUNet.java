@@ -29,9 +29,10 @@ import java.util.List;
  * Blocks are {@link UNet}'s (two times 3x3 conv, batch norm, LeakyReLU), upsampling is
  * {@link Upsample2x}, pooling 2x2 max. Outputs, in this order: segmentation, detection, and
  * separation when it has classes. A depth of 6 is the paper's for 256 x 256 crops; 4 is our
- * CPU default.
+ * CPU default. {@link #setPrecision} switches the arithmetic between fp32 and bf16
+ * ({@link Bf16Forward}).
  */
-public final class MultiTaskUNet extends AbstractBlock {
+public final class MultiTaskUNet extends AbstractBlock implements PrecisionSwitch {
   private static final byte VERSION = 1;
 
   private final int width;
@@ -42,6 +43,7 @@ public final class MultiTaskUNet extends AbstractBlock {
   private final List<Block> residual = new ArrayList<>();
   private final List<Block> separation = new ArrayList<>();
   private final List<Block> headBlocks = new ArrayList<>();
+  private volatile Precision precision = Precision.FP32;
 
   /**
    * @param separationClasses classes of the separation head, 0 for a network without it
@@ -81,8 +83,35 @@ public final class MultiTaskUNet extends AbstractBlock {
   }
 
   @Override
+  public void setPrecision(Precision precision) {
+    this.precision = java.util.Objects.requireNonNull(precision);
+  }
+
+  @Override
+  public Precision precision() {
+    return precision;
+  }
+
+  /**
+   * The parameters in DJL's order (blocks down; per level shared, residual, separation;
+   * heads): multitask_bf16.pt's.
+   */
+  List<ai.djl.nn.Parameter> orderedParameters() {
+    List<ai.djl.nn.Parameter> all = new ArrayList<>(getParameters().values());
+    int blocks = depth + (depth - 1) * (separation.isEmpty() ? 2 : 3);
+    if (all.size() != 12 * blocks + 2 * heads.length) {
+      throw new IllegalStateException("unexpected multi-task parameters: " + all.size());
+    }
+    return all;
+  }
+
+  @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    if (precision == Precision.BF16) {
+      return Bf16Forward.forward(Bf16Forward.MULTITASK, ps, inputs.singletonOrThrow(),
+          orderedParameters(), training);
+    }
     NDArray[] skips = UNet.encode(down, ps, inputs.singletonOrThrow(), training, params);
     NDArray x = skips[depth - 1];
     NDArray detection = x, segmentation = x, separate = x;
@@ -143,6 +172,6 @@ public final class MultiTaskUNet extends AbstractBlock {
   @Override
   public String toString() {
     return "MultiTaskUNet[width=" + width + ", depth=" + depth + ", heads="
-        + java.util.Arrays.toString(heads) + "]";
+        + java.util.Arrays.toString(heads) + ", " + precision.label() + "]";
   }
 }

@@ -32,11 +32,14 @@ import java.util.List;
  * <p>Input (N, C, H, W) with H and W divisible by 2^(depth-1). Output: one logits array
  * (N, K_t, H, W) per head, in head order.
  *
+ * <p>{@link #setPrecision} switches the arithmetic between fp32 and bf16
+ * ({@link Bf16Forward}); the parameters stay the same fp32 arrays.
+ *
  * <pre>{@code
  * UNet net = UNet.builder().setInputChannels(1).setHeads(2).optWidth(32).build();
  * }</pre>
  */
-public final class UNet extends AbstractBlock {
+public final class UNet extends AbstractBlock implements PrecisionSwitch {
   private static final byte VERSION = 1;
   private static final float LEAKY_SLOPE = 0.01f;
 
@@ -47,6 +50,7 @@ public final class UNet extends AbstractBlock {
   private final List<Block> down = new ArrayList<>();
   private final List<Block> up = new ArrayList<>();
   private final List<Block> headBlocks = new ArrayList<>();
+  private volatile Precision precision = Precision.FP32;
 
   private UNet(Builder b) {
     super(VERSION);
@@ -102,8 +106,31 @@ public final class UNet extends AbstractBlock {
   }
 
   @Override
+  public void setPrecision(Precision precision) {
+    this.precision = java.util.Objects.requireNonNull(precision);
+  }
+
+  @Override
+  public Precision precision() {
+    return precision;
+  }
+
+  /** The parameters in DJL's order (blocks down, blocks up, heads): unet_bf16.pt's. */
+  List<Parameter> orderedParameters() {
+    List<Parameter> all = new ArrayList<>(getParameters().values());
+    if (all.size() != 12 * (2 * depth - 1) + 2 * heads.length) {
+      throw new IllegalStateException("unexpected UNet parameters: " + all.size());
+    }
+    return all;
+  }
+
+  @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    if (precision == Precision.BF16) {
+      return Bf16Forward.forward(Bf16Forward.UNET, ps, inputs.singletonOrThrow(),
+          orderedParameters(), training);
+    }
     NDArray[] skips = encode(down, ps, inputs.singletonOrThrow(), training, params);
     NDArray x = skips[depth - 1];
     for (int k = 0; k < depth - 1; k++) {
@@ -193,7 +220,7 @@ public final class UNet extends AbstractBlock {
   @Override
   public String toString() {
     return "UNet[in=" + inputChannels + ", width=" + width + ", depth=" + depth
-        + ", heads=" + Arrays.toString(heads) + "]";
+        + ", heads=" + Arrays.toString(heads) + ", " + precision.label() + "]";
   }
 
   /** DJL-style builder: {@code set*} for required values, {@code opt*} for optional ones. */

@@ -19,6 +19,8 @@ import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.nn.Parameters;
+import org.lazyseg.train.nn.Precision;
+import org.lazyseg.train.nn.PrecisionSwitch;
 
 /**
  * Segments images of any size with overlapping tiles.
@@ -77,6 +79,16 @@ public final class Predictor implements AutoCloseable {
 
   /** Rebuilds the network of a run folder and loads checkpoint {@code name} (best/last). */
   public static Predictor open(Path runDir, String name) throws IOException {
+    return open(runDir, name, Precision.FP32);
+  }
+
+  /**
+   * Rebuilds the network of a run folder, computing in {@code precision}, and loads
+   * checkpoint {@code name} (best/last). The parameters are fp32 whatever precision trained
+   * them, so any model runs in either precision.
+   */
+  public static Predictor open(Path runDir, String name, Precision precision)
+      throws IOException {
     RunFolder run = new RunFolder(runDir);
     RunFolder.SavedModel saved = run.readModel();
     Path checkpoint = run.checkpoint(name);
@@ -86,7 +98,7 @@ public final class Predictor implements AutoCloseable {
     }
     NDManager manager = NDManager.newBaseManager();
     try {
-      Block block = saved.spec().newBlock();
+      Block block = saved.spec().newBlock(precision);
       Parameters.load(block, checkpoint.resolve(RunFolder.PARAMETERS), manager);
       return new Predictor(block, saved.spec(), manager, true, saved.tileSize());
     } catch (RuntimeException e) {
@@ -96,6 +108,11 @@ public final class Predictor implements AutoCloseable {
   }
 
   public ModelSpec spec() { return spec; }
+
+  /** What the network computes in. */
+  public Precision precision() {
+    return block instanceof PrecisionSwitch p ? p.precision() : Precision.FP32;
+  }
 
   public int tileSize() { return tileSize; }
 

@@ -41,7 +41,8 @@ class MethodsTest {
   void aRunRemembersItsMethodAndOptions(@TempDir Path run) throws IOException {
     assertThat(Methods.ofRun(run).name()).isEqualTo("supervised");
     RunFolder.write(run.resolve(TrainingJob.RECORD_FILE), new TrainingJob.Record("d",
-        "multitask", Map.of(), "quick", 0.1, 0, List.of("cell"), List.of(), List.of(), 0, null));
+        "multitask", Map.of(), "quick", 0.1, 0, List.of("cell"), List.of(), List.of(), 0, null,
+        null, null));
     assertThat(Methods.ofRun(run).name()).isEqualTo("multitask");
   }
 

@@ -1,0 +1,96 @@
+package org.lazyseg.train.nn;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The number format a network computes in. Parameters, gradients, the optimizer and the
+ * checkpoints are fp32 in both: {@link #BF16} changes only the forward (and so backward)
+ * arithmetic, as {@code torch.autocast} does, so a model trained in one precision segments
+ * in the other.
+ */
+public enum Precision {
+  /** 32-bit floats throughout. */
+  FP32,
+  /**
+   * Convolutions, batch norm and activations in bfloat16, logits and loss in fp32
+   * ({@link Bf16Forward}). Fast where the CPU has AMX or AVX512-BF16; elsewhere PyTorch
+   * emulates it, correct but slower than fp32.
+   */
+  BF16;
+
+  /** The CPU flags that give bf16 arithmetic in hardware. */
+  public static final List<String> BF16_CPU_FLAGS = List.of("amx_bf16", "avx512_bf16");
+
+  /** What {@code --precision} accepts. */
+  public static final String CHOICES = "auto, fp32 or bf16";
+
+  /** Lower-case name, as options and run records spell it. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code auto}, {@code fp32} or {@code bf16} (any case) to a precision; {@code auto} (and
+   * null) is {@link #auto()}. Anything else, e.g. fp16 (which only GPUs run fast, and
+   * which LazySeg does not run), is an IllegalArgumentException naming the choices.
+   */
+  public static Precision parse(String name) {
+    if (name == null || name.equalsIgnoreCase("auto")) {
+      return auto();
+    }
+    for (Precision p : values()) {
+      if (p.label().equalsIgnoreCase(name.strip())) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("precision must be " + CHOICES + ", not '" + name + "'");
+  }
+
+  /**
+   * BF16 where the hardware computes it natively: a CPU with one of {@link #BF16_CPU_FLAGS},
+   * or a GPU (untested: this project has no GPU to run it on); FP32 elsewhere.
+   */
+  public static Precision auto() {
+    if (Engine.getInstance().getGpuCount() > 0) {
+      return BF16;
+    }
+    return cpuBf16Flags().isEmpty() ? FP32 : BF16;
+  }
+
+  /**
+   * Those of {@link #BF16_CPU_FLAGS} this machine's CPU has, from /proc/cpuinfo; empty where
+   * it has none or the file cannot be read (other systems than Linux: auto then means fp32).
+   */
+  public static List<String> cpuBf16Flags() {
+    return Flags.BF16;
+  }
+
+  /** Those of {@link #BF16_CPU_FLAGS} in the first "flags" line of a /proc/cpuinfo file. */
+  static List<String> bf16Flags(Path cpuinfo) {
+    List<String> found = new ArrayList<>();
+    try (java.util.stream.Stream<String> lines = Files.lines(cpuinfo)) {
+      String flags = lines.filter(l -> l.startsWith("flags")).findFirst().orElse("");
+      List<String> present = List.of(flags.substring(flags.indexOf(':') + 1).trim()
+          .split("\\s+"));
+      for (String f : BF16_CPU_FLAGS) {
+        if (present.contains(f)) {
+          found.add(f);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or no such file: no native bf16 known.
+    }
+    return List.copyOf(found);
+  }
+
+  /** Read once: the CPU does not change while the JVM runs. */
+  private static final class Flags {
+    static final List<String> BF16 = bf16Flags(Path.of("/proc/cpuinfo"));
+  }
+}
