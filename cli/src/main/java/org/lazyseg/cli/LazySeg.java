@@ -101,8 +101,12 @@ public final class LazySeg {
     int code;
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     String memory = outOfMemory(e, parsed);
+    String engine = memory == null ? engineMissing(e) : null;
     if (memory != null) {
       err.println("lazyseg: error: " + memory);
+      code = EXIT_INPUT;
+    } else if (engine != null) {
+      err.println("lazyseg: error: " + engine);
       code = EXIT_INPUT;
     } else if (isInputError(e)) {
       err.println("lazyseg: error: " + message);
@@ -137,6 +141,26 @@ public final class LazySeg {
         return "out of memory: PyTorch could not allocate (" + firstLine(t.getMessage())
             + "): " + lessFor(parsed, "; ") + "PyTorch's memory is outside the Java heap, so"
             + " a smaller -Xmx in LAZYSEG_JAVA_OPTS leaves it more";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One line when PyTorch's native library could not be found or loaded (DJL's
+   * EngineException while it looks for or downloads the library: a build without it,
+   * {@code mvn -Pgpu}, run offline); else null.
+   */
+  static String engineMissing(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof ai.djl.engine.EngineException && (m.contains("pytorch index file")
+          || m.contains("native library") || m.contains("No deep learning engine"))) {
+        boolean offline = Boolean.getBoolean("ai.djl.offline");
+        return "PyTorch's native library could not be loaded (" + firstLine(m) + "): "
+            + (offline ? "a build without it (mvn -Pgpu) needs LAZYSEG_DOWNLOAD_PYTORCH=1 to"
+                + " download it on first use, or rebuild without -Pgpu (README, GPU)"
+                : "the download failed or the library does not fit this machine; see README, GPU");
       }
     }
     return null;

@@ -142,6 +142,28 @@ class LimitsTest {
     assertThat(LazySeg.outOfMemory(new IllegalStateException("x"), train)).isNull();
   }
 
+  /** A build without PyTorch's library (mvn -Pgpu) run offline: what to do, not a bug. */
+  @Test
+  void aMissingPyTorchLibraryIsOneLineSayingHowToGetIt() {
+    String offline = System.getProperty("ai.djl.offline");
+    System.setProperty("ai.djl.offline", "true");
+    try {
+      String line = LazySeg.engineMissing(new IllegalStateException("engine",
+          new EngineException("Failed to save pytorch index file")));
+      assertThat(line).isEqualTo("PyTorch's native library could not be loaded (Failed to"
+          + " save pytorch index file): a build without it (mvn -Pgpu) needs"
+          + " LAZYSEG_DOWNLOAD_PYTORCH=1 to download it on first use, or rebuild without -Pgpu"
+          + " (README, GPU)");
+      assertThat(LazySeg.engineMissing(new EngineException("shape mismatch"))).isNull();
+    } finally {
+      if (offline == null) {
+        System.clearProperty("ai.djl.offline");
+      } else {
+        System.setProperty("ai.djl.offline", offline);
+      }
+    }
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -54,13 +54,24 @@ public enum Precision {
 
   /**
    * BF16 where the hardware computes it natively: a CPU with one of {@link #BF16_CPU_FLAGS},
-   * or a GPU (untested: this project has no GPU to run it on); FP32 elsewhere.
+   * or an NVIDIA GPU of compute capability 8.0 (Ampere) or newer; FP32 elsewhere. The GPU
+   * branch is untested (this project has no GPU to run it on).
    */
   public static Precision auto() {
     if (Engine.getInstance().getGpuCount() > 0) {
-      return BF16;
+      return gpuHasBf16() ? BF16 : FP32;
     }
     return cpuBf16Flags().isEmpty() ? FP32 : BF16;
+  }
+
+  /** Whether GPU 0 computes bf16 natively (compute capability 8.0 or higher). Untested. */
+  private static boolean gpuHasBf16() {
+    try {
+      String capability = ai.djl.util.cuda.CudaUtils.getComputeCapability(0);
+      return Integer.parseInt(capability.replace(".", "").trim()) >= 80;
+    } catch (RuntimeException | LinkageError e) {
+      return false;   // unknown: fp32 is correct everywhere
+    }
   }
 
   /**
