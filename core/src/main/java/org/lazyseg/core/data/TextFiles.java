@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.lazyseg.core.image.ImageFiles;
 
 /**
  * Reads the text files of a dataset (the CSV files, classes.txt) as UTF-8. A file in another
@@ -16,8 +17,24 @@ import java.util.List;
  * guessed (as Latin-1, say): a wrong guess silently turns ids and class names into other
  * names, while saving as UTF-8 is one choice in every editor and spreadsheet.
  */
-final class TextFiles {
+public final class TextFiles {
   private TextFiles() {}
+
+  /**
+   * Writes {@code text} as UTF-8 to {@code file} atomically: into a temporary file beside it,
+   * then renamed over it, so a kill leaves the old file or the new one, never half of one.
+   */
+  public static void write(Path file, String text) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      ImageFiles.moveAtomically(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
 
   /** The lines of {@code file}, as {@link Files#readAllLines} splits them. */
   static List<String> readLines(Path file) {
