@@ -54,7 +54,7 @@ public final class SegmentCommand implements PlugIn {
         .addNumber("Least object area (pixels; -1 = the model's)", -1, 0)
         .addText("ROI set file to write (optional, .zip)", "")
         .addCheckbox("classes image too", false)
-        .addCheckbox("ROI Manager (add the objects)", !GraphicsEnvironment.isHeadless());
+        .addCheckbox("Add the objects to the ROI Manager", !GraphicsEnvironment.isHeadless());
     if (!o.show()) {
       return;
     }

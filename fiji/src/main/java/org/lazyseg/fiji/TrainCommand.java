@@ -185,7 +185,7 @@ public final class TrainCommand implements PlugIn {
           ? "resuming " + method + " in " + run + " after epoch " + start.doneEpochs()
           : "training " + method + " into " + run + " (" + start.config().epochs()
               + " epochs of " + start.config().stepsPerEpoch() + " steps"
-              + (budgetNanos > 0 ? String.format(Locale.ROOT, ", at most %.1f min",
+              + (budgetNanos > 0 ? String.format(Locale.ROOT, ", at most %.2f min",
                   start.config().budgetMinutes()) : "") + "; Esc stops it)");
     }
 
