@@ -20,19 +20,12 @@ import org.lazyseg.core.image.ImageFiles;
 public final class TextFiles {
   private TextFiles() {}
 
-  /**
-   * Writes {@code text} as UTF-8 to {@code file} atomically: into a temporary file beside it,
-   * then renamed over it, so a kill leaves the old file or the new one, never half of one.
-   */
+  /** {@link ImageFiles#writeText}, for callers that handle an {@link IOException}. */
   public static void write(Path file, String text) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
     try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      ImageFiles.moveAtomically(tmp, file);
-    } finally {
-      Files.deleteIfExists(tmp);
+      ImageFiles.writeText(file, text);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

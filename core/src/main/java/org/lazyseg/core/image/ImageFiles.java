@@ -677,6 +677,26 @@ public final class ImageFiles {
     }
   }
 
+  /**
+   * Writes {@code text} as UTF-8 to {@code file} atomically: into a temporary file beside it,
+   * then renamed over it, so a kill leaves the old file or the new one, never half of one.
+   */
+  public static void writeText(Path file, String text) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+      try {
+        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+        moveAtomically(tmp, file);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Moves {@code tmp} onto {@code target} atomically where the file system allows it. */
   public static void moveAtomically(Path tmp, Path target) throws IOException {
     try {
