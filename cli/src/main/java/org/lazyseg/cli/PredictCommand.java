@@ -24,6 +24,7 @@ import org.lazyseg.core.image.ImageStack.PixelSize;
 import org.lazyseg.core.measure.ObjectMeasurements;
 import org.lazyseg.core.measure.ObjectsCsv;
 import org.lazyseg.core.weak.Overlays;
+import org.lazyseg.fiji.RoiSets;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.predict.Segmentation;
 import picocli.CommandLine.Command;

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package rules of docs/architecture.md, on the main classes of core, train and cli (the
- * cli module's tests see all three): no package cycle anywhere, and the layers of train.
+ * The package rules of docs/architecture.md, on the main classes of core, train, fiji and cli
+ * (the cli module's tests see all four): no package cycle anywhere, and the layers of train.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -29,7 +29,8 @@ class ArchitectureTest {
     // An empty import would pass every rule below.
     org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.lazyseg.core.weak")
         && classes.containPackage("org.lazyseg.train.engine")
-        && classes.containPackage("org.lazyseg.cli")).isTrue();
+        && classes.containPackage("org.lazyseg.cli")
+        && classes.containPackage("org.lazyseg.fiji")).isTrue();
   }
 
   @Test
@@ -80,6 +81,7 @@ class ArchitectureTest {
         .layer("Engine").definedBy("org.lazyseg.train.engine..")
         .layer("Method").definedBy("org.lazyseg.train.method..")
         .layer("Api").definedBy("org.lazyseg.api..")
+        .layer("Fiji").definedBy("org.lazyseg.fiji..")
         .layer("Cli").definedBy("org.lazyseg.cli..")
         .whereLayer("Core").mayNotAccessAnyLayer()
         .whereLayer("Nn").mayOnlyAccessLayers("Core")
@@ -93,6 +95,22 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Loss", "Predict", "Engine")
         .whereLayer("Api")
         .mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Loss", "Predict", "Engine", "Method")
+        .whereLayer("Fiji").mayOnlyAccessLayers("Core", "Run", "Predict", "Engine", "Method", "Api")
+        .whereLayer("Fiji").mayOnlyBeAccessedByLayers("Cli")
+        .check(classes);
+  }
+
+  /**
+   * The Fiji commands train and segment through the facade, as every front end: no second
+   * training loop or prediction path (only the types the facade hands out: listeners, their
+   * events, the segmentation, the methods' names).
+   */
+  @Test
+  void fijiTrainsAndSegmentsOnlyThroughTheFacade() {
+    noClasses().that().resideInAPackage("org.lazyseg.fiji..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("org.lazyseg.train.engine.TrainingRun")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.lazyseg.train.method.TrainingJob")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.lazyseg.train.predict.Predictor")
         .check(classes);
   }
 }

@@ -180,13 +180,13 @@ class PredictBatchTest {
           pixels.computeIfAbsent(ids.data()[i], k -> new java.util.TreeSet<>()).add(i);
         }
       }
-      Map<String, ij.gui.Roi> rois = RoiSetsTest.read(out.resolve("rois/" + id + ".zip"));
+      Map<String, ij.gui.Roi> rois = org.lazyseg.fiji.RoiSetsTest.read(out.resolve("rois/" + id + ".zip"));
       assertThat(rois.values()).extracting(ij.gui.Roi::getName).as(id).containsExactlyElementsOf(
           pixels.keySet().stream().map(k -> k + "-foreground").toList());
       int k = 0;
       for (ij.gui.Roi roi : rois.values()) {
         java.util.Set<Integer> object = pixels.get(pixels.keySet().stream().toList().get(k++));
-        java.util.Set<Integer> filled = RoiSetsTest.filled(roi, ids.width());
+        java.util.Set<Integer> filled = org.lazyseg.fiji.RoiSetsTest.filled(roi, ids.width());
         java.util.Set<Integer> common = new java.util.TreeSet<>(filled);
         common.retainAll(object);
         // On its object (RoiSetsTest checks the pixels exactly; this barely trained model's

@@ -246,9 +246,9 @@ public final class Patches {
         }
         progress.progress(++done, total, s.id());
       }
-      writeText(out.resolve("tags.csv"), tagsCsv.toString());
-      writeText(out.resolve("split.csv"), splitCsv.toString());
-      writeText(out.resolve("patches.csv"), sourceCsv.toString());
+      TextFiles.write(out.resolve("tags.csv"), tagsCsv.toString());
+      TextFiles.write(out.resolve("split.csv"), splitCsv.toString());
+      TextFiles.write(out.resolve("patches.csv"), sourceCsv.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
     }
@@ -304,12 +304,5 @@ public final class Patches {
     } catch (ImageFileException e) {
       throw new DatasetException(e.getMessage(), e);
     }
-  }
-
-  private static void writeText(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(),
-        ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    ImageFiles.moveAtomically(tmp, file);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.lazyseg.core.image.ImageFiles;
 
 /**
  * Reads the text files of a dataset (the CSV files, classes.txt) as UTF-8. A file in another
@@ -16,8 +17,17 @@ import java.util.List;
  * guessed (as Latin-1, say): a wrong guess silently turns ids and class names into other
  * names, while saving as UTF-8 is one choice in every editor and spreadsheet.
  */
-final class TextFiles {
+public final class TextFiles {
   private TextFiles() {}
+
+  /** {@link ImageFiles#writeText}, for callers that handle an {@link IOException}. */
+  public static void write(Path file, String text) throws IOException {
+    try {
+      ImageFiles.writeText(file, text);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
 
   /** The lines of {@code file}, as {@link Files#readAllLines} splits them. */
   static List<String> readLines(Path file) {

@@ -328,9 +328,11 @@ public final class ImageFiles {
   /**
    * A decoded image of {@code file} as {@link #readImage} gives it, except that the effective
    * bit depth of integer samples of more than 8 bits comes from {@code largest} when it is
-   * >= 0 (the largest value of a whole stack, so that its planes share one scale).
+   * >= 0 (the largest value of a whole stack, so that its planes share one scale). Public
+   * for front ends that hold decoded pixels (Fiji): their images are then scaled exactly as
+   * the same pixels read from a file; {@code file} only names the source in messages.
    */
-  static FloatImage toFloats(Path file, BufferedImage img, long largest) {
+  public static FloatImage toFloats(Path file, BufferedImage img, long largest) {
     Raster r = img.getRaster();
     if (img.getColorModel() instanceof IndexColorModel palette) {
       return paletteColours(file, r, palette);
@@ -358,7 +360,7 @@ public final class ImageFiles {
    * their effective bit depth (more than 8 bits, no palette, no negative value); -1 for any
    * other image.
    */
-  static long largestScaledValue(BufferedImage img) {
+  public static long largestScaledValue(BufferedImage img) {
     Raster r = img.getRaster();
     int type = r.getDataBuffer().getDataType();
     if (img.getColorModel() instanceof IndexColorModel || type == DataBuffer.TYPE_FLOAT
@@ -672,6 +674,26 @@ public final class ImageFiles {
       writer.write(null, new IIOImage(img, null, null), param);
     } finally {
       writer.dispose();
+    }
+  }
+
+  /**
+   * Writes {@code text} as UTF-8 to {@code file} atomically: into a temporary file beside it,
+   * then renamed over it, so a kill leaves the old file or the new one, never half of one.
+   */
+  public static void writeText(Path file, String text) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+      try {
+        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+        moveAtomically(tmp, file);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -19,6 +19,7 @@ import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.data.TextFiles;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
@@ -180,10 +181,10 @@ public final class Simulator {
           ? writePseudoMasks(from, withPartial, out, options, progress, done, total)
           : new double[0];
       if (options.sizes()) {
-        writeAtomically(out.resolve("sizes.csv"), sizes.toString());
+        TextFiles.write(out.resolve("sizes.csv"), sizes.toString());
       }
       if (options.tags()) {
-        writeAtomically(out.resolve("tags.csv"), tags.toString());
+        TextFiles.write(out.resolve("tags.csv"), tags.toString());
       }
       double pseudoSum = 0;
       for (double d : pseudoDice) {
@@ -266,9 +267,4 @@ public final class Simulator {
     }
   }
 
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    ImageFiles.moveAtomically(tmp, file);
-  }
 }

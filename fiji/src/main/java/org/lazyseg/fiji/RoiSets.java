@@ -1,4 +1,4 @@
-package org.lazyseg.cli;
+package org.lazyseg.fiji;
 
 import ij.gui.PolygonRoi;
 import ij.gui.Roi;
@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -24,7 +25,7 @@ import org.lazyseg.core.measure.ObjectMasks;
  * holds exactly the object's pixels (a hole is filled: the ROI is the outer outline; an object
  * in several pieces keeps its largest, see {@link ObjectMasks}).
  */
-final class RoiSets {
+public final class RoiSets {
   private RoiSets() {}
 
   /**
@@ -34,8 +35,30 @@ final class RoiSets {
    * @param classes class ids of the same size (nullable: every object is of class 1)
    * @param classNames the foreground class names; class id k is {@code classNames.get(k - 1)}
    */
-  static void write(LabelImage instances, LabelImage classes, List<String> classNames, Path zip) {
-    List<ObjectMasks.Mask> objects = ObjectMasks.of(instances, classes);
+  public static void write(LabelImage instances, LabelImage classes, List<String> classNames,
+      Path zip) {
+    write(rois(instances, classes, classNames), zip);
+  }
+
+  /**
+   * The objects of {@code instances} as named, traced ROIs ({@link #outline}, {@link #name}),
+   * in ascending order of id.
+   */
+  public static List<Roi> rois(LabelImage instances, LabelImage classes, List<String> classNames) {
+    List<Roi> out = new ArrayList<>();
+    for (ObjectMasks.Mask m : ObjectMasks.of(instances, classes)) {
+      Roi roi = outline(m);
+      roi.setName(name(m.object(), m.classId(), classNames));
+      out.add(roi);
+    }
+    return out;
+  }
+
+  /**
+   * Writes ROIs, in order, to {@code zip} as an ImageJ ROI set (atomically: a temporary file
+   * beside it, renamed); each entry is named after its ROI.
+   */
+  public static void write(List<Roi> rois, Path zip) {
     try {
       Files.createDirectories(zip.toAbsolutePath().getParent());
       Path tmp = Files.createTempFile(zip.toAbsolutePath().getParent(),
@@ -43,11 +66,8 @@ final class RoiSets {
       try {
         try (OutputStream file = Files.newOutputStream(tmp);
             ZipOutputStream out = new ZipOutputStream(file)) {
-          for (ObjectMasks.Mask m : objects) {
-            String name = name(m.object(), m.classId(), classNames);
-            Roi roi = outline(m);
-            roi.setName(name);
-            out.putNextEntry(new ZipEntry(fileName(name) + ".roi"));
+          for (Roi roi : rois) {
+            out.putNextEntry(new ZipEntry(fileName(roi.getName()) + ".roi"));
             out.write(RoiEncoder.saveAsByteArray(roi));
             out.closeEntry();
           }
@@ -66,13 +86,13 @@ final class RoiSets {
    * objects.csv), a dash and its class name ({@code 7-gland}); the id alone for an object
    * whose pixels have no class.
    */
-  static String name(int object, int classId, List<String> classNames) {
+  public static String name(int object, int classId, List<String> classNames) {
     return classId >= 1 && classId <= classNames.size()
         ? object + "-" + classNames.get(classId - 1) : Integer.toString(object);
   }
 
   /** The traced outline of the object's piece, in image coordinates (pixel corners). */
-  static PolygonRoi outline(ObjectMasks.Mask m) {
+  public static PolygonRoi outline(ObjectMasks.Mask m) {
     // A one-pixel margin: the wand must find background on every side of the piece.
     int w = m.width() + 2, h = m.height() + 2;
     ByteProcessor ip = new ByteProcessor(w, h);

@@ -1,4 +1,4 @@
-package org.lazyseg.cli;
+package org.lazyseg.fiji;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.image.LabelImage;
 
 /** ImageJ ROI sets read back with ImageJ's own decoder, as Fiji's ROI Manager reads them. */
-class RoiSetsTest {
+public class RoiSetsTest {
   @TempDir Path dir;
 
   private static final int W = 60, H = 40;
@@ -47,7 +47,7 @@ class RoiSetsTest {
   }
 
   /** Decoded ROIs by zip entry name, in the zip's order. */
-  static Map<String, Roi> read(Path zip) throws Exception {
+  public static Map<String, Roi> read(Path zip) throws Exception {
     Map<String, Roi> out = new LinkedHashMap<>();
     try (ZipFile z = new ZipFile(zip.toFile())) {
       for (ZipEntry e : Collections.list(z.entries())) {
@@ -59,7 +59,7 @@ class RoiSetsTest {
   }
 
   /** The pixels ImageJ counts inside the ROI (those its mask holds), as y * width + x. */
-  static Set<Integer> filled(Roi roi, int width) {
+  public static Set<Integer> filled(Roi roi, int width) {
     Rectangle b = roi.getBounds();
     ImageProcessor mask = roi.getMask();
     Set<Integer> out = new TreeSet<>();
