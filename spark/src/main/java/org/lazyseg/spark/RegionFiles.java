@@ -37,8 +37,12 @@ final class RegionFiles {
     return folder(out, id).resolve(x0 + "-" + y0 + ".bin");
   }
 
-  /** Writes one region: {@code cut} and {@code foreground} may be null. */
-  static void write(Path file, int x0, int y0, LabelImage classes, LabelImage cut,
+  /**
+   * Writes one region: {@code cut} and {@code foreground} may be null. {@code key} names
+   * what it was made from (model, options, image file and its time); a region file is reused
+   * only for the same key ({@link #matches}).
+   */
+  static void write(Path file, String key, int x0, int y0, LabelImage classes, LabelImage cut,
       float[] foreground) {
     try {
       Files.createDirectories(file.getParent());
@@ -47,6 +51,7 @@ final class RegionFiles {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
             new DeflaterOutputStream(Files.newOutputStream(tmp), new Deflater(1)), 1 << 16))) {
           out.writeInt(MAGIC);
+          out.writeUTF(key);
           out.writeInt(x0);
           out.writeInt(y0);
           out.writeInt(classes.width());
@@ -76,15 +81,32 @@ final class RegionFiles {
     }
   }
 
+  /** Whether {@code file} is a whole region file made for {@code key}. */
+  static boolean matches(Path file, String key) {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    try (DataInputStream in = open(file)) {
+      return in.readInt() == MAGIC && in.readUTF().equals(key);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static DataInputStream open(Path file) throws IOException {
+    return new DataInputStream(new BufferedInputStream(
+        new InflaterInputStream(Files.newInputStream(file)), 1 << 16));
+  }
+
   /**
-   * Copies a region file into the image's {@code classes}, {@code cut} and {@code foreground}
-   * (the last two nullable: then not read).
+   * Copies a region file made for {@code key} into the image's {@code classes}, {@code cut}
+   * and {@code foreground} (the last two nullable: then not read).
    */
-  static void readInto(Path file, LabelImage classes, LabelImage cut, float[] foreground) {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-        new InflaterInputStream(Files.newInputStream(file)), 1 << 16))) {
-      if (in.readInt() != MAGIC) {
-        throw new IOException("not a region file");
+  static void readInto(Path file, String key, LabelImage classes, LabelImage cut,
+      float[] foreground) {
+    try (DataInputStream in = open(file)) {
+      if (in.readInt() != MAGIC || !in.readUTF().equals(key)) {
+        throw new IOException("not a region file of this run");
       }
       int x0 = in.readInt(), y0 = in.readInt(), w = in.readInt(), h = in.readInt();
       boolean hasCut = in.readBoolean(), hasForeground = in.readBoolean();

@@ -68,8 +68,9 @@ final class Tasks {
   private static void region(Prediction prediction, SegmentationModel model, Work work) {
     Path out = Path.of(prediction.settings().out());
     Path file = RegionFiles.file(out, work.item().id(), work.x0(), work.y0());
-    if (Files.isRegularFile(file)) {
-      return;
+    String key = regionKey(prediction, work.item());
+    if (RegionFiles.matches(file, key)) {
+      return;   // done by an earlier attempt or run
     }
     FloatImage image;
     try {
@@ -85,7 +86,7 @@ final class Tasks {
     float[] fg = prediction.settings().probabilities()
         ? new float[work.width() * work.height()] : null;
     model.decodeRegion(image, work.x0(), work.y0(), classes, cut, fg);
-    RegionFiles.write(file, work.x0(), work.y0(), classes, cut, fg);
+    RegionFiles.write(file, key, work.x0(), work.y0(), classes, cut, fg);
   }
 
   /**
@@ -110,12 +111,13 @@ final class Tasks {
         return tally;
       }
       int w = image.width(), h = image.height();
+      String key = regionKey(prediction, item);
       LabelImage classes = new LabelImage(w, h);
       LabelImage cut = model.cuts() ? new LabelImage(w, h) : null;
       FloatImage fg = prediction.settings().probabilities() ? new FloatImage(w, h, 1) : null;
       for (int y0 = 0; y0 < h; y0 += work.height()) {
         for (int x0 = 0; x0 < w; x0 += work.width()) {
-          RegionFiles.readInto(RegionFiles.file(out, item.id(), x0, y0), classes, cut,
+          RegionFiles.readInto(RegionFiles.file(out, item.id(), x0, y0), key, classes, cut,
               fg != null ? fg.data() : null);
         }
       }
@@ -152,6 +154,23 @@ final class Tasks {
       FloatImage image = prediction.plane(stack, 0);
       lastImage = new SoftReference<>(new Object[] {key, image});
       return image;
+    }
+  }
+
+  /**
+   * What a region file is made from: the model and its options, the image file as it is now
+   * (size, time), the channel and whether probabilities are kept.
+   */
+  private static String regionKey(Prediction prediction, Prediction.Item item) {
+    Prediction.Settings s = prediction.settings();
+    try {
+      Path file = item.image();
+      return Path.of(s.model()).toAbsolutePath().normalize() + "|" + s.modelOptions() + "|"
+          + file.toAbsolutePath().normalize() + "|" + Files.size(file) + "|"
+          + Files.getLastModifiedTime(file).toMillis() + "|" + s.channel() + "|"
+          + s.probabilities();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
