@@ -5,11 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -21,6 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.lazyseg.cli.Prediction;
+import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.measure.ObjectsCsv;
 
 /**
@@ -63,7 +62,7 @@ final class ObjectTable {
     Path target = out.resolve(FOLDER);
     Path tmp = out.resolve("." + FOLDER + "." + UUID.randomUUID() + ".tmp");
     table.coalesce(1).write().parquet(tmp.toUri().toString());
-    delete(target);
+    OutputFolder.deleteRecursively(target);
     Files.move(tmp, target);
     long count = spark.read().parquet(target.toUri().toString()).count();
     log.printf(Locale.ROOT, "lazyseg: %d objects of %d images -> %s%n", count, ids.size(),
@@ -91,16 +90,5 @@ final class ObjectTable {
       rows.add(RowFactory.create(values));
     }
     return rows;
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    }
   }
 }

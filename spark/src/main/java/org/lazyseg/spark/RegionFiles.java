@@ -8,12 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
-import java.util.stream.Stream;
-import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.image.LabelImage;
 
 /**
@@ -45,9 +43,7 @@ final class RegionFiles {
   static void write(Path file, String key, int x0, int y0, LabelImage classes, LabelImage cut,
       float[] foreground) {
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-      try {
+      OutputFolder.writeAtomically(file, tmp -> {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
             new DeflaterOutputStream(Files.newOutputStream(tmp), new Deflater(1)), 1 << 16))) {
           out.writeInt(MAGIC);
@@ -72,10 +68,7 @@ final class RegionFiles {
             }
           }
         }
-        ImageFiles.moveAtomically(tmp, file);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
@@ -144,16 +137,10 @@ final class RegionFiles {
 
   /** Deletes the region files of image {@code id}. */
   static void delete(Path out, String id) {
-    Path dir = folder(out, id);
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
+    try {
+      OutputFolder.deleteRecursively(folder(out, id));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot delete " + folder(out, id) + ": " + e.getMessage(), e);
     }
   }
 }
