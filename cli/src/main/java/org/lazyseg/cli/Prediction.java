@@ -61,7 +61,7 @@ public final class Prediction {
     /** These settings with another thread count. */
     public Settings withThreads(int n) {
       return new Settings(model, checkpoint, input, split, out, probabilities, instances, rois,
-          overlays, measure, overwrite, minArea, plane, channel, tile, n);
+          overlays, measure, overwrite, minArea, plane, channel, tile, n, precision);
     }
   }
 
