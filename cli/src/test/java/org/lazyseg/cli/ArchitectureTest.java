@@ -53,6 +53,14 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /** Spark is the spark module's alone: predict finds it through a ServiceLoader. */
+  @Test
+  void nothingHereDependsOnSpark() {
+    noClasses().that().resideInAPackage("org.lazyseg..")
+        .should().dependOnClassesThat().resideInAPackage("org.apache.spark..")
+        .check(classes);
+  }
+
   @Test
   void predictionNeverDependsOnTheEngineOrMethods() {
     noClasses().that().resideInAPackage("org.lazyseg.train.predict..")

@@ -89,6 +89,39 @@ class SegmentationModelMatchesPredictTest {
             .isEqualTo(ImageFiles.readLabels(out.resolve("instances").resolve(id + ".png"))
                 .data());
       }
+      // Cut into regions (as Spark cuts a large image): the regions' class ids and cuts,
+      // finished whole, are predict's ids, for every method that decodes pixel by pixel.
+      for (Path written : images) {
+        if (!model.decodesRegions()) {
+          break;
+        }
+        String id = written.getFileName().toString().replace(".png", "");
+        FloatImage image = ImageFiles.readImage(lazy.resolve("images").resolve(id + ".png"));
+        int w = image.width(), h = image.height();
+        LabelImage classes = new LabelImage(w, h);
+        LabelImage cut = model.cuts() ? new LabelImage(w, h) : null;
+        for (int y0 = 0; y0 < h; y0 += 20) {
+          for (int x0 = 0; x0 < w; x0 += 17) {
+            LabelImage c = new LabelImage(Math.min(17, w - x0), Math.min(20, h - y0));
+            LabelImage k = cut == null ? null : new LabelImage(c.width(), c.height());
+            model.decodeRegion(image, x0, y0, c, k, null);
+            for (int y = 0; y < c.height(); y++) {
+              for (int x = 0; x < c.width(); x++) {
+                classes.set(x0 + x, y0 + y, c.get(x, y));
+                if (k != null) {
+                  cut.set(x0 + x, y0 + y, k.get(x, y));
+                }
+              }
+            }
+          }
+        }
+        Segmentation s = model.finish(classes, cut);
+        assertThat(s.classes().data()).as(method + " classes of " + id + " from regions")
+            .isEqualTo(ImageFiles.readLabels(written).data());
+        assertThat(s.instances().data()).as(method + " instances of " + id + " from regions")
+            .isEqualTo(ImageFiles.readLabels(out.resolve("instances").resolve(id + ".png"))
+                .data());
+      }
       // Region by region: a window's class ids are those of the whole image where the
       // method decides pixel by pixel; where it looks at whole objects, the window's margin
       // keeps them here (the objects are smaller than a tile).

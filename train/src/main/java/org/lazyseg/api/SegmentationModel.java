@@ -213,6 +213,57 @@ public final class SegmentationModel implements AutoCloseable {
   }
 
   /**
+   * Whether {@link #segmentInBands} can be computed region by region: true when the method
+   * decides class ids (and the cut between touching objects) pixel by pixel and only its
+   * last step, instances and the least object area, looks at the whole image. Then
+   * {@link #decodeRegion} of regions that tile the image, followed by {@link #finish} of
+   * the whole, gives exactly {@link #segmentInBands}. False for the methods that decode
+   * globally (object sizes, tags, recursive growth).
+   */
+  public boolean decodesRegions() {
+    return method.pixelHeads(predictor) != null;
+  }
+
+  /**
+   * The pixel-by-pixel part of {@link #segmentInBands} in the region of {@code image} at
+   * ({@code x0}, {@code y0}) of the size of {@code classes} (caller-allocated): its class
+   * ids and, when {@code cut} is not null and the network has a separation head, the cut
+   * (1 where an object's pixel is no interface). The network sees the whole image's tiles
+   * that reach the region (its halo: up to one tile beyond it), so the values are those of
+   * the whole image, bit for bit. {@code foreground} (null, or the region's size) receives
+   * the foreground probability. Only for a model that {@link #decodesRegions}.
+   */
+  public void decodeRegion(FloatImage image, int x0, int y0, LabelImage classes,
+      LabelImage cut, float[] foreground) {
+    int rw = classes.width(), rh = classes.height();
+    if (x0 < 0 || y0 < 0 || x0 + rw > image.width() || y0 + rh > image.height()) {
+      throw new IllegalArgumentException("region " + rw + "x" + rh + " at " + x0 + "," + y0
+          + " is not inside the " + image.width() + "x" + image.height() + " image");
+    }
+    FloatImage crop = rw == image.width() && rh == image.height() ? image
+        : image.crop(x0, y0, rw, rh);
+    try (Predictor view = predictor.window(image, x0, y0, rw, rh)) {
+      method.classesAndCut(view, crop, foreground, classes, cut);
+    }
+  }
+
+  /** Whether the network has a separation head, i.e. {@link #decodeRegion} writes a cut. */
+  public boolean cuts() {
+    int[] heads = method.pixelHeads(predictor);
+    return heads != null && heads[1] >= 0;
+  }
+
+  /**
+   * The last, whole-image step of {@link #segmentInBands} for a model that
+   * {@link #decodesRegions}: instances from the class ids and the cut of the whole image
+   * (null when the model does not {@link #cuts}), then the least object area, in place.
+   */
+  public Segmentation finish(LabelImage classes, LabelImage cut) {
+    return new Segmentation(classes, method.instancesOfCut(classes, cuts() ? cut : null), null)
+        .dropObjectsUnder(minArea);
+  }
+
+  /**
    * Segments the region of {@code image} whose top-left corner is ({@code x0}, {@code y0})
    * and whose size is that of {@code classes} (caller-allocated), writing class ids into
    * {@code classes} and instance ids into {@code instances} (may be null). Only the tiles

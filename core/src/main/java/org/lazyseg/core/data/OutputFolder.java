@@ -86,6 +86,41 @@ public final class OutputFolder {
     claim(out, command, false, null);
   }
 
+  /** Deletes a folder and everything in it; nothing when it does not exist. */
+  public static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Writes a file's contents to the path it is given. */
+  @FunctionalInterface
+  public interface Contents {
+    void writeTo(Path file) throws IOException;
+  }
+
+  /**
+   * Writes {@code file} as {@code contents} writes it, into a temporary file beside it that
+   * is then renamed onto it, so {@code file} is never seen half written (a kill leaves at
+   * most a hidden {@code .NAME*.tmp} file).
+   */
+  public static void writeAtomically(Path file, Contents contents) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+    try {
+      contents.writeTo(tmp);
+      ImageFiles.moveAtomically(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
   private static boolean isEmpty(Path dir) throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.findAny().isEmpty();

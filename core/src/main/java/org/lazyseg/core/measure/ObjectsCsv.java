@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.data.PixelSizes;
-import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.ImageStack.PixelSize;
 import org.lazyseg.core.measure.ObjectMeasurements.Ellipse;
 import org.lazyseg.core.measure.ObjectMeasurements.Measurement;
@@ -184,10 +184,7 @@ public final class ObjectsCsv {
 
   private void writeRows(Path file, Stream<List<List<String>>> tables) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-      try {
+      OutputFolder.writeAtomically(file, tmp -> {
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
             SequenceWriter rows = writer.writeValues(w)) {
           for (List<List<String>> table : (Iterable<List<List<String>>>) tables::iterator) {
@@ -196,10 +193,7 @@ public final class ObjectsCsv {
             }
           }
         }
-        ImageFiles.moveAtomically(tmp, file);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }

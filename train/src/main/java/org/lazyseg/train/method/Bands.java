@@ -23,17 +23,28 @@ final class Bands {
     int w = image.width(), h = image.height();
     LabelImage classes = new LabelImage(w, h);
     LabelImage cut = separation >= 0 ? new LabelImage(w, h) : null;
+    argmaxAndCut(method, predictor, image, classHead, separation, foreground, classes, cut);
+    return new Segmentation(classes, method.instancesOfCut(classes, cut), null);
+  }
+
+  /**
+   * The pixel-by-pixel part of {@link #argmaxAndCut(Method, Predictor, FloatImage, int, int,
+   * float[])}: class ids into {@code classes}, the cut into {@code cut} (when {@code
+   * separation} >= 0), both of the size of {@code image}.
+   */
+  static void argmaxAndCut(Method method, Predictor predictor, FloatImage image,
+      int classHead, int separation, float[] foreground, LabelImage classes, LabelImage cut) {
+    int w = image.width();
     double threshold = method.interfaceThreshold();
     int[] heads = separation >= 0 ? new int[] {classHead, separation} : new int[] {classHead};
     predictor.stream(image, (y0, rows, p) -> {
       int offset = y0 * w, count = rows * w;
       Probabilities.argmax(p[0], count, classes.data(), offset);
       foregroundOf(p[0][0], count, offset, foreground);
-      if (cut != null) {
+      if (separation >= 0) {
         SeparationCut.cut(classes.data(), p[1][1], count, offset, threshold, cut.data());
       }
     }, heads);
-    return new Segmentation(classes, method.instancesOfCut(classes, cut), null);
   }
 
   /**

@@ -508,6 +508,12 @@ public final class ImageTags implements Method {
     return new Segmentation(labels, SeparationCut.instances(labels, null), probabilities);
   }
 
+  /** Decodes otherwise: see {@link #segmentInBands}. */
+  @Override
+  public int[] pixelHeads(Predictor predictor) {
+    return null;
+  }
+
   /**
    * {@link #segment}'s classes and instances, decoded row band by row band (pixel by pixel:
    * only a band of the maps is kept); the instances are the class image's components.

@@ -197,8 +197,39 @@ public interface Method {
    */
   default Segmentation segmentInBands(Predictor predictor, FloatImage image,
       float[] foreground) {
-    return Bands.argmaxAndCut(this, predictor, image, 0,
-        headOf(predictor, LazyMultiTask.SEPARATION), foreground);
+    int[] heads = pixelHeads(predictor);
+    return Bands.argmaxAndCut(this, predictor, image, heads[0], heads[1], foreground);
+  }
+
+  /**
+   * When {@link #segmentInBands} decides each pixel from that pixel's probabilities alone
+   * and only then looks at the whole image: {@code {classHead, separationHead}} (-1: no
+   * separation head) of that decoding, the argmax of the first and the
+   * {@link SeparationCut#cut cut} along the second, followed by {@link #instancesOfCut}
+   * of the whole image. A region's class ids and cut are then those of the whole image
+   * (see {@link Bands#argmaxAndCut(Method, Predictor, FloatImage, int, int, float[],
+   * LabelImage, LabelImage)}), so a front end may decode an image region by region and
+   * finish it whole (Spark does). Null for a method that decodes otherwise; such a method
+   * overrides {@link #segmentInBands}. The default: head 0 and the separation head.
+   */
+  default int[] pixelHeads(Predictor predictor) {
+    return new int[] {0, headOf(predictor, LazyMultiTask.SEPARATION)};
+  }
+
+  /**
+   * The pixel-by-pixel part of {@link #segmentInBands} for a method whose
+   * {@link #pixelHeads} are not null: class ids into {@code classes} and the cut into
+   * {@code cut} (null, and left alone, without a separation head), both of the size of
+   * {@code image} (a window's crop for a {@link Predictor#window} view).
+   */
+  default void classesAndCut(Predictor predictor, FloatImage image, float[] foreground,
+      LabelImage classes, LabelImage cut) {
+    int[] heads = pixelHeads(predictor);
+    if (heads == null) {
+      throw new UnsupportedOperationException(name() + " does not decode pixel by pixel");
+    }
+    Bands.argmaxAndCut(this, predictor, image, heads[0], heads[1], foreground, classes,
+        heads[1] >= 0 ? cut : null);
   }
 
   private static int headOf(Predictor predictor, String task) {

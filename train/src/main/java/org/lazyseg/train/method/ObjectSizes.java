@@ -233,6 +233,12 @@ public final class ObjectSizes implements Method {
     return b.build();
   }
 
+  /** Decodes otherwise: see {@link #segmentInBands}. */
+  @Override
+  public int[] pixelHeads(Predictor predictor) {
+    return null;
+  }
+
   /**
    * {@link #segment} as it is: the bilinear scaling back needs the shrunk image's probability
    * planes whole, and gives the two planes of the full size that the argmax reads.

@@ -492,6 +492,22 @@ public final class RecursiveApproximation implements Method {
   }
 
   /**
+   * "segmentation" and "approximation" decode their head pixel by pixel (the default's
+   * heads, or the approximation head's); "grow" and "grow-keep" grow seeds over the whole
+   * image: null.
+   */
+  @Override
+  public int[] pixelHeads(Predictor predictor) {
+    List<Task> tasks = predictor.spec().tasks();
+    int approximation = headOf(tasks, APPROXIMATION);
+    if (approximation < 0 || options.prediction.equals("segmentation")) {
+      return Method.super.pixelHeads(predictor);
+    }
+    return options.prediction.equals("approximation")
+        ? new int[] {approximation, headOf(tasks, LazyMultiTask.SEPARATION)} : null;
+  }
+
+  /**
    * {@link #segment}, decoded row band by row band: "segmentation" and "approximation" are
    * the default decoding of their head; "grow" and "grow-keep" decide S, the seeds (and for
    * grow-keep the segmentation head's classes) pixel by pixel as the rows come, then grow
@@ -501,15 +517,12 @@ public final class RecursiveApproximation implements Method {
   @Override
   public Segmentation segmentInBands(Predictor predictor, FloatImage image,
       float[] foreground) {
+    int[] pixel = pixelHeads(predictor);
+    if (pixel != null) {
+      return Bands.argmaxAndCut(this, predictor, image, pixel[0], pixel[1], foreground);
+    }
     List<Task> tasks = predictor.spec().tasks();
-    int approximation = headOf(tasks, APPROXIMATION);
-    if (approximation < 0 || options.prediction.equals("segmentation")) {
-      return Method.super.segmentInBands(predictor, image, foreground);
-    }
     int separation = headOf(tasks, LazyMultiTask.SEPARATION);
-    if (options.prediction.equals("approximation")) {
-      return Bands.argmaxAndCut(this, predictor, image, approximation, separation, foreground);
-    }
     int w = image.width(), h = image.height();
     LabelImage fg = new LabelImage(w, h), seeds = new LabelImage(w, h);
     boolean keep = options.prediction.equals("grow-keep");

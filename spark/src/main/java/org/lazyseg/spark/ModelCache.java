@@ -1,0 +1,50 @@
+package org.lazyseg.spark;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.lazyseg.api.SegmentationModel;
+import org.lazyseg.cli.Prediction;
+
+/**
+ * The models of this JVM (an executor's, or the driver's in local mode), by run folder and
+ * the options they were opened with: a task borrows one and gives it back, so a model is
+ * opened once per JVM and task slot and then reused by every later task. A model is not
+ * thread-safe, so two tasks running at once in one JVM (local[2], or an executor with two
+ * cores) each get their own. Models stay open until the JVM ends.
+ */
+final class ModelCache {
+  private static final Map<String, ConcurrentLinkedDeque<SegmentationModel>> IDLE =
+      new ConcurrentHashMap<>();
+  private static final AtomicInteger OPENED = new AtomicInteger();
+
+  private ModelCache() {}
+
+  /** A model of these settings: an idle one of this JVM, else a newly opened one. */
+  static SegmentationModel borrow(Prediction.Settings settings) throws IOException {
+    SegmentationModel model = IDLE.computeIfAbsent(key(settings),
+        k -> new ConcurrentLinkedDeque<>()).pollFirst();
+    if (model == null) {
+      model = SegmentationModel.open(Path.of(settings.model()), settings.modelOptions());
+      OPENED.incrementAndGet();
+    }
+    return model;
+  }
+
+  /** Gives back a model {@link #borrow}ed with these settings, for the next task. */
+  static void release(Prediction.Settings settings, SegmentationModel model) {
+    IDLE.get(key(settings)).addFirst(model);
+  }
+
+  /** How many models this JVM has opened (for tests: reuse, not one per task). */
+  static int opened() {
+    return OPENED.get();
+  }
+
+  private static String key(Prediction.Settings s) {
+    return Path.of(s.model()).toAbsolutePath().normalize() + "|" + s.modelOptions();
+  }
+}
