@@ -44,13 +44,29 @@ final class Tasks {
 
   private Tasks() {}
 
-  static Result run(Job job, Work work) throws IOException {
-    StringWriter text = new StringWriter();
-    Prediction.Tally tally = new Prediction.Tally();
+  /**
+   * The works of one task, one after another with one model of this JVM: their results in
+   * their order.
+   */
+  static java.util.ArrayList<Result> run(Job job, List<Work> works) throws IOException {
+    java.util.ArrayList<Result> results = new java.util.ArrayList<>();
     SegmentationModel model = ModelCache.borrow(job.settings());
-    try (PrintWriter log = new PrintWriter(text)) {
+    try {
       Prediction prediction = new Prediction(job.settings(), job.classNames(), job.units())
           .onWritten(Tasks::failOnce);
+      for (Work work : works) {
+        results.add(run(prediction, work, model));
+      }
+    } finally {
+      ModelCache.release(job.settings(), model);
+    }
+    return results;
+  }
+
+  private static Result run(Prediction prediction, Work work, SegmentationModel model) {
+    StringWriter text = new StringWriter();
+    Prediction.Tally tally = new Prediction.Tally();
+    try (PrintWriter log = new PrintWriter(text)) {
       switch (work.kind()) {
         case FILE -> tally = prediction.segmentFile(model, work.item(), work.n(), work.count(),
             log);
@@ -58,8 +74,6 @@ final class Tasks {
         case ASSEMBLE -> tally = assemble(prediction, model, work, log);
         default -> throw new IllegalStateException(work.kind().toString());
       }
-    } finally {
-      ModelCache.release(job.settings(), model);
     }
     return new Result(text.toString(), tally);
   }
