@@ -23,8 +23,14 @@ final class ModelCache {
 
   private ModelCache() {}
 
-  /** A model of these settings: an idle one of this JVM, else a newly opened one. */
+  /**
+   * A model of these settings: an idle one of this JVM, else a newly opened one; PyTorch's
+   * threads for the calling thread set to the settings' (OpenMP counts them per thread, and
+   * Spark's task threads would otherwise compute with one per core: local[2] on 2 cores
+   * then ran 4).
+   */
   static SegmentationModel borrow(Prediction.Settings settings) throws IOException {
+    SegmentationModel.useThreads(settings.threads());
     SegmentationModel model = IDLE.computeIfAbsent(key(settings),
         k -> new ConcurrentLinkedDeque<>()).pollFirst();
     if (model == null) {

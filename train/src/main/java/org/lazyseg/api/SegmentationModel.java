@@ -104,6 +104,16 @@ public final class SegmentationModel implements AutoCloseable {
     this.minArea = minArea;
   }
 
+  /**
+   * Sets PyTorch's intra-op threads for the calling thread. OpenMP keeps the count per
+   * thread: {@link #open} sets it for the thread that opens the model, and a thread that
+   * PyTorch did not start itself (a Spark task's) otherwise computes with OpenMP's default,
+   * one thread per core. Call it on such a thread before it segments.
+   */
+  public static void useThreads(int threads) {
+    TrainingRun.configureThreads(threads);
+  }
+
   /** Opens the best checkpoint of a run folder written by training. */
   public static SegmentationModel open(Path runDir) throws IOException {
     return open(runDir, Options.DEFAULT);
