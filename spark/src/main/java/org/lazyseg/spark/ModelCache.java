@@ -26,8 +26,7 @@ final class ModelCache {
   /**
    * A model of these settings: an idle one of this JVM, else a newly opened one; PyTorch's
    * threads for the calling thread set to the settings' (OpenMP counts them per thread, and
-   * Spark's task threads would otherwise compute with one per core: local[2] on 2 cores
-   * then ran 4).
+   * a Spark task thread could otherwise compute with OpenMP's default, one per core).
    */
   static SegmentationModel borrow(Prediction.Settings settings) throws IOException {
     SegmentationModel.useThreads(settings.threads());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.cli.LazySeg;
+import org.lazyseg.cli.Prediction;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
@@ -156,6 +157,32 @@ class SparkPredictTest {
     assertThat(SparkPredict.withRetries("local[*]")).isEqualTo("local[*,4]");
     assertThat(SparkPredict.withRetries("local")).isEqualTo("local[1,4]");
     assertThat(SparkPredict.withRetries("spark://h:7077")).isEqualTo("spark://h:7077");
+  }
+
+  @Test
+  void smallFilesAreGroupedByPixels() {
+    List<Work> works = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      works.add(Work.file(new Prediction.Item("im" + i, "im" + i + ".png"), i + 1, 10));
+    }
+    List<Long> hundred = java.util.Collections.nCopies(10, 100L);
+    // 1000 pixels, at most 300 a task: 4 groups of 2 to 3 files, in the batch's order.
+    List<List<Work>> groups = SparkPredict.groups(works, hundred, 300, 2);
+    assertThat(groups).hasSize(4);
+    assertThat(groups).allSatisfy(g -> assertThat(g.size()).isBetween(2, 3));
+    assertThat(groups.stream().flatMap(List::stream).toList()).isEqualTo(works);
+    // At least minGroups tasks, at most one per file.
+    assertThat(SparkPredict.groups(works, hundred, 1_000_000, 5)).hasSize(5);
+    assertThat(SparkPredict.groups(works, hundred, 1_000_000, 40)).hasSize(10);
+    assertThat(SparkPredict.groups(works, hundred, 1_000_000, 1)).hasSize(1);
+    // A large file is a group alone; an unreadable one (0) counts as the mean.
+    List<Long> mixed = new java.util.ArrayList<>(hundred);
+    mixed.set(4, 10_000L);
+    mixed.set(7, 0L);
+    List<List<Work>> byPixels = SparkPredict.groups(works, mixed, 2_000, 2);
+    assertThat(byPixels).anySatisfy(g -> assertThat(g).containsExactly(works.get(4)));
+    assertThat(byPixels.stream().flatMap(List::stream).toList()).isEqualTo(works);
+    assertThat(SparkPredict.groups(List.of(), List.of(), 300, 2)).isEmpty();
   }
 
   private Result sparkPredict(Path out) {
