@@ -150,7 +150,7 @@ public final class MixedLabels implements Method {
 
   /** Settles {@code separation=auto}: a separation head when some image has a scribble pixel. */
   @Override
-  public Method forData(TrainingSet data) {
+  public MixedLabels forData(TrainingSet data) {
     if (!settings.separation().equals("auto")) {
       return this;
     }
