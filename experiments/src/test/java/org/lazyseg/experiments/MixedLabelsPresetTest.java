@@ -5,45 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lazyseg.core.image.FloatImage;
-import org.lazyseg.core.image.ImageFiles;
-import org.lazyseg.core.image.LabelImage;
 
 /** The mixed-labels preset end to end on a tiny stand-in dataset with seconds-long runs. */
 class MixedLabelsPresetTest {
   @TempDir Path dir;
-
-  /** 40 x 40 noise with two discs each: 20 training images, 2 test. */
-  private static void writeDataset(Path data, int images) throws Exception {
-    Random rng = new Random(5);
-    StringBuilder split = new StringBuilder("id,split\n");
-    for (int n = 0; n < images; n++) {
-      FloatImage image = new FloatImage(40, 40, 1);
-      LabelImage mask = new LabelImage(40, 40);
-      for (int k = 1; k <= 2; k++) {
-        int cx = 8 + rng.nextInt(24), cy = 8 + rng.nextInt(24);
-        for (int y = 0; y < 40; y++) {
-          for (int x = 0; x < 40; x++) {
-            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= 25) {
-              mask.set(x, y, k);
-            }
-          }
-        }
-      }
-      for (int i = 0; i < image.data().length; i++) {
-        image.data()[i] = (mask.data()[i] > 0 ? 0.7f : 0.3f) + 0.05f * (float) rng.nextGaussian();
-      }
-      String id = "img" + n;
-      ImageFiles.writeImage(image, data.resolve("images/" + id + ".png"), false);
-      ImageFiles.writeLabels(mask, data.resolve("masks/" + id + ".png"));
-      split.append(id).append(n < images - 2 ? ",train\n" : ",test\n");
-    }
-    Files.writeString(data.resolve("split.csv"), split);
-  }
 
   @Test
   void singleKindRunsGetTheMixedRunsBudget() {
@@ -57,7 +25,7 @@ class MixedLabelsPresetTest {
 
   @Test
   void comparesTheMixedModelWithTheSingleKindMethodsAndStatesTheBars() throws Exception {
-    writeDataset(dir.resolve("data/dsb2018"), 22);
+    TagsPresetTest.writeDataset(dir.resolve("data/dsb2018"), 12, 40);
     Path out = dir.resolve("exp");
     String[] args = {"experiment", "--preset", "mixed-labels-dsb2018", "-O", "seeds=1",
         "--data-root", dir.resolve("data").toString(), "--out", out.toString(), "--profile",
