@@ -45,20 +45,25 @@ class UNetBf16(torch.nn.Module):
             else:
                 # Inference: batch norm with running statistics is a per-channel affine map,
                 # folded (in fp32) into the convolution's weight and bias, which saves a pass
-                # over every activation; the activation then works in place.
+                # over every activation. (leaky_relu_ in place was slower: on channels-last bf16
+                # it copies its input to a contiguous tensor first; profiler, bench/speed.)
                 scale = p[j + 2] * torch.rsqrt(p[j + 5] + 1e-5)
                 weight = p[j] * scale.view(-1, 1, 1, 1)
                 bias = (p[j + 1] - p[j + 4]) * scale + p[j + 3]
                 h = F.conv2d(h, weight.to(torch.bfloat16), bias.to(torch.bfloat16), 1, 1)
-                h = F.leaky_relu_(h, 0.01)
+                h = F.leaky_relu(h, 0.01)
         return h
 
-    def forward(self, x: torch.Tensor, p: List[torch.Tensor]) -> List[torch.Tensor]:
-        blocks = 0
-        while self.per_block * blocks < len(p) and p[self.per_block * blocks].dim() == 4 \
-                and p[self.per_block * blocks].size(2) == 3:
-            blocks += 1
-        depth = (blocks + 1) // 2
+    def blocks(self, p: List[torch.Tensor]) -> int:
+        """The number of two-conv blocks: the list starts with them, their first weight 3x3."""
+        n = 0
+        while self.per_block * n < len(p) and p[self.per_block * n].dim() == 4 \
+                and p[self.per_block * n].size(2) == 3:
+            n += 1
+        return n
+
+    def encode(self, x: torch.Tensor, p: List[torch.Tensor], depth: int) -> List[torch.Tensor]:
+        """The contracting path (channels-last bf16): each level's features, last the bottleneck."""
         h = x.to(dtype=torch.bfloat16, memory_format=torch.channels_last)
         skips: List[torch.Tensor] = []
         for i in range(depth):
@@ -66,10 +71,16 @@ class UNetBf16(torch.nn.Module):
                 h = F.max_pool2d(h, 2, 2)
             h = self.block(h, p, self.per_block * i)
             skips.append(h)
+        return skips
+
+    def forward(self, x: torch.Tensor, p: List[torch.Tensor]) -> List[torch.Tensor]:
+        blocks = self.blocks(p)
+        depth = (blocks + 1) // 2
+        skips = self.encode(x, p, depth)
+        h = skips[depth - 1]
         for k in range(depth - 1):
-            up = torch.ops.aten.upsample_bilinear2d(h, [2 * h.size(2), 2 * h.size(3)], False,
-                                                    None, None)
-            h = self.block(torch.cat([up, skips[depth - 2 - k]], 1), p, self.per_block * (depth + k))
+            h = self.block(torch.cat([up2(h), skips[depth - 2 - k]], 1), p,
+                           self.per_block * (depth + k))
         out: List[torch.Tensor] = []
         i = self.per_block * blocks
         while i + 1 < len(p):
@@ -86,21 +97,13 @@ class MultiTaskBf16(UNetBf16):
     or 4d - 3 blocks and 3 heads)."""
 
     def forward(self, x: torch.Tensor, p: List[torch.Tensor]) -> List[torch.Tensor]:
-        blocks = 0
-        while self.per_block * blocks < len(p) and p[self.per_block * blocks].dim() == 4 \
-                and p[self.per_block * blocks].size(2) == 3:
-            blocks += 1
+        blocks = self.blocks(p)
         heads = (len(p) - self.per_block * blocks) // 2
         separate = heads == 3
         depth = (blocks + 3) // 4 if separate else (blocks + 2) // 3
         per_level = 3 if separate else 2
-        h = x.to(dtype=torch.bfloat16, memory_format=torch.channels_last)
-        skips: List[torch.Tensor] = []
-        for i in range(depth):
-            if i > 0:
-                h = F.max_pool2d(h, 2, 2)
-            h = self.block(h, p, self.per_block * i)
-            skips.append(h)
+        skips = self.encode(x, p, depth)
+        h = skips[depth - 1]
         det = h
         seg = h
         sep = h

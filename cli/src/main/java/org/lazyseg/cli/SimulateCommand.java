@@ -43,6 +43,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--tags", description = "Write tags.csv (class present / absent per training image).")
   boolean tags;
 
+  @Option(names = "--mix", paramLabel = "KIND=SHARE,...", description = "A mixed dataset: shares of the training images per label kind (strong, partial = a partial mask with its scribbles, scribbles, sizes, tags), e.g. strong=0.05,partial=0.6,tags=0.35; each image gets one kind, the rest none (seeded). Replaces --strong, --partial, --scribbles, --sizes and --tags. The summary line gives the annotation cost (docs/methods.md, Annotation cost).")
+  String mix;
+
   @Option(names = "--no-overlays", negatable = false, description = "Skip the overlay pictures.")
   boolean noOverlays;
 
@@ -66,9 +69,21 @@ final class SimulateCommand implements Callable<Integer> {
           + 4 * Runtime.getRuntime().availableProcessors() + " (4 per core), not " + threads);
     }
     Simulator.Options options;
+    int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     try {
-      options = new Simulator.Options(strong, partial, scribbles, sizes, tags, !noOverlays, seed,
-          pseudo, threads != null ? threads : Runtime.getRuntime().availableProcessors());
+      if (mix != null) {
+        for (String other : new String[] {"--strong", "--partial", "--scribbles", "--sizes",
+            "--tags"}) {
+          if (spec.commandLine().getParseResult().hasMatchedOption(other)) {
+            throw new IllegalArgumentException("--mix replaces " + other + "; give one of them");
+          }
+        }
+        options = Simulator.Options.ofMix(Simulator.Mix.parse(mix), !noOverlays, seed, pseudo,
+            threadCount);
+      } else {
+        options = new Simulator.Options(strong, partial, scribbles, sizes, tags, !noOverlays,
+            seed, pseudo, threadCount);
+      }
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -5,14 +5,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.lazyseg.api.Training;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
+import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,8 +41,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder to create or resume.")
   Path out;
 
-  @Option(names = "--method", defaultValue = "supervised", paramLabel = "NAME",
-      description = "Training method (the list below). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--method", paramLabel = "NAME",
+      description = "Training method (the list below). Default: lazy when the training images hold more than one kind of label (strong masks, partial masks, scribbles, sizes, tags), else supervised.")
   String method;
 
   @Option(names = {"-O", "--method-option"}, paramLabel = "KEY=VALUE",
@@ -115,6 +118,16 @@ public final class TrainCommand implements Callable<Integer> {
       methodOptions.put("samples", Integer.toString(samples));
     }
     String p = profile != null ? profile : defaultProfile();
+    String why = "";
+    if (method == null) {
+      Set<LabeledImage.Kind> kinds = Methods.annotatedKinds(Dataset.open(data)
+          .trainingSet(trainSplit));
+      method = Methods.defaultFor(kinds);
+      why = " (the default for " + (kinds.size() > 1 ? "training images with "
+          + kinds.size() + " kinds of label: " : "these labels: ")
+          + kinds.stream().map(k -> k.name().toLowerCase(Locale.ROOT))
+              .collect(java.util.stream.Collectors.joining(", ")) + ")";
+    }
     Training training = Training.of(method).optSettings(methodOptions)
         .optConfig(config(p)).optProfile(p).optSeed(seed).optThreads(threads.threads())
         .optWidth(width != null ? width : 0).optDepth(depth)
@@ -136,8 +149,8 @@ public final class TrainCommand implements Callable<Integer> {
     for (String note : dataset.validate((done, total, id) -> {})) {
       log.println("lazyseg: " + note);   // a stack read as its first plane
     }
-    log.printf(Locale.ROOT, "lazyseg: %s, method %s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
-        dataset, m.name(), p, 100 * fraction);
+    log.printf(Locale.ROOT, "lazyseg: %s, method %s%s, profile %s, strong masks kept for %.1f%% of the training images that have them%n",
+        dataset, m.name(), why, p, 100 * fraction);
     log.println("lazyseg: " + precision.describe());
     log.flush();
     boolean fresh = restart || new RunFolder(out).checkpoint(RunFolder.LAST) == null;

@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.DatasetException;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
@@ -20,6 +23,7 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
+import org.lazyseg.core.weak.AnnotationCost;
 import org.lazyseg.core.weak.Overlays;
 import org.lazyseg.core.weak.Simulator;
 import org.lazyseg.train.RunFolder;
@@ -97,10 +101,16 @@ public final class ExperimentContext {
    * folder ROOT/datasets/NAME-KEY, written in a temporary folder and renamed when complete.
    */
   public Path simulated(Path data, Simulator.Options o) throws IOException {
-    String key = String.format(Locale.ROOT, "%s-strong%s-partial%s-scribbles%s%s%s%s-seed%d",
-        data.getFileName(), RunSpec.fraction(o.strong()), RunSpec.fraction(o.partial()),
-        RunSpec.fraction(o.scribbles()), o.sizes() ? "-sizes" : "", o.tags() ? "-tags" : "",
-        o.pseudo() ? "-pseudo" : "", o.seed());
+    String key = o.mix() != null
+        ? String.format(Locale.ROOT, "%s-mix-strong%s-partial%s-scribbles%s-sizes%s-tags%s%s-seed%d",
+            data.getFileName(), RunSpec.fraction(o.mix().strong()),
+            RunSpec.fraction(o.mix().partial()), RunSpec.fraction(o.mix().scribbles()),
+            RunSpec.fraction(o.mix().sizes()), RunSpec.fraction(o.mix().tags()),
+            o.pseudo() ? "-pseudo" : "", o.seed())
+        : String.format(Locale.ROOT, "%s-strong%s-partial%s-scribbles%s%s%s%s-seed%d",
+            data.getFileName(), RunSpec.fraction(o.strong()), RunSpec.fraction(o.partial()),
+            RunSpec.fraction(o.scribbles()), o.sizes() ? "-sizes" : "", o.tags() ? "-tags" : "",
+            o.pseudo() ? "-pseudo" : "", o.seed());
     Path dir = settings.root().resolve("datasets").resolve(key);
     if (Files.isDirectory(dir)) {
       return dir;
@@ -197,21 +207,34 @@ public final class ExperimentContext {
   }
 
   /**
-   * Annotation costs (docs/methods.md, Annotation cost) per training image, in strong-mask units: 1
-   * for a strong mask, 1/6 for pixel labels without one (a partial mask, with its scribbles), 1/12
-   * for image-level labels alone (tags; we price a size the same [R]).
+   * Annotation costs (docs/methods.md, Annotation cost; {@link AnnotationCost}) per training
+   * image, in strong-mask units, of the labels the run learned from: 1 for a strong mask;
+   * otherwise, of the labels the image has, its pixel labels (a partial mask, scribbles) when
+   * the method gave it pixel targets and its sizes and tags when it gave it image labels.
+   * Without the image behind an example (tests): 1/6 for pixel targets, 1/12 for image labels
+   * (which come first: sizes gives a size-only image a placeholder pixel target).
    */
   static double annotationCost(TrainingData td) {
     double cost = 0;
     for (Example e : td.train()) {
+      boolean pixels = java.util.Arrays.stream(e.targets()).anyMatch(t -> t != null);
+      LabeledImage image = td.images().get(e.id());
       if (td.strongIds().contains(e.id())) {
-        cost += 1;
+        cost += AnnotationCost.STRONG;
+      } else if (image != null) {
+        Set<LabeledImage.Kind> used = EnumSet.noneOf(LabeledImage.Kind.class);
+        if (pixels) {
+          used.addAll(EnumSet.of(LabeledImage.Kind.PARTIAL, LabeledImage.Kind.SCRIBBLES));
+        }
+        if (e.imageLabels() != null) {
+          used.addAll(EnumSet.of(LabeledImage.Kind.SIZE, LabeledImage.Kind.TAGS));
+        }
+        used.retainAll(image.kinds());
+        cost += AnnotationCost.of(used);
       } else if (e.imageLabels() != null) {
-        // Image labels first: a method may give such images a placeholder pixel target
-        // (sizes marks which crop pixels are image).
-        cost += 1.0 / 12;
-      } else if (java.util.Arrays.stream(e.targets()).anyMatch(t -> t != null)) {
-        cost += 1.0 / 6;
+        cost += AnnotationCost.TAGS;
+      } else if (pixels) {
+        cost += AnnotationCost.PIXEL_LABELS;
       }
     }
     return td.train().isEmpty() ? 0 : cost / td.train().size();

@@ -14,7 +14,9 @@ public final class Presets {
       new RecursivePreset("hc18", "test", List.of(0.044), 0.044, false,
           Map.of("strong-share", "0.5", "far-background", "3")),
       new SizesPreset(),
-      new TagsPreset("dsb2018", "test"));
+      new TagsPreset("dsb2018", "test"),
+      new MixedLabelsPreset("glas", "testA"),
+      new MixedLabelsPreset("dsb2018", "test"));
 
   private Presets() {}
 

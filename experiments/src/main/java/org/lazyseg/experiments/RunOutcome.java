@@ -14,7 +14,7 @@ public record RunOutcome(String key, String method, double strongFraction, int t
   /** Note under tables with an "annotation cost" column. */
   public static final String COST_NOTE = "- annotation cost: the labels a run learned from in"
       + " strong-mask equivalents (docs/methods.md, Annotation cost: a strong mask 1, a partial"
-      + " mask with its scribbles 1/6, a tag or size 1/12).";
+      + " mask with its scribbles 1/6, tags 1/12, a size 1/12).";
 
   /**
    * The labels the run learned from, in strong masks: {@link #annotationCost()} times the

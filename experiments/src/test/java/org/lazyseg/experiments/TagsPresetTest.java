@@ -16,15 +16,20 @@ import org.lazyseg.core.image.LabelImage;
 class TagsPresetTest {
   @TempDir Path dir;
 
-  /** 128 x 128 noise with a few discs in the top-left quarter: positive and negative patches. */
-  private void writeDataset(Path data, int images) throws Exception {
+  /**
+   * {@code side} x {@code side} noise with three discs of radius 5 within 10 + 40 pixels of
+   * the top-left corner (at 128: in the top-left quarter, so patches are positive and
+   * negative); the last two images are split test.
+   */
+  static void writeDataset(Path data, int images, int side) throws Exception {
     Random rng = new Random(1);
+    int spread = Math.min(40, side - 20);
     StringBuilder split = new StringBuilder("id,split\n");
     for (int n = 0; n < images; n++) {
-      FloatImage image = new FloatImage(128, 128, 1);
-      LabelImage mask = new LabelImage(128, 128);
+      FloatImage image = new FloatImage(side, side, 1);
+      LabelImage mask = new LabelImage(side, side);
       for (int k = 1; k <= 3; k++) {
-        int cx = 10 + rng.nextInt(40), cy = 10 + rng.nextInt(40);
+        int cx = 10 + rng.nextInt(spread), cy = 10 + rng.nextInt(spread);
         for (int y = cy - 5; y <= cy + 5; y++) {
           for (int x = cx - 5; x <= cx + 5; x++) {
             if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= 25) {
@@ -46,7 +51,7 @@ class TagsPresetTest {
 
   @Test
   void writesTheTableWithEveryPoolingAndTheSupervisedReference() throws Exception {
-    writeDataset(dir.resolve("data/dsb2018"), 5);
+    writeDataset(dir.resolve("data/dsb2018"), 5, 128);
     Path out = dir.resolve("exp");
     String[] args = {"experiment", "--preset", "tags-dsb2018", "--data-root",
         dir.resolve("data").toString(), "--out", out.toString(), "--profile", "quick",

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.DatasetException;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.Sample;
@@ -61,7 +62,7 @@ public final class Simulator {
    * @param threads images processed at once for the pseudo masks, at least 1
    */
   public record Options(double strong, double partial, double scribbles, boolean sizes,
-      boolean tags, boolean overlays, long seed, boolean pseudo, int threads) {
+      boolean tags, boolean overlays, long seed, boolean pseudo, int threads, Mix mix) {
     public Options {
       for (double f : new double[] {strong, partial, scribbles}) {
         if (!(f >= 0 && f <= 1)) {
@@ -73,6 +74,22 @@ public final class Simulator {
       }
     }
 
+    /** Fractions per label, each drawn on its own (no mix). */
+    public Options(double strong, double partial, double scribbles, boolean sizes, boolean tags,
+        boolean overlays, long seed, boolean pseudo, int threads) {
+      this(strong, partial, scribbles, sizes, tags, overlays, seed, pseudo, threads, null);
+    }
+
+    /**
+     * Each training image gets the labels of one kind of {@code mix}, or none (the fractions
+     * and the sizes and tags switches are not used).
+     */
+    public static Options ofMix(Mix mix, boolean overlays, long seed, boolean pseudo,
+        int threads) {
+      return new Options(mix.strong(), mix.partial(), mix.scribbles(), mix.sizes() > 0,
+          mix.tags() > 0, overlays, seed, pseudo, threads, mix);
+    }
+
     /** Without pseudo masks. */
     public Options(double strong, double partial, double scribbles, boolean sizes, boolean tags,
         boolean overlays, long seed) {
@@ -80,14 +97,125 @@ public final class Simulator {
     }
   }
 
-  /** What was written, for a summary line. */
+  /**
+   * Shares of the training images per label kind, for a mixed dataset: each image gets the
+   * labels of one kind; {@code partial} is a partial mask with its scribbles (the lazy-labels
+   * pair), {@code scribbles} scribbles alone. The shares sum to at most 1; the images left over
+   * get no label. Counts are the shares of the n training images rounded so that they sum to
+   * the rounded total (largest remainders; ties to the earlier kind).
+   */
+  public record Mix(double strong, double partial, double scribbles, double sizes,
+      double tags) {
+    /** The kinds in the order of {@link #shares} and of {@code --mix}. */
+    public static final List<String> KINDS = List.of("strong", "partial", "scribbles", "sizes",
+        "tags");
+
+    public Mix {
+      double sum = 0;
+      for (double f : new double[] {strong, partial, scribbles, sizes, tags}) {
+        if (!(f >= 0 && f <= 1)) {
+          throw new IllegalArgumentException("--mix shares must be in [0, 1], not " + f);
+        }
+        sum += f;
+      }
+      if (sum > 1 + 1e-9) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "--mix shares must sum to at most 1, not %.4g", sum));
+      }
+    }
+
+    /** {@code strong=0.05,partial=0.6,tags=0.35}: kinds not named get 0. */
+    public static Mix parse(String text) {
+      double[] f = new double[KINDS.size()];
+      boolean[] seen = new boolean[KINDS.size()];
+      for (String part : text.split(",")) {
+        String[] kv = part.split("=", 2);
+        int k = KINDS.indexOf(kv[0].trim());
+        if (kv.length != 2 || k < 0) {
+          throw new IllegalArgumentException("--mix takes KIND=SHARE,... with KIND one of "
+              + String.join(", ", KINDS) + ", not '" + part.trim() + "'");
+        }
+        if (seen[k]) {
+          throw new IllegalArgumentException("--mix names " + KINDS.get(k) + " twice");
+        }
+        seen[k] = true;
+        try {
+          f[k] = Double.parseDouble(kv[1].trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--mix: " + KINDS.get(k) + " must be a number, not '"
+              + kv[1].trim() + "'");
+        }
+      }
+      return new Mix(f[0], f[1], f[2], f[3], f[4]);
+    }
+
+    public double[] shares() {
+      return new double[] {strong, partial, scribbles, sizes, tags};
+    }
+
+    /** How many of {@code n} images get each kind. */
+    public int[] counts(int n) {
+      double[] shares = shares();
+      int[] counts = new int[shares.length];
+      double total = 0;
+      int given = 0;
+      for (int k = 0; k < shares.length; k++) {
+        total += shares[k];
+        counts[k] = (int) Math.floor(shares[k] * n + 1e-9);
+        given += counts[k];
+      }
+      int target = (int) Math.min(n, Math.round(total * n));
+      while (given < target) {
+        int best = -1;
+        double bestRest = -1;
+        for (int k = 0; k < shares.length; k++) {
+          double rest = shares[k] * n - counts[k];
+          if (shares[k] > 0 && rest > bestRest + 1e-12) {
+            best = k;
+            bestRest = rest;
+          }
+        }
+        counts[best]++;
+        given++;
+      }
+      return counts;
+    }
+
+    /** The kind of each image: a seeded shuffle of the ids, cut by {@link #counts}. */
+    public java.util.Map<String, String> assign(List<String> ids, long seed) {
+      List<String> order = new java.util.ArrayList<>(ids);
+      order.sort(null);
+      java.util.Collections.shuffle(order, new Random(seed ^ 0x313CL));
+      int[] counts = counts(order.size());
+      java.util.Map<String, String> kinds = new java.util.HashMap<>();
+      int next = 0;
+      for (int k = 0; k < counts.length; k++) {
+        for (int i = 0; i < counts[k]; i++) {
+          kinds.put(order.get(next++), KINDS.get(k));
+        }
+      }
+      return kinds;
+    }
+  }
+
+  /**
+   * What was written, for a summary line.
+   *
+   * @param cost the annotation cost of the training images' labels, in strong masks
+   *     ({@link AnnotationCost})
+   */
   public record Summary(int images, int strong, int partial, int scribbled,
-      long scribblePixels, double meanPartialDice, int pseudo, double meanPseudoDice) {
+      long scribblePixels, double meanPartialDice, int pseudo, double meanPseudoDice,
+      int sized, int tagged, double cost) {
     @Override
     public String toString() {
       String text = String.format(Locale.ROOT,
           "%d images: %d strong, %d partial (mean Dice vs truth %.3f), %d with scribbles (%d pixels)",
           images, strong, partial, meanPartialDice, scribbled, scribblePixels);
+      if (sized > 0 || tagged > 0) {
+        text += String.format(Locale.ROOT, ", %d with a size, %d with tags", sized, tagged);
+      }
+      text += String.format(Locale.ROOT, "; annotation cost %.2f strong masks", cost);
       if (pseudo > 0) {
         text += String.format(Locale.ROOT, ", %d pseudo masks (mean Dice vs truth %.3f)", pseudo,
             meanPseudoDice);
@@ -100,9 +228,24 @@ public final class Simulator {
     OutputFolder.newDataset(out, "lazyseg simulate", from.dir());
     List<Sample> train = from.samples(Dataset.TRAIN);
     List<String> trainIds = train.stream().map(Sample::id).toList();
-    Set<String> strong = new HashSet<>(LazyLabels.strongSubset(trainIds, options.strong(), options.seed()));
-    Set<String> partial = new HashSet<>(LazyLabels.strongSubset(trainIds, options.partial(), options.seed() + 1));
-    Set<String> scribbled = new HashSet<>(LazyLabels.strongSubset(trainIds, options.scribbles(), options.seed() + 2));
+    Set<String> strong, partial, scribbled, sized, tagged;
+    if (options.mix() == null) {
+      strong = new HashSet<>(LazyLabels.strongSubset(trainIds, options.strong(), options.seed()));
+      partial = new HashSet<>(LazyLabels.strongSubset(trainIds, options.partial(), options.seed() + 1));
+      scribbled = new HashSet<>(LazyLabels.strongSubset(trainIds, options.scribbles(), options.seed() + 2));
+      sized = options.sizes() ? Set.copyOf(trainIds) : Set.of();
+      tagged = options.tags() ? Set.copyOf(trainIds) : Set.of();
+    } else {
+      // Only images with a mask can be given labels; the others stay as they are.
+      java.util.Map<String, String> kinds = options.mix().assign(train.stream()
+          .filter(s -> s.mask().isPresent()).map(Sample::id).toList(), options.seed());
+      strong = idsOf(kinds, "strong");
+      partial = idsOf(kinds, "partial");
+      scribbled = new HashSet<>(partial);
+      scribbled.addAll(idsOf(kinds, "scribbles"));
+      sized = idsOf(kinds, "sizes");
+      tagged = idsOf(kinds, "tags");
+    }
     int classes = from.classNames().size();
     boolean classIds = from.labelsHoldClassIds();
     List<Sample> all = from.samples();
@@ -125,6 +268,9 @@ public final class Simulator {
 
       int done = 0;
       int partialCount = 0;
+      int sizeCount = 0;
+      int tagCount = 0;
+      double cost = 0;
       double diceSum = 0;
       long scribblePixels = 0;
       for (Sample s : all) {
@@ -157,10 +303,12 @@ public final class Simulator {
             }
             ImageFiles.writeLabels(scrib, out.resolve("scribbles").resolve(s.id() + ".png"));
           }
-          if (options.sizes()) {
+          if (sized.contains(s.id())) {
+            sizeCount++;
             sizes.append(s.id()).append(',').append(LazyLabels.size(cls)).append('\n');
           }
-          if (options.tags()) {
+          if (tagged.contains(s.id())) {
+            tagCount++;
             tags.append(s.id());
             boolean[] present = LazyLabels.tags(cls, classes); // indexed by class id, 0 = background
             for (int k = 1; k <= classes; k++) {
@@ -168,6 +316,7 @@ public final class Simulator {
             }
             tags.append('\n');
           }
+          cost += AnnotationCost.of(kindsOf(s.id(), strong, partial, scribbled, sized, tagged));
           if (options.overlays() && (part != null || scrib != null)) {
             FloatImage img = s.loadImage();
             Overlays.writeOverlay(out.resolve("overlays").resolve(s.id() + ".png"), img,
@@ -192,10 +341,43 @@ public final class Simulator {
       }
       return new Summary(all.size(), strong.size(), partialCount, scribbled.size(), scribblePixels,
           partialCount == 0 ? Double.NaN : diceSum / partialCount, pseudoDice.length,
-          pseudoDice.length == 0 ? Double.NaN : pseudoSum / pseudoDice.length);
+          pseudoDice.length == 0 ? Double.NaN : pseudoSum / pseudoDice.length, sizeCount,
+          tagCount, cost);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Set<String> idsOf(java.util.Map<String, String> kinds, String kind) {
+    Set<String> ids = new HashSet<>();
+    kinds.forEach((id, k) -> {
+      if (k.equals(kind)) {
+        ids.add(id);
+      }
+    });
+    return ids;
+  }
+
+  /** The labels written for a training image. */
+  private static Set<LabeledImage.Kind> kindsOf(String id, Set<String> strong,
+      Set<String> partial, Set<String> scribbled, Set<String> sized, Set<String> tagged) {
+    Set<LabeledImage.Kind> kinds = java.util.EnumSet.noneOf(LabeledImage.Kind.class);
+    if (strong.contains(id)) {
+      kinds.add(LabeledImage.Kind.MASK);
+    }
+    if (partial.contains(id)) {
+      kinds.add(LabeledImage.Kind.PARTIAL);
+    }
+    if (scribbled.contains(id)) {
+      kinds.add(LabeledImage.Kind.SCRIBBLES);
+    }
+    if (sized.contains(id)) {
+      kinds.add(LabeledImage.Kind.SIZE);
+    }
+    if (tagged.contains(id)) {
+      kinds.add(LabeledImage.Kind.TAGS);
+    }
+    return kinds;
   }
 
   /** The instance id of every positive pixel of {@code part}. */

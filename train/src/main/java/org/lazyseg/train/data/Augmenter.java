@@ -35,8 +35,13 @@ public final class Augmenter {
   /**
    * Writes one crop of {@code example} into batch arrays: the image, CHW, at
    * {@code images[imageOffset...]}, target t at {@code targets[t][targetOffset...]}.
+   *
+   * @return where the whole image lies in the crop, {@code {x0, y0, x1, y1}} (inclusive crop
+   *     pixels), when the crop holds all of it unresampled (flips and 90-degree turns only);
+   *     null when part of the image is cut off or the crop was rotated freely or zoomed. Labels
+   *     of the whole image (a size, a tag saying a class is present) hold for such a crop only.
    */
-  public void sample(Example example, Random rng, float[] images, int imageOffset,
+  public int[] sample(Example example, Random rng, float[] images, int imageOffset,
       int[][] targets, int targetOffset) {
     // m maps centred output offsets (du, dv) to source offsets (dx, dy).
     double m00 = 1, m01 = 0, m10 = 0, m11 = 1;
@@ -72,6 +77,30 @@ public final class Augmenter {
     double cx = randomStart(rng, w, 2 * halfX, resample) + halfX;
     double cy = randomStart(rng, h, 2 * halfY, resample) + halfY;
     write(example, m00, m01, m10, m11, cx, cy, images, imageOffset, targets, targetOffset);
+    return resample ? null : frame(w, h, m00, m01, m10, m11, cx, cy);
+  }
+
+  /**
+   * The crop pixels of the image's corner pixels under the integer map (its inverse is its
+   * transpose), as {@code {x0, y0, x1, y1}}; null when a corner falls outside the crop.
+   */
+  private int[] frame(int w, int h, double m00, double m01, double m10, double m11, double cx,
+      double cy) {
+    int x0 = size, y0 = size, x1 = -1, y1 = -1;
+    for (int corner = 0; corner < 4; corner++) {
+      double dx = ((corner & 1) == 0 ? 0 : w - 1) + 0.5 - cx;
+      double dy = ((corner & 2) == 0 ? 0 : h - 1) + 0.5 - cy;
+      int u = (int) Math.floor(m00 * dx + m10 * dy + size / 2.0);
+      int v = (int) Math.floor(m01 * dx + m11 * dy + size / 2.0);
+      if (u < 0 || v < 0 || u >= size || v >= size) {
+        return null;
+      }
+      x0 = Math.min(x0, u);
+      y0 = Math.min(y0, v);
+      x1 = Math.max(x1, u);
+      y1 = Math.max(y1, v);
+    }
+    return new int[] {x0, y0, x1, y1};
   }
 
   /** Left edge of the source window: inside the image, or the image inside the window. */

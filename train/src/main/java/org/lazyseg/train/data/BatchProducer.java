@@ -116,10 +116,11 @@ public final class BatchProducer implements AutoCloseable {
     float[] images = new float[batchSize * channels * plane];
     int[][] targets = new int[tasks][batchSize * plane];
     float[] imageLabels = imageLabelCount == 0 ? null : new float[batchSize * imageLabelCount];
+    int[][] whole = new int[batchSize][];
     for (int i = 0; i < batchSize; i++) {
       List<Example> from = i < strongSlots ? strong : examples;
       Example e = from.get(rng.nextInt(from.size()));
-      augmenter.sample(e, rng, images, i * channels * plane, targets, i * plane);
+      whole[i] = augmenter.sample(e, rng, images, i * channels * plane, targets, i * plane);
       if (imageLabels != null) {
         float[] own = e.imageLabels();
         for (int j = 0; j < imageLabelCount; j++) {
@@ -128,7 +129,7 @@ public final class BatchProducer implements AutoCloseable {
         }
       }
     }
-    return new Batch(batchSize, channels, crop, images, targets, imageLabels);
+    return new Batch(batchSize, channels, crop, images, targets, imageLabels, whole);
   }
 
   /** The next batch in order; blocks until it is ready. */

@@ -74,22 +74,20 @@ public final class SizeObjective implements Objective {
   /**
    * Computes the size part of the next step from the foreground probabilities p, (N, S, S)
    * row-major. {@link #loss} calls this; tests call it on a twin objective (same seed) to see
-   * the constants the step uses.
+   * the constants the step uses. An example's size is its first image label (NaN: none); its
+   * image is the rectangle of crop pixels whose head-0 target is not IGNORE.
    */
   public SizeStep sizeStep(float[] p, Batch batch) {
-    long call = calls++;
     int n = batch.size(), s = batch.crop(), plane = s * s;
     int labels = batch.imageLabelCount();
     int[] target = batch.targets()[0];
-    float[] gradient = new float[n * plane];
-    double loss = 0;
-    int count = 0;
+    double[] sizes = new double[n];
+    int[][] frames = new int[n][];
     for (int e = 0; e < n; e++) {
-      double size = labels == 0 ? Double.NaN : batch.imageLabels()[e * labels];
-      if (Double.isNaN(size)) {
+      sizes[e] = labels == 0 ? Double.NaN : batch.imageLabels()[e * labels];
+      if (Double.isNaN(sizes[e])) {
         continue;
       }
-      count++;
       // The image's pixels: a rectangle (whole-image crops, flips and 90-degree turns).
       int x0 = s, y0 = s, x1 = -1, y1 = -1;
       for (int y = 0; y < s; y++) {
@@ -102,39 +100,70 @@ public final class SizeObjective implements Objective {
           }
         }
       }
+      frames[e] = x1 < 0 ? null : new int[] {x0, y0, x1, y1};
+    }
+    return sizeStep(p, n, s, sizes, frames);
+  }
+
+  /**
+   * The size part of the next step for any head whose foreground probabilities are p,
+   * (N, S, S) row-major: example e has size {@code sizes[e]} (NaN: none) and its whole image
+   * in the crop rectangle {@code frames[e]} ({@code {x0, y0, x1, y1}} inclusive; null: no
+   * image pixel in the crop, so g = 0). Every pixel outside the rectangle counts as
+   * background.
+   */
+  public SizeStep sizeStep(float[] p, int n, int s, double[] sizes, int[][] frames) {
+    long call = calls++;
+    int plane = s * s;
+    float[] gradient = new float[n * plane];
+    double loss = 0;
+    int count = 0;
+    for (int e = 0; e < n; e++) {
+      double size = sizes[e];
+      if (Double.isNaN(size)) {
+        continue;
+      }
+      count++;
       double scale = 1 / Math.pow(Math.max(size, 1), 2);
-      if (x1 < 0) {
+      int[] f = frames[e];
+      if (f == null) {
         loss += size * size * scale; // no image pixel in the crop: g = 0
         continue;
       }
-      int w = x1 - x0 + 1, h = y1 - y0 + 1;
+      int x0 = f[0], y0 = f[1], w = f[2] - f[0] + 1, h = f[3] - f[1] + 1;
       float[] rect = new float[w * h];
       for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int i = e * plane + (y0 + y) * s + x0 + x;
-          rect[y * w + x] = target[i] == LabelImage.IGNORE ? 0f : p[i];
-        }
+        System.arraycopy(p, e * plane + (y0 + y) * s + x0, rect, y * w, w);
       }
       SplittableRandom rng = new SplittableRandom(mix(seed, call, e));
       SizeGradient.Estimate est = SizeGradient.estimate(rect, w, h, size, samples, rng);
       loss += est.meanLoss() * scale;
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
-          int i = e * plane + (y0 + y) * s + x0 + x;
-          if (target[i] != LabelImage.IGNORE) {
-            gradient[i] = (float) (est.gradient()[y * w + x] * scale);
-          }
+          gradient[e * plane + (y0 + y) * s + x0 + x] = (float) (est.gradient()[y * w + x] * scale);
         }
       }
     }
     if (count > 0) {
-      float f = (float) (weight / count);
+      float factor = (float) (weight / count);
       for (int i = 0; i < gradient.length; i++) {
-        gradient[i] *= f;
+        gradient[i] *= factor;
       }
       loss *= weight / count;
     }
     return new SizeStep(gradient, loss, count);
+  }
+
+  /**
+   * The size term as autograd sees it: {@code sum_i p_i * gradient_i}, shifted by a constant
+   * to the sampled loss, so that its gradient with respect to p is exactly the step's
+   * {@link SizeStep#gradient} and its value the step's loss.
+   *
+   * @param p (N, S, S) foreground probabilities, differentiable
+   */
+  public static NDArray term(NDArray p, SizeStep size) {
+    NDArray surrogate = p.mul(p.getManager().create(size.gradient(), p.getShape())).sum();
+    return surrogate.sub(surrogate.stopGradient()).add((float) size.loss());
   }
 
   @Override
@@ -171,10 +200,7 @@ public final class SizeObjective implements Objective {
     }
     if (anySize) {
       NDArray p = logp.get(":, 1, :, :").exp(); // (N, S, S)
-      SizeStep size = sizeStep(p.toFloatArray(), batch);
-      NDArray surrogate = p.mul(step.create(size.gradient(), new Shape(n, s, s))).sum();
-      total = total.add(surrogate.sub(surrogate.stopGradient()))
-          .add((float) size.loss());
+      total = total.add(term(p, sizeStep(p.toFloatArray(), batch)));
     }
     return total;
   }

@@ -271,6 +271,12 @@ public final class LazyMultiTask implements Method {
         : new LabelImage[] {segmentation, detection};
   }
 
+  /** Whether some training image of {@code data} has a scribble pixel. */
+  static boolean anyScribblePixel(org.lazyseg.core.data.TrainingSet data) {
+    return data.train().stream()
+        .anyMatch(i -> i.scribbles().map(s -> s.max() > 0).orElse(false));
+  }
+
   /**
    * One id per object core: a partial mask of instance ids keeps them (an object's core may
    * be islands); class ids and a single-valued mask give their 8-connected components.

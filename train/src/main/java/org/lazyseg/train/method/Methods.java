@@ -34,6 +34,31 @@ public final class Methods {
     return out;
   }
 
+  /**
+   * The label kinds an annotator made that some training image of {@code set} has (pseudo
+   * masks are computed, so they do not count).
+   */
+  public static java.util.Set<org.lazyseg.core.data.LabeledImage.Kind> annotatedKinds(
+      org.lazyseg.core.data.TrainingSet set) {
+    java.util.Set<org.lazyseg.core.data.LabeledImage.Kind> kinds = set.kinds();
+    kinds.remove(org.lazyseg.core.data.LabeledImage.Kind.PSEUDO);
+    return kinds;
+  }
+
+  /**
+   * The method to train when none is named: {@value MixedLabels#NAME} when the training
+   * images hold more than one kind of label (it learns from every kind), else
+   * {@value Supervised#NAME}.
+   */
+  public static String defaultFor(org.lazyseg.core.data.TrainingSet set) {
+    return defaultFor(annotatedKinds(set));
+  }
+
+  /** {@link #defaultFor(org.lazyseg.core.data.TrainingSet)} of these label kinds. */
+  public static String defaultFor(java.util.Set<org.lazyseg.core.data.LabeledImage.Kind> kinds) {
+    return kinds.size() > 1 ? MixedLabels.NAME : Supervised.NAME;
+  }
+
   /** The method called {@code name} with default options; the message lists the known ones. */
   public static Method byName(String name) {
     return create(name, Map.of());

@@ -299,9 +299,8 @@ public final class RecursiveApproximation implements Method {
     if (!options.separation.equals("auto")) {
       return this;
     }
-    boolean scribbles = data.train().stream()
-        .anyMatch(i -> i.scribbles().map(s -> s.max() > 0).orElse(false));
-    return new RecursiveApproximation(options.withSeparation(scribbles));
+    return new RecursiveApproximation(
+        options.withSeparation(LazyMultiTask.anyScribblePixel(data)));
   }
 
   /**

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
@@ -32,7 +31,7 @@ import java.util.List;
  * CPU default. {@link #setPrecision} switches the arithmetic between fp32 and bf16
  * ({@link Bf16Forward}).
  */
-public final class MultiTaskUNet extends AbstractBlock implements PrecisionSwitch {
+public final class MultiTaskUNet extends PrecisionSwitch {
   private static final byte VERSION = 1;
 
   private final int width;
@@ -43,7 +42,6 @@ public final class MultiTaskUNet extends AbstractBlock implements PrecisionSwitc
   private final List<Block> residual = new ArrayList<>();
   private final List<Block> separation = new ArrayList<>();
   private final List<Block> headBlocks = new ArrayList<>();
-  private volatile Precision precision = Precision.FP32;
 
   /**
    * @param separationClasses classes of the separation head, 0 for a network without it
@@ -82,16 +80,6 @@ public final class MultiTaskUNet extends AbstractBlock implements PrecisionSwitc
     return heads.clone();
   }
 
-  @Override
-  public void setPrecision(Precision precision) {
-    this.precision = java.util.Objects.requireNonNull(precision);
-  }
-
-  @Override
-  public Precision precision() {
-    return precision;
-  }
-
   /**
    * The parameters in DJL's order (blocks down; per level shared, residual, separation;
    * heads): multitask_bf16.pt's.
@@ -108,7 +96,7 @@ public final class MultiTaskUNet extends AbstractBlock implements PrecisionSwitc
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    if (precision == Precision.BF16) {
+    if (precision() == Precision.BF16) {
       return Bf16Forward.forward(Bf16Forward.MULTITASK, ps, inputs.singletonOrThrow(),
           orderedParameters(), training);
     }
@@ -172,6 +160,6 @@ public final class MultiTaskUNet extends AbstractBlock implements PrecisionSwitc
   @Override
   public String toString() {
     return "MultiTaskUNet[width=" + width + ", depth=" + depth + ", heads="
-        + java.util.Arrays.toString(heads) + ", " + precision.label() + "]";
+        + java.util.Arrays.toString(heads) + ", " + precision().label() + "]";
   }
 }

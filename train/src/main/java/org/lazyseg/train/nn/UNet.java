@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -39,7 +38,7 @@ import java.util.List;
  * UNet net = UNet.builder().setInputChannels(1).setHeads(2).optWidth(32).build();
  * }</pre>
  */
-public final class UNet extends AbstractBlock implements PrecisionSwitch {
+public final class UNet extends PrecisionSwitch {
   private static final byte VERSION = 1;
   private static final float LEAKY_SLOPE = 0.01f;
 
@@ -50,7 +49,6 @@ public final class UNet extends AbstractBlock implements PrecisionSwitch {
   private final List<Block> down = new ArrayList<>();
   private final List<Block> up = new ArrayList<>();
   private final List<Block> headBlocks = new ArrayList<>();
-  private volatile Precision precision = Precision.FP32;
 
   private UNet(Builder b) {
     super(VERSION);
@@ -105,16 +103,6 @@ public final class UNet extends AbstractBlock implements PrecisionSwitch {
     return n;
   }
 
-  @Override
-  public void setPrecision(Precision precision) {
-    this.precision = java.util.Objects.requireNonNull(precision);
-  }
-
-  @Override
-  public Precision precision() {
-    return precision;
-  }
-
   /** The parameters in DJL's order (blocks down, blocks up, heads): unet_bf16.pt's. */
   List<Parameter> orderedParameters() {
     List<Parameter> all = new ArrayList<>(getParameters().values());
@@ -127,7 +115,7 @@ public final class UNet extends AbstractBlock implements PrecisionSwitch {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    if (precision == Precision.BF16) {
+    if (precision() == Precision.BF16) {
       return Bf16Forward.forward(Bf16Forward.UNET, ps, inputs.singletonOrThrow(),
           orderedParameters(), training);
     }
@@ -220,7 +208,7 @@ public final class UNet extends AbstractBlock implements PrecisionSwitch {
   @Override
   public String toString() {
     return "UNet[in=" + inputChannels + ", width=" + width + ", depth=" + depth
-        + ", heads=" + Arrays.toString(heads) + ", " + precision.label() + "]";
+        + ", heads=" + Arrays.toString(heads) + ", " + precision().label() + "]";
   }
 
   /** DJL-style builder: {@code set*} for required values, {@code opt*} for optional ones. */

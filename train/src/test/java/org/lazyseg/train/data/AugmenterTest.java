@@ -138,4 +138,29 @@ class AugmenterTest {
       }
     }
   }
+
+  @Test
+  void theWholeImageFrameIsWhereTheImagesPixelsLandOnlyWhenAllOfThemDo() {
+    Augmenter a = new Augmenter(8, Augmentation.flipsAndRotations(), Normalization.identity(1));
+    Random rng = new Random(4);
+    for (int trial = 0; trial < 20; trial++) {
+      int w = 1 + rng.nextInt(8), h = 1 + rng.nextInt(8);
+      int[][] y = new int[1][64];
+      int[] frame = a.sample(labelledRamp(w, h), rng, new float[64], 0, y, 0);
+      assertThat(frame).as("%d x %d fits in 8 x 8", w, h).isNotNull();
+      for (int v = 0; v < 8; v++) {
+        for (int u = 0; u < 8; u++) {
+          boolean inFrame = u >= frame[0] && u <= frame[2] && v >= frame[1] && v <= frame[3];
+          assertThat(y[0][v * 8 + u] != LabelImage.IGNORE).as("pixel %d,%d", u, v)
+              .isEqualTo(inFrame);
+        }
+      }
+    }
+    int[] cut = a.sample(labelledRamp(9, 4), rng, new float[64], 0, new int[1][64], 0);
+    assertThat(cut).as("a 9-pixel-wide image does not fit").isNull();
+    Augmenter zoom = new Augmenter(8, new Augmentation(true, true, 0, 0.8, 1.25),
+        Normalization.identity(1));
+    assertThat(zoom.sample(labelledRamp(3, 3), rng, new float[64], 0, new int[1][64], 0))
+        .as("a resampled crop").isNull();
+  }
 }

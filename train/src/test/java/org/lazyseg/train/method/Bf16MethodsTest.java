@@ -69,7 +69,8 @@ class Bf16MethodsTest {
       "pseudo-labels;",
       "recursive;rounds=2,steps-per-round=2,overlays=0",
       "sizes;side=32,samples=2",
-      "tags;r=5,refine=1"})
+      "tags;r=5,refine=1",
+      "lazy;"})
   void trainsAndSegmentsInBf16(String name, String settings) throws IOException {
     Map<String, String> options = settings == null ? Map.of() : parse(settings);
     TrainConfig config = TrainConfig.builder().setCrop(48).setBatch(2).setLearningRate(3e-3)
