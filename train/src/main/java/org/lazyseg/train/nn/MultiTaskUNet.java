@@ -81,16 +81,12 @@ public final class MultiTaskUNet extends PrecisionSwitch {
   }
 
   /**
-   * The parameters in DJL's order (blocks down; per level shared, residual, separation;
-   * heads): multitask_bf16.pt's.
+   * multitask_bf16.pt reads 12 per two-conv block (down; per level shared, residual,
+   * separation) and 2 per head.
    */
-  List<ai.djl.nn.Parameter> orderedParameters() {
-    List<ai.djl.nn.Parameter> all = new ArrayList<>(getParameters().values());
-    int blocks = depth + (depth - 1) * (separation.isEmpty() ? 2 : 3);
-    if (all.size() != 12 * blocks + 2 * heads.length) {
-      throw new IllegalStateException("unexpected multi-task parameters: " + all.size());
-    }
-    return all;
+  @Override
+  int expectedParameters() {
+    return 12 * (depth + (depth - 1) * (separation.isEmpty() ? 2 : 3)) + 2 * heads.length;
   }
 
   @Override

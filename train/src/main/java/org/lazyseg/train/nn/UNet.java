@@ -103,13 +103,10 @@ public final class UNet extends PrecisionSwitch {
     return n;
   }
 
-  /** The parameters in DJL's order (blocks down, blocks up, heads): unet_bf16.pt's. */
-  List<Parameter> orderedParameters() {
-    List<Parameter> all = new ArrayList<>(getParameters().values());
-    if (all.size() != 12 * (2 * depth - 1) + 2 * heads.length) {
-      throw new IllegalStateException("unexpected UNet parameters: " + all.size());
-    }
-    return all;
+  /** unet_bf16.pt reads 12 per two-conv block (down, then up) and 2 per head. */
+  @Override
+  int expectedParameters() {
+    return 12 * (2 * depth - 1) + 2 * heads.length;
   }
 
   @Override
