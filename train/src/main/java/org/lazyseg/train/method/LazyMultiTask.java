@@ -1,16 +1,21 @@
 package org.lazyseg.train.method;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.lazyseg.core.data.LabeledImage;
+import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.ops.Connectivity;
 import org.lazyseg.core.weak.FarBackground;
+import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
@@ -62,6 +67,17 @@ public final class LazyMultiTask implements Method {
    */
   public static final double FAR_BACKGROUND = 0;
 
+  /**
+   * Read-outs of the trained heads ({@link #segment}): "segmentation", the segmentation
+   * head's classes cut along the separation head; "grow", the detection head's cores grown
+   * inside the segmentation head's foreground ({@link SeededGrowth}), dropping pieces that
+   * hold no core; "grow-keep", the same keeping those pieces.
+   */
+  public static final List<String> PREDICTIONS = List.of("segmentation", "grow", "grow-keep");
+
+  /** Default read-out. */
+  public static final String PREDICTION = "segmentation";
+
   private final Settings settings;
 
   /** All three tasks on one U-Net decoder. */
@@ -71,7 +87,7 @@ public final class LazyMultiTask implements Method {
 
   public LazyMultiTask(boolean separation, String network) {
     this(new Settings(separation, network, STRONG_SHARE, SEPARATION_WEIGHT, INTERFACE_THRESHOLD,
-        MIN_PIECE, FAR_BACKGROUND, false));
+        MIN_PIECE, FAR_BACKGROUND, false, PREDICTION, Double.NaN, 0));
   }
 
   /**
@@ -94,11 +110,27 @@ public final class LazyMultiTask implements Method {
    * @param pseudoLabels false: as above; true: the segmentation head also learns from the
    *     GrabCut pseudo masks of the weakly labelled images (those of the pseudo-label
    *     baseline, {@link PseudoLabelTraining}); not with {@code farBackground}
+   * @param prediction the read-out, one of {@link #PREDICTIONS}
+   * @param seedThreshold "grow": seeds where the detection head's foreground probability
+   *     exceeds this; NaN ("auto") = chosen after training on the weakly labelled training
+   *     images against their annotated cores ({@link SeededGrowth#settle})
+   * @param minSeed "grow": seeds of fewer pixels are dropped (settled with an auto threshold)
    */
   public record Settings(boolean separation, String network, double strongShare,
       double separationWeight, double interfaceThreshold, int minPiece, double farBackground,
-      boolean pseudoLabels) {
+      boolean pseudoLabels, String prediction, double seedThreshold, int minSeed) {
     public Settings {
+      if (!PREDICTIONS.contains(prediction)) {
+        throw new IllegalArgumentException("prediction must be one of " + PREDICTIONS
+            + ", not '" + prediction + "'");
+      }
+      if (!Double.isNaN(seedThreshold) && !(seedThreshold > 0 && seedThreshold < 1)) {
+        throw new IllegalArgumentException(
+            "seed-threshold must be auto or a number in (0, 1), not " + seedThreshold);
+      }
+      if (minSeed < 0) {
+        throw new IllegalArgumentException("min-seed must be >= 0, not " + minSeed);
+      }
       if (!(strongShare >= 0 && strongShare <= 1)) {
         throw new IllegalArgumentException("strong-share must be in [0, 1], not " + strongShare);
       }
@@ -147,7 +179,8 @@ public final class LazyMultiTask implements Method {
     return new LazyMultiTask(new Settings(v.bool("separation"), v.text("network"),
         v.number("strong-share"), v.number("separation-weight"),
         v.number("interface-threshold"), v.integer("min-piece"), v.number("far-background"),
-        v.bool("pseudo-labels")));
+        v.bool("pseudo-labels"), v.text("prediction"), v.number("seed-threshold"),
+        v.integer("min-seed")));
   }
 
   static final List<Setting> SETTINGS = List.of(
@@ -169,7 +202,15 @@ public final class LazyMultiTask implements Method {
           + " segmentation head also learns from partial masks: cores as objects, pixels beyond"
           + " R core radii + 5 px from every core as background (0 = off)"),
       Setting.bool("pseudo-labels", false, "the segmentation head also learns from the"
-          + " GrabCut pseudo masks of the weakly labelled images"));
+          + " GrabCut pseudo masks of the weakly labelled images"),
+      Setting.choice("prediction", PREDICTION, PREDICTIONS, "read-out: the segmentation head"
+          + " cut along the separation head, or the detection head's cores grown inside the"
+          + " segmentation (grow: pieces without a core dropped; grow-keep: kept)"),
+      Setting.number("seed-threshold", Double.NaN, 0, 1, "grow: seeds where the detection"
+          + " head exceeds this (auto: chosen after training on the weak images' cores)")
+          .aboveMin().belowMax().orWord("auto", Double.NaN),
+      Setting.integer("min-seed", 0, 0, Integer.MAX_VALUE, "grow: seeds of fewer pixels are"
+          + " dropped (settled with an auto seed threshold)"));
 
   @Override
   public List<Setting> settings() {
@@ -203,6 +244,15 @@ public final class LazyMultiTask implements Method {
     if (settings.pseudoLabels()) {
       o.put("pseudo-labels", "true");
     }
+    if (!settings.prediction().equals(PREDICTION)) {
+      o.put("prediction", settings.prediction());
+    }
+    if (!Double.isNaN(settings.seedThreshold())) {
+      o.put("seed-threshold", Double.toString(settings.seedThreshold()));
+    }
+    if (settings.minSeed() != 0) {
+      o.put("min-seed", Integer.toString(settings.minSeed()));
+    }
     return o;
   }
 
@@ -218,6 +268,56 @@ public final class LazyMultiTask implements Method {
   @Override
   public LabelImage instancesOfCut(LabelImage classes, LabelImage cut) {
     return SeparationCut.regrown(classes, cut, settings.minPiece());
+  }
+
+  private boolean grows() {
+    return !settings.prediction().equals("segmentation");
+  }
+
+  private SeededGrowth growth() {
+    return new SeededGrowth(DETECTION, Double.POSITIVE_INFINITY,
+        settings.prediction().equals("grow-keep"), settings.seedThreshold(), settings.minSeed());
+  }
+
+  /** The read-out of {@link Settings#prediction}; a network without a detection head: "segmentation". */
+  @Override
+  public Segmentation segment(Predictor predictor, FloatImage image) {
+    return grows() && growth().applies(predictor) ? growth().segment(predictor, image)
+        : Method.super.segment(predictor, image);
+  }
+
+  /** "grow" needs the whole image's seeds and foreground: null. */
+  @Override
+  public int[] pixelHeads(Predictor predictor) {
+    return grows() && growth().applies(predictor) ? null : Method.super.pixelHeads(predictor);
+  }
+
+  @Override
+  public Segmentation segmentInBands(Predictor predictor, FloatImage image,
+      float[] foreground) {
+    return grows() && growth().applies(predictor)
+        ? growth().segmentInBands(predictor, image, foreground)
+        : Method.super.segmentInBands(predictor, image, foreground);
+  }
+
+  /**
+   * Settles an "auto" seed threshold of the grow read-outs on the weakly labelled training
+   * images ({@link SeededGrowth#settle}); nothing to do otherwise.
+   */
+  @Override
+  public Method afterTraining(Path runDir, TrainingData data) throws IOException {
+    if (!grows() || !Double.isNaN(settings.seedThreshold())) {
+      return this;
+    }
+    SeedThreshold.Candidate best = SeededGrowth.settle(runDir, data, DETECTION,
+        Double.POSITIVE_INFINITY, settings.prediction().equals("grow-keep"));
+    if (best == null) {
+      return this;
+    }
+    Settings s = settings;
+    return new LazyMultiTask(new Settings(s.separation(), s.network(), s.strongShare(),
+        s.separationWeight(), s.interfaceThreshold(), s.minPiece(), s.farBackground(),
+        s.pseudoLabels(), s.prediction(), best.threshold(), best.minSeed()));
   }
 
   @Override

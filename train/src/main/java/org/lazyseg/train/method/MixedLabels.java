@@ -74,7 +74,8 @@ public final class MixedLabels implements Method {
     /** The pixel part: multitask's settings (shared decoder, no far background). */
     LazyMultiTask pixels() {
       return new LazyMultiTask(new LazyMultiTask.Settings(!separation.equals("false"),
-          ModelSpec.UNET, strongShare, separationWeight, interfaceThreshold, minPiece, 0, false));
+          ModelSpec.UNET, strongShare, separationWeight, interfaceThreshold, minPiece, 0, false,
+          "segmentation", Double.NaN, 0));
     }
   }
 

@@ -335,18 +335,7 @@ public final class RecursiveApproximation implements Method {
   /** Also with one round: it records round 0 (the partial masks and their Dice). */
   @Override
   public RoundHook roundHook(TrainingData data, Path runDir, TrainConfig config) {
-    return new Rounds(runDir, data, weakImages(data), options);
-  }
-
-  /** The training images outside the strong subset that have partial masks, by id. */
-  private static Map<String, LabeledImage> weakImages(TrainingData data) {
-    Map<String, LabeledImage> weak = new LinkedHashMap<>();
-    data.images().forEach((id, image) -> {
-      if (!data.strongIds().contains(id) && image.has(LabeledImage.Kind.PARTIAL)) {
-        weak.put(id, image);
-      }
-    });
-    return weak;
+    return new Rounds(runDir, data, SeededGrowth.weakImages(data), options);
   }
 
   /** Rounds and their length; see the class comment. */
@@ -369,11 +358,9 @@ public final class RecursiveApproximation implements Method {
   }
 
   /**
-   * Settles an "auto" seed threshold: predicts the first {@link SeedThreshold#MAX_IMAGES}
-   * weakly labelled training images with the best checkpoint, grows each candidate's seeds
-   * as {@link #segment} does and keeps the candidate whose objects pair off best with the
-   * annotated cores (the lowest on a tie). Writes RUN/seed-threshold.json with every
-   * candidate's agreement. Nothing to do without weak images or a given threshold.
+   * Settles an "auto" seed threshold on the weakly labelled training images
+   * ({@link SeededGrowth#settle}, which writes RUN/seed-threshold.json). Nothing to do without
+   * weak images or a given threshold.
    */
   @Override
   public Method afterTraining(Path runDir, TrainingData data) throws IOException {
@@ -381,54 +368,10 @@ public final class RecursiveApproximation implements Method {
         && !options.prediction.equals("grow-keep")) {
       return this;
     }
-    Map<String, LabeledImage> weakSamples = weakImages(data);
-    List<Example> weak = new ArrayList<>();
-    for (Example e : data.train()) {
-      if (!data.strongIds().contains(e.id()) && weakSamples.containsKey(e.id())) {
-        weak.add(e);
-      }
-    }
-    weak.sort(java.util.Comparator.comparing(Example::id));
-    if (weak.isEmpty()) {
-      return this;
-    }
-    weak = weak.subList(0, Math.min(weak.size(), SeedThreshold.MAX_IMAGES));
-    List<SeedThreshold.Candidate> candidates = null;
-    try (Predictor predictor = Predictor.open(runDir, RunFolder.BEST)) {
-      predictor.setTileSize(Math.max(predictor.tileSize(), Rounds.RELABEL_TILE));
-      int[] heads = heads(predictor.spec().tasks());
-      int classes = predictor.spec().tasks().get(SEGMENTATION_HEAD).classes() - 1;
-      List<LabelImage> cores = new ArrayList<>();
-      for (Example e : weak) {
-        cores.add(SeedThreshold.cores(weakSamples.get(e.id()).partial().orElseThrow(), classes));
-      }
-      candidates = SeedThreshold.candidates(cores);
-      SeedThreshold.Agreement[] pooled = new SeedThreshold.Agreement[candidates.size()];
-      java.util.Arrays.fill(pooled, SeedThreshold.Agreement.NONE);
-      for (int n = 0; n < weak.size(); n++) {
-        Example e = weak.get(n);
-        int w = e.image().width(), h = e.image().height();
-        float[][][] p = predictor.probabilities(e.image(), heads);
-        for (int k = 0; k < candidates.size(); k++) {
-          SeedThreshold.Candidate c = candidates.get(k);
-          Segmentation seg = grow(p[0], p[1], heads.length > 2 ? p[2] : null, w, h,
-              options.lambdaPred, options.prediction.equals("grow-keep"), c.threshold(),
-              c.minSeed());
-          pooled[k] = pooled[k].plus(SeedThreshold.agreement(seg.instances(), cores.get(n)));
-        }
-      }
-      for (int k = 0; k < candidates.size(); k++) {
-        candidates.set(k, candidates.get(k).scored(pooled[k]));
-      }
-    }
-    SeedThreshold.Candidate best = SeedThreshold.best(candidates);
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("images", weak.size());
-    record.put("criterion", "core object Dice");
-    record.put("chosen", best);
-    record.put("candidates", candidates);
-    RunFolder.write(runDir.resolve(SEED_THRESHOLD_FILE), record);
-    return new RecursiveApproximation(options.withSeeds(best.threshold(), best.minSeed()));
+    SeedThreshold.Candidate best = SeededGrowth.settle(runDir, data, APPROXIMATION,
+        options.lambdaPred, options.prediction.equals("grow-keep"));
+    return best == null ? this
+        : new RecursiveApproximation(options.withSeeds(best.threshold(), best.minSeed()));
   }
 
   /** One round's mean Dice of the training-set approximations against the truth. */
@@ -444,14 +387,11 @@ public final class RecursiveApproximation implements Method {
   }
 
   /** Where {@link #afterTraining} records its choice. */
-  public static final String SEED_THRESHOLD_FILE = "seed-threshold.json";
+  public static final String SEED_THRESHOLD_FILE = SeededGrowth.SEED_THRESHOLD_FILE;
 
-  /** Segmentation, approximation and, where the network has one, separation. */
-  private static int[] heads(List<Task> tasks) {
-    int approximation = headOf(tasks, APPROXIMATION);
-    int separation = headOf(tasks, LazyMultiTask.SEPARATION);
-    return separation >= 0 ? new int[] {SEGMENTATION_HEAD, approximation, separation}
-        : new int[] {SEGMENTATION_HEAD, approximation};
+  private SeededGrowth growth() {
+    return new SeededGrowth(APPROXIMATION, options.lambdaPred,
+        options.prediction.equals("grow-keep"), options.seedThreshold, options.minSeed);
   }
 
   @Override
@@ -484,10 +424,7 @@ public final class RecursiveApproximation implements Method {
       LabelImage classes = Probabilities.argmax(p[0], image.width(), image.height());
       return new Segmentation(classes, instances(classes, separation >= 0 ? p[1] : null), p[0]);
     }
-    float[][][] p = predictor.probabilities(image, heads(tasks));
-    return grow(p[0], p[1], separation >= 0 ? p[2] : null, image.width(), image.height(),
-        options.lambdaPred, options.prediction.equals("grow-keep"), options.seedThreshold,
-        options.minSeed);
+    return growth().segment(predictor, image);
   }
 
   /**
@@ -520,34 +457,7 @@ public final class RecursiveApproximation implements Method {
     if (pixel != null) {
       return Bands.argmaxAndCut(this, predictor, image, pixel[0], pixel[1], foreground);
     }
-    List<Task> tasks = predictor.spec().tasks();
-    int separation = headOf(tasks, LazyMultiTask.SEPARATION);
-    int w = image.width(), h = image.height();
-    LabelImage fg = new LabelImage(w, h), seeds = new LabelImage(w, h);
-    boolean keep = options.prediction.equals("grow-keep");
-    LabelImage argmax = keep ? new LabelImage(w, h) : null;
-    predictor.stream(image, (y0, rows, p) -> {
-      int count = rows * w, offset = y0 * w;
-      RecursiveGrowth.labelPixels(p[0], p[1], separation >= 0 ? p[2] : null, count, offset,
-          options.seedThreshold, fg, seeds, argmax);
-      Bands.foregroundOf(p[0][0], count, offset, foreground);
-    }, heads(tasks));
-    LevelSetGrowth.Grown g = RecursiveGrowth.grow(fg, seeds, argmax, options.lambdaPred,
-        options.minSeed);
-    return new Segmentation(g.classes(), g.instances(), null);
-  }
-
-  /**
-   * The final segmentation from the heads' probabilities ([class][pixel] each; separation
-   * nullable): {@link RecursiveGrowth#grow(float[][], float[][], float[][], int, int, double,
-   * boolean, double, int)}, with the segmentation head's probabilities.
-   */
-  static Segmentation grow(float[][] segmentation, float[][] approximation,
-      float[][] separation, int w, int h, double lambda, boolean keepUnseeded,
-      double seedThreshold, int minSeed) {
-    LevelSetGrowth.Grown g = RecursiveGrowth.grow(segmentation, approximation, separation, w, h,
-        lambda, keepUnseeded, seedThreshold, minSeed);
-    return new Segmentation(g.classes(), g.instances(), segmentation);
+    return growth().segmentInBands(predictor, image, foreground);
   }
 
   static int headOf(List<Task> tasks, String name) {

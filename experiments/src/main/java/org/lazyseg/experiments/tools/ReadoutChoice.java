@@ -1,0 +1,92 @@
+package org.lazyseg.experiments.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.lazyseg.api.SegmentationModel;
+import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.Sample;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.measure.Evaluation;
+import org.lazyseg.core.measure.ImageScores;
+import org.lazyseg.core.weak.SeedThreshold;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.method.LazyMultiTask;
+import org.lazyseg.train.method.SeededGrowth;
+import org.lazyseg.train.predict.Predictor;
+
+/**
+ * The read-outs of one trained multi-task network side by side on validation images (a split
+ * carved from the training images, never the test split): the segmentation head cut along the
+ * separation head, and the detection head's cores grown inside the segmentation ("grow",
+ * "grow-keep") with the seed threshold the run would settle after training (chosen on the
+ * weak training images' annotated cores, as `-O seed-threshold=auto` does) and with the
+ * detection head's argmax. Each with the run's least object area, as `lazyseg predict`.
+ * usage: bench/tool ReadoutChoice RUN LAZY_DATA SPLIT
+ */
+public final class ReadoutChoice {
+  public static void main(String[] args) throws Exception {
+    Path run = Path.of(args[0]);
+    Dataset lazy = Dataset.open(Path.of(args[1]));
+    String split = args[2];
+    Map<?, ?> record = new ObjectMapper().readValue(
+        run.resolve("training-data.json").toFile(), Map.class);
+    Set<String> strong = new HashSet<>();
+    for (Object o : (List<?>) record.get("strongIds")) {
+      strong.add((String) o);
+    }
+    List<Sample> weak = lazy.samples("train").stream()
+        .filter(s -> !strong.contains(s.id()) && s.partial().isPresent())
+        .sorted(Comparator.comparing(Sample::id)).limit(SeedThreshold.MAX_IMAGES).toList();
+    Map<String, Map<String, String>> readouts = new LinkedHashMap<>();
+    readouts.put("segmentation", Map.of("prediction", "segmentation"));
+    readouts.put("grow argmax", Map.of("prediction", "grow"));
+    readouts.put("grow-keep argmax", Map.of("prediction", "grow-keep"));
+    for (String mode : List.of("grow", "grow-keep")) {
+      List<FloatImage> images = new ArrayList<>();
+      List<LabelImage> cores = new ArrayList<>();
+      for (Sample s : weak) {
+        images.add(s.loadImage());
+        cores.add(SeedThreshold.cores(s.loadPartial(), 1));
+      }
+      SeedThreshold.Candidate best;
+      try (Predictor predictor = Predictor.open(run, RunFolder.BEST)) {
+        predictor.setTileSize(1024);
+        best = SeedThreshold.best(new SeededGrowth(LazyMultiTask.DETECTION,
+            Double.POSITIVE_INFINITY, mode.equals("grow-keep"), Double.NaN, 0)
+            .score(predictor, images, cores));
+      }
+      System.err.printf(Locale.ROOT, "%s: auto seeds %.2f, min seed %d (core Dice %.4f)%n",
+          mode, best.threshold(), best.minSeed(), best.coreDice());
+      readouts.put(mode + " auto", Map.of("prediction", mode,
+          "seed-threshold", Double.toString(best.threshold()),
+          "min-seed", Integer.toString(best.minSeed())));
+    }
+    for (Map.Entry<String, Map<String, String>> r : readouts.entrySet()) {
+      List<ImageScores> scores = new ArrayList<>();
+      try (SegmentationModel model = SegmentationModel.open(run,
+          SegmentationModel.Options.DEFAULT.withThreads(1).withMethodSettings(r.getValue()))) {
+        for (Sample s : lazy.samples(split)) {
+          FloatImage image = ImageFiles.readImage(s.image());
+          LabelImage truth = ImageFiles.readLabels(s.mask().orElseThrow());
+          scores.add(ImageScores.of(s.id(), truth, model.segment(image).instances(), 1));
+        }
+      }
+      ImageScores m = Evaluation.of(scores).mean();
+      System.out.printf(Locale.ROOT, "{\"date\":\"%s\",\"run\":\"%s\",\"split\":\"%s\","
+          + "\"readout\":\"%s\",\"settings\":\"%s\",\"dice\":%.4f,\"object_dice\":%.4f,"
+          + "\"object_hausdorff\":%.1f,\"count_error\":%.2f}%n",
+          java.time.LocalDate.now(), run, split, r.getKey(), r.getValue(), m.dice(),
+          m.objectDice(), m.objectHausdorff(), m.countError());
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package org.lazyseg.train.method;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lazyseg.core.data.LabeledImage;
+import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.weak.LevelSetGrowth;
+import org.lazyseg.core.weak.RecursiveGrowth;
+import org.lazyseg.core.weak.SeedThreshold;
+import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.Task;
+import org.lazyseg.train.data.Example;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
+
+/**
+ * The "grow" read-out shared by the methods whose network has a head of object cores beside
+ * the segmentation head (recursive: its approximation head; multi-task: its detection head,
+ * which learns the partial masks): seeds where the core head is sure, grown inside the
+ * segmentation head's foreground S (minus the separation head's interfaces) with
+ * {@code lambda}. Instances are the grown objects, so neighbours whose cores are apart stay
+ * apart even where S joins them, and pieces of S that hold no seed (speckle) are dropped, or,
+ * with {@code keepUnseeded}, kept as objects of their own.
+ *
+ * @param seedHead the task name of the core head
+ * @param lambda growth speed ({@link LevelSetGrowth}; infinity: each seed takes the part of
+ *     S nearest to it)
+ * @param keepUnseeded keep S's components that no seed reaches
+ * @param seedThreshold seeds where the core head's foreground probability exceeds this; NaN:
+ *     its argmax
+ * @param minSeed seeds (8-connected) of fewer pixels are dropped
+ */
+public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded, double seedThreshold,
+    int minSeed) {
+
+  /** Where {@link #settle} records its choice. */
+  static final String SEED_THRESHOLD_FILE = "seed-threshold.json";
+
+  /** Segmentation, core and, where the network has one, separation head indices. */
+  int[] heads(List<Task> tasks) {
+    int core = RecursiveApproximation.headOf(tasks, seedHead);
+    int separation = RecursiveApproximation.headOf(tasks, LazyMultiTask.SEPARATION);
+    return separation >= 0 ? new int[] {RecursiveApproximation.SEGMENTATION_HEAD, core, separation}
+        : new int[] {RecursiveApproximation.SEGMENTATION_HEAD, core};
+  }
+
+  /** Whether the network has the core head this read-out needs. */
+  boolean applies(Predictor predictor) {
+    return RecursiveApproximation.headOf(predictor.spec().tasks(), seedHead) >= 0;
+  }
+
+  /** The whole image at once; probabilities are the segmentation head's. */
+  Segmentation segment(Predictor predictor, FloatImage image) {
+    int[] heads = heads(predictor.spec().tasks());
+    float[][][] p = predictor.probabilities(image, heads);
+    return grow(p, image.width(), image.height(), seedThreshold, minSeed);
+  }
+
+  private Segmentation grow(float[][][] p, int w, int h, double threshold, int least) {
+    LevelSetGrowth.Grown g = RecursiveGrowth.grow(p[0], p[1], p.length > 2 ? p[2] : null, w, h,
+        lambda, keepUnseeded, threshold, least);
+    return new Segmentation(g.classes(), g.instances(), p[0]);
+  }
+
+  /**
+   * The same, band by band: S, the seeds (and to keep unseeded pieces the segmentation
+   * head's classes) are decided pixel by pixel as the rows come; the growth then needs those
+   * label images of the whole image (see
+   * {@link RecursiveGrowth#grow(LabelImage, LabelImage, LabelImage, double, int)}).
+   */
+  Segmentation segmentInBands(Predictor predictor, FloatImage image, float[] foreground) {
+    int[] heads = heads(predictor.spec().tasks());
+    int w = image.width(), h = image.height();
+    LabelImage fg = new LabelImage(w, h), seeds = new LabelImage(w, h);
+    LabelImage argmax = keepUnseeded ? new LabelImage(w, h) : null;
+    predictor.stream(image, (y0, rows, p) -> {
+      int count = rows * w, offset = y0 * w;
+      RecursiveGrowth.labelPixels(p[0], p[1], heads.length > 2 ? p[2] : null, count, offset,
+          seedThreshold, fg, seeds, argmax);
+      Bands.foregroundOf(p[0][0], count, offset, foreground);
+    }, heads);
+    LevelSetGrowth.Grown g = RecursiveGrowth.grow(fg, seeds, argmax, lambda, minSeed);
+    return new Segmentation(g.classes(), g.instances(), null);
+  }
+
+  /**
+   * Chooses the seed threshold and least seed area ({@link SeedThreshold}) on the weakly
+   * labelled training images of {@code data} with nothing but their partial masks: the first
+   * {@link SeedThreshold#MAX_IMAGES} by id are segmented with the run's best checkpoint and
+   * every candidate's objects compared with the annotated cores. Writes
+   * RUN/{@value #SEED_THRESHOLD_FILE} with every candidate's agreement and returns the
+   * chosen candidate; null without weak images.
+   */
+  static SeedThreshold.Candidate settle(Path runDir, TrainingData data, String seedHead,
+      double lambda, boolean keepUnseeded) throws IOException {
+    Map<String, LabeledImage> weakSamples = weakImages(data);
+    List<Example> weak = new ArrayList<>();
+    for (Example e : data.train()) {
+      if (weakSamples.containsKey(e.id())) {
+        weak.add(e);
+      }
+    }
+    weak.sort(java.util.Comparator.comparing(Example::id));
+    if (weak.isEmpty()) {
+      return null;
+    }
+    weak = weak.subList(0, Math.min(weak.size(), SeedThreshold.MAX_IMAGES));
+    List<SeedThreshold.Candidate> candidates;
+    try (Predictor predictor = Predictor.open(runDir, RunFolder.BEST)) {
+      predictor.setTileSize(Math.max(predictor.tileSize(), Rounds.RELABEL_TILE));
+      int classes = predictor.spec().tasks().get(RecursiveApproximation.SEGMENTATION_HEAD)
+          .classes() - 1;
+      List<LabelImage> cores = new ArrayList<>();
+      List<FloatImage> images = new ArrayList<>();
+      for (Example e : weak) {
+        cores.add(SeedThreshold.cores(weakSamples.get(e.id()).partial().orElseThrow(), classes));
+        images.add(e.image());
+      }
+      SeededGrowth probe = new SeededGrowth(seedHead, lambda, keepUnseeded, Double.NaN, 0);
+      candidates = probe.score(predictor, images, cores);
+    }
+    SeedThreshold.Candidate best = SeedThreshold.best(candidates);
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("images", weak.size());
+    record.put("criterion", "core object Dice");
+    record.put("chosen", best);
+    record.put("candidates", candidates);
+    RunFolder.write(runDir.resolve(SEED_THRESHOLD_FILE), record);
+    return best;
+  }
+
+  /**
+   * Every {@link SeedThreshold#candidates candidate} scored against the annotated cores of
+   * these images (each segmented once; the candidates only re-cut the probabilities).
+   */
+  public List<SeedThreshold.Candidate> score(Predictor predictor, List<FloatImage> images,
+      List<LabelImage> cores) {
+    int[] heads = heads(predictor.spec().tasks());
+    List<SeedThreshold.Candidate> candidates = SeedThreshold.candidates(cores);
+    SeedThreshold.Agreement[] pooled = new SeedThreshold.Agreement[candidates.size()];
+    java.util.Arrays.fill(pooled, SeedThreshold.Agreement.NONE);
+    for (int n = 0; n < images.size(); n++) {
+      FloatImage image = images.get(n);
+      float[][][] p = predictor.probabilities(image, heads);
+      for (int k = 0; k < candidates.size(); k++) {
+        SeedThreshold.Candidate c = candidates.get(k);
+        Segmentation seg = grow(p, image.width(), image.height(), c.threshold(), c.minSeed());
+        pooled[k] = pooled[k].plus(SeedThreshold.agreement(seg.instances(), cores.get(n)));
+      }
+    }
+    for (int k = 0; k < candidates.size(); k++) {
+      candidates.set(k, candidates.get(k).scored(pooled[k]));
+    }
+    return candidates;
+  }
+
+  /** The training images outside the strong subset that have partial masks, by id. */
+  static Map<String, LabeledImage> weakImages(TrainingData data) {
+    Map<String, LabeledImage> weak = new LinkedHashMap<>();
+    data.images().forEach((id, image) -> {
+      if (!data.strongIds().contains(id) && image.has(LabeledImage.Kind.PARTIAL)) {
+        weak.put(id, image);
+      }
+    });
+    return weak;
+  }
+}
