@@ -7,6 +7,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.findContours;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.javacpp.indexer.IntIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.lazyseg.core.image.FloatImage;
@@ -48,6 +49,22 @@ public final class ObjectMeasurements {
     public double perimeter() {
       double a = major / 2, b = minor / 2;
       return Math.PI * (3 * (a + b) - Math.sqrt((3 * a + b) * (a + 3 * b)));
+    }
+
+    /**
+     * The ellipse of the same object when x lengths are multiplied by {@code sx} and y lengths
+     * by {@code sy} (a pixel {@code sx} wide and {@code sy} high): the second moments scale
+     * exactly, so this is the ellipse that measuring the scaled object would give. With
+     * {@code sx == sy} the axes scale by it and the angle stays.
+     */
+    public Ellipse scaled(double sx, double sy) {
+      double t = Math.toRadians(angle);
+      // The major axis points along (cos t, -sin t) in image coordinates (y down).
+      double ux = Math.cos(t), uy = -Math.sin(t);
+      double a = major * major / 16, b = minor * minor / 16;   // variances along the axes
+      double xx = a * ux * ux + b * uy * uy, yy = a * uy * uy + b * ux * ux;
+      double xy = (a - b) * ux * uy;
+      return ellipse(xx * sx * sx, yy * sy * sy, xy * sx * sy);
     }
   }
 
@@ -115,8 +132,31 @@ public final class ObjectMeasurements {
     return new Ellipse(major, minor, angle);
   }
 
+  /**
+   * The perimeter of each object of {@code instances} (as {@link Measurement#perimeter()}, in
+   * ascending order of id) when a pixel is {@code sx} wide and {@code sy} high: each step of
+   * the contour between neighbouring pixel centres counts its scaled length. With {@code sx ==
+   * sy} it is the pixel perimeter times {@code sx}.
+   */
+  public static double[] perimeters(LabelImage instances, double sx, double sy) {
+    ObjectTable table = new ObjectTable(instances);
+    double[] out = new double[table.count];
+    for (int o = 1; o <= table.count; o++) {
+      out[o - 1] = sx == sy ? perimeter(table, o) * sx : perimeter(table, o, sx, sy);
+    }
+    return out;
+  }
+
   /** The length of the outer contours of object {@code o}, found in its box plus a 1-pixel margin. */
   private static double perimeter(ObjectTable table, int o) {
+    return perimeter(table, o, Double.NaN, Double.NaN);
+  }
+
+  /**
+   * As {@link #perimeter(ObjectTable, int)}, with each contour step scaled by {@code sx} in x
+   * and {@code sy} in y (NaN: OpenCV's arcLength in pixels).
+   */
+  private static double perimeter(ObjectTable table, int o, double sx, double sy) {
     int x0 = table.minX[o] - 1, y0 = table.minY[o] - 1;
     int bw = table.maxX[o] - table.minX[o] + 3, bh = table.maxY[o] - table.minY[o] + 3;
     byte[] mask = new byte[bw * bh];
@@ -128,11 +168,26 @@ public final class ObjectMeasurements {
       findContours(m, contours, RETR_EXTERNAL, CHAIN_APPROX_NONE);
       for (long k = 0; k < contours.size(); k++) {
         try (Mat c = contours.get(k)) {
-          perimeter += arcLength(c, true);
+          perimeter += Double.isNaN(sx) ? arcLength(c, true) : scaledLength(c, sx, sy);
         }
       }
     }
     return perimeter;
+  }
+
+  /** The length of a closed contour (CV_32SC2 points) with x scaled by sx and y by sy. */
+  private static double scaledLength(Mat contour, double sx, double sy) {
+    int n = contour.rows();
+    double length = 0;
+    try (IntIndexer p = contour.createIndexer()) {
+      for (int k = 0; k < n; k++) {
+        int j = (k + 1) % n;
+        double dx = (p.get(j, 0, 0) - p.get(k, 0, 0)) * sx;
+        double dy = (p.get(j, 0, 1) - p.get(k, 0, 1)) * sy;
+        length += Math.sqrt(dx * dx + dy * dy);
+      }
+    }
+    return length;
   }
 
   /** The class most of object {@code o}'s pixels have (ties: the lower id; 0 when none has one). */

@@ -141,6 +141,63 @@ class ObjectMeasurementsTest {
   }
 
   /**
+   * A pixel sx wide and sy high: the scaled ellipse and perimeters are what measuring the
+   * object blown up by whole factors (each pixel an sx x sy block) gives.
+   */
+  @Test
+  void scaledEllipseAndPerimetersAreThoseOfTheObjectBlownUpPerAxis() {
+    LabelImage ids = new LabelImage(60, 50);
+    double t = Math.toRadians(30);
+    for (int y = 0; y < 50; y++) {
+      for (int x = 0; x < 60; x++) {
+        double dx = x - 30, dy = 25 - y;
+        double u = dx * Math.cos(t) + dy * Math.sin(t), v = -dx * Math.sin(t) + dy * Math.cos(t);
+        if (u * u / 400 + v * v / 64 <= 1) {
+          ids.set(x, y, 3);
+        }
+      }
+    }
+    ids.set(2, 2, 5);
+    int sx = 2, sy = 3;
+    LabelImage big = new LabelImage(60 * sx, 50 * sy);
+    for (int y = 0; y < big.height(); y++) {
+      for (int x = 0; x < big.width(); x++) {
+        big.set(x, y, ids.get(x / sx, y / sy));
+      }
+    }
+    List<Measurement> small = ObjectMeasurements.measure(ids, null, new FloatImage(60, 50, 1));
+    List<Measurement> large = ObjectMeasurements.measure(big, null,
+        new FloatImage(big.width(), big.height(), 1));
+    for (int k = 0; k < 2; k++) {
+      Ellipse want = large.get(k).ellipse(), got = small.get(k).ellipse().scaled(sx, sy);
+      assertThat(got.major()).isCloseTo(want.major(), within(1e-9));
+      assertThat(got.minor()).isCloseTo(want.minor(), within(1e-9));
+      if (k == 0) {
+        assertThat(got.angle()).isCloseTo(want.angle(), within(1e-9));
+      }
+    }
+    Ellipse e = small.get(0).ellipse();
+    assertThat(e.scaled(1, 1).major()).isCloseTo(e.major(), within(1e-9));
+    assertThat(e.scaled(1, 1).angle()).isCloseTo(e.angle(), within(1e-9));
+    assertThat(e.scaled(0.5, 0.5).minor()).isCloseTo(e.minor() / 2, within(1e-9));
+    // Perimeters: through the edge pixels' centres, each step scaled per axis; a w x h
+    // rectangle's is 2 (w - 1) sx + 2 (h - 1) sy.
+    LabelImage box = new LabelImage(20, 20);
+    for (int y = 4; y < 11; y++) {
+      for (int x = 2; x < 14; x++) {
+        box.set(x, y, 1);
+      }
+    }
+    assertThat(ObjectMeasurements.perimeters(box, 0.5, 0.25)[0])
+        .isCloseTo(2 * 11 * 0.5 + 2 * 6 * 0.25, within(1e-9));
+    double[] same = ObjectMeasurements.perimeters(ids, 0.5, 0.5);
+    double[] unequal = ObjectMeasurements.perimeters(ids, 0.5, 0.5000001);
+    assertThat(same[0]).isEqualTo(small.get(0).perimeter() * 0.5);
+    assertThat(unequal[0]).isCloseTo(same[0], within(1e-4));
+    assertThat(same[1]).isZero();
+  }
+
+  /**
    * HC18's masks are its sonographers' ellipses, filled: the ellipse perimeter of each mask
    * times its pixel size is the head circumference the challenge lists (pixel_size.csv).
    */
