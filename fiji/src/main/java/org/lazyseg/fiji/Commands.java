@@ -2,8 +2,11 @@ package org.lazyseg.fiji;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.Macro;
 import ij.Prefs;
 import ij.io.FileInfo;
+import ij.macro.Interpreter;
+import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -61,8 +64,20 @@ final class Commands {
     }
   }
 
-  /** One message naming the command. */
+  /**
+   * One message naming the command. In a macro run headless, ImageJ 1.x would show the error
+   * in its macro error dialog, which without a display is a HeadlessException and its stack
+   * trace: there the message goes to the console (stderr) as "COMMAND: message" and the
+   * macro stops, as after ImageJ's own errors.
+   */
   static void error(String command, String message) {
+    Interpreter macro = Interpreter.getInstance();
+    if (GraphicsEnvironment.isHeadless() && macro != null && !macro.done()) {
+      System.err.println(command + ": " + message);
+      macro.setIgnoreErrors(true);   // abort without the dialog
+      macro.abort(command + ": " + message);
+      throw new RuntimeException(Macro.MACRO_CANCELED);
+    }
     IJ.error(command, message);
   }
 

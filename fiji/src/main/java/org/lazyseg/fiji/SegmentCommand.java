@@ -5,6 +5,7 @@ import ij.ImageStack;
 import ij.WindowManager;
 import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 import ij.plugin.frame.RoiManager;
@@ -18,7 +19,9 @@ import java.util.Locale;
 import org.lazyseg.api.SegmentationModel;
 import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
+import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.ObjectMeasurements;
+import org.lazyseg.core.measure.ObjectMeasurements.Ellipse;
 import org.lazyseg.core.measure.ObjectMeasurements.Measurement;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -29,13 +32,17 @@ import org.lazyseg.train.predict.Segmentation;
  * the objects ({@code TITLE-labels}; 32-bit above 65535 objects), optionally the class image
  * ({@code TITLE-classes}), the objects as traced ROIs named "id-class" (into the ROI Manager
  * where ImageJ has one, and always as the label image's overlay; as a ROI set file with
- * {@code rois=[FILE.zip]}) and a row per object in the Results table. Macro: {@code
+ * {@code roi=[FILE.zip]}) and a row per object in the Results table (in the image's
+ * calibrated units, as ImageJ's Analyze Particles). Macro: {@code
  * run("LazySeg Segment", "model=[RUN]")}.
  */
 public final class SegmentCommand implements PlugIn {
   static final String COMMAND = "LazySeg Segment";
 
-  /** Results table columns after Label, Slice, Object and Class (ImageJ's names where ImageJ has them). */
+  /**
+   * Results table columns after Label, Slice, Object and Class (ImageJ's names where ImageJ
+   * has them), before Unit. Lengths and coordinates in the image's unit, Area in its square.
+   */
   static final String[] COLUMNS = {"Area", "X", "Y", "BX", "BY", "Width", "Height", "Perim.",
       "Major", "Minor", "Angle", "MeanIntensity"};
 
@@ -134,9 +141,8 @@ public final class SegmentCommand implements PlugIn {
           }
           rois.add(roi);
         }
-        for (Measurement mm : ObjectMeasurements.measure(s.instances(), s.classes(), image)) {
-          addRow(table, imp.getTitle() + suffix, plane, mm, model.classNames());
-        }
+        addRows(table, imp.getTitle() + suffix, plane, s.instances(), s.classes(), image,
+            model.classNames(), imp.getCalibration());
       }
     }
     ImagePlus labelImage = image(imp, "-labels", labels, nz, nt);
@@ -160,20 +166,39 @@ public final class SegmentCommand implements PlugIn {
     return out;
   }
 
-  private static void addRow(ResultsTable t, String label, int plane, Measurement m,
-      List<String> classNames) {
-    t.incrementCounter();
-    t.addLabel(label);
-    t.addValue("Slice", plane);
-    t.addValue("Object", m.object());
-    t.addValue("Class", m.classId() >= 1 && m.classId() <= classNames.size()
-        ? classNames.get(m.classId() - 1) : "");
-    // ImageJ's coordinates: the top-left pixel's centre is (0.5, 0.5).
-    double[] v = {m.area(), m.centroidX() + 0.5, m.centroidY() + 0.5, m.boxX(), m.boxY(),
-        m.boxWidth(), m.boxHeight(), m.perimeter(), m.ellipse().major(), m.ellipse().minor(),
-        m.ellipse().angle(), m.meanIntensity()};
-    for (int k = 0; k < COLUMNS.length; k++) {
-      t.addValue(COLUMNS[k], v[k]);
+  /**
+   * One row per object of {@code instances} (measured on {@code image}), in the calibration's
+   * units as ImageJ's Analyze Particles gives them: Area times pixel width and height, X, BX
+   * and Y, BY through {@link Calibration#getX} and {@link Calibration#getY} (origin, inverted
+   * y), Width, Height and Perim. per axis, the ellipse of the calibrated second moments (ImageJ
+   * gives 0 for non-square pixels; this is the ellipse measuring the scaled object gives), and
+   * the length unit in column Unit ("pixel" where the image is not calibrated: pixel values).
+   */
+  static void addRows(ResultsTable t, String label, int plane, LabelImage instances,
+      LabelImage classes, FloatImage image, List<String> classNames, Calibration cal) {
+    double pw = cal.pixelWidth, ph = cal.pixelHeight;
+    List<Measurement> ms = ObjectMeasurements.measure(instances, classes, image);
+    double[] perimeters = pw == ph ? null : ObjectMeasurements.perimeters(instances, pw, ph);
+    int height = instances.height();
+    for (int k = 0; k < ms.size(); k++) {
+      Measurement m = ms.get(k);
+      t.incrementCounter();
+      t.addLabel(label);
+      t.addValue("Slice", plane);
+      t.addValue("Object", m.object());
+      t.addValue("Class", m.classId() >= 1 && m.classId() <= classNames.size()
+          ? classNames.get(m.classId() - 1) : "");
+      Ellipse e = m.ellipse().scaled(pw, ph);
+      // ImageJ's coordinates: the top-left pixel's centre is (0.5, 0.5).
+      double[] v = {m.area() * pw * ph, cal.getX(m.centroidX() + 0.5),
+          cal.getY(m.centroidY() + 0.5, height), cal.getX(m.boxX()), cal.getY(m.boxY(), height),
+          m.boxWidth() * pw, m.boxHeight() * ph,
+          perimeters == null ? m.perimeter() * pw : perimeters[k], e.major(), e.minor(),
+          e.angle(), m.meanIntensity()};
+      for (int c = 0; c < COLUMNS.length; c++) {
+        t.addValue(COLUMNS[c], v[c]);
+      }
+      t.addValue("Unit", cal.getUnit());
     }
   }
 }

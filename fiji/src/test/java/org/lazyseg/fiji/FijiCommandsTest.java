@@ -1,6 +1,7 @@
 package org.lazyseg.fiji;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -163,6 +164,7 @@ class FijiCommandsTest {
     // Segment an unseen image from a macro, as a headless batch run does.
     Path unseen = dir.resolve("unseen.tif"), labelsTif = dir.resolve("unseen-labels.tif");
     Path csv = dir.resolve("objects.csv"), zip = dir.resolve("unseen rois.zip");
+    Path calibratedCsv = dir.resolve("objects um.csv");
     FoamImage u = foam.generate(99);
     new FileSaver(HeadlessImageJ.image("unseen.tif", u.image())).saveAsTiff(unseen.toString());
     IJ.runMacro("setBatchMode(true);\n"
@@ -170,7 +172,12 @@ class FijiCommandsTest {
         + "run('LazySeg Segment', 'model=[" + run + "] least=0 roi=[" + zip + "]');\n"
         + "selectImage('unseen-labels');\n"
         + "saveAs('Tiff', '" + labelsTif + "');\n"
-        + "Table.save('" + csv + "', 'Results');\n");
+        + "Table.save('" + csv + "', 'Results');\n"
+        // The same image calibrated (0.5 um pixels): the table in um.
+        + "open('" + unseen + "');\n"
+        + "setVoxelSize(0.5, 0.5, 1, 'um');\n"
+        + "run('LazySeg Segment', 'model=[" + run + "] least=0');\n"
+        + "Table.save('" + calibratedCsv + "', 'Results');\n");
     ImagePlus labels = IJ.openImage(labelsTif.toString());
     assertThat(labels.getBitDepth()).isEqualTo(16);
     LabelImage expected;
@@ -197,6 +204,19 @@ class FijiCommandsTest {
       assertThat(table.getValue("MeanIntensity", r)).isBetween(0.0, 1.0);
     }
     assertThat(seen).hasSize(expected.max());
+    ResultsTable um = ResultsTable.open(calibratedCsv.toString());
+    assertThat(um.size()).isEqualTo(table.size());
+    for (int r = 0; r < table.size(); r++) {
+      assertThat(um.getValue("Object", r)).isEqualTo(table.getValue("Object", r));
+      assertThat(table.getStringValue("Unit", r)).isEqualTo("pixel");
+      assertThat(um.getStringValue("Unit", r)).isEqualTo("µm");
+      assertThat(um.getValue("Area", r)).isCloseTo(table.getValue("Area", r) * 0.25,
+          within(1e-3));
+      for (String c : new String[] {"X", "Y", "BX", "BY", "Width", "Height", "Perim.", "Major"}) {
+        assertThat(um.getValue(c, r)).as(c).isCloseTo(table.getValue(c, r) * 0.5, within(1e-3));
+      }
+      assertThat(um.getValue("MeanIntensity", r)).isEqualTo(table.getValue("MeanIntensity", r));
+    }
     assertThat(zip).exists();
     assertThat(RoiSetsTest.read(zip)).hasSize(expected.max());
 
@@ -266,6 +286,68 @@ class FijiCommandsTest {
 
     assertThat(error(imp, "LazySeg Segment", "model=[" + dir.resolve("no such model") + "]"))
         .contains("not a run folder");
+    assertThat(data).doesNotExist();
+  }
+
+  /**
+   * More bad selections, each one message naming the problem (never "failed: ..." with a
+   * stack trace in the Log): a point and a line outside the image, a line of zero length, a
+   * freehand selection of zero width, a removal under a selection outside the image, an
+   * object size from a zero-length line; and from batch macros, a rectangle outside the image
+   * and one of zero width (which ImageJ's makeRectangle drops: no selection), each stopping
+   * the macro after the message.
+   */
+  @Test
+  void otherBadSelectionsGiveOneMessageEachAndWriteNothing() throws Exception {
+    Path data = dir.resolve("bad too");
+    ImagePlus imp = new ImagePlus("blank.png", new ij.process.ByteProcessor(64, 64));
+    String partial = opts(data, "kind=partial class=cell");
+    List<String> messages = new ArrayList<>();
+
+    imp.setRoi(new ij.gui.PointRoi(80, 20));
+    messages.add(error(imp, "LazySeg Add Label", partial));
+    assertThat(messages.get(0)).contains("outside the 64 x 64 image");
+    imp.setRoi(new Line(70, 70, 90, 90));
+    messages.add(error(imp, "LazySeg Add Label", opts(data, "kind=scribble")));
+    assertThat(messages.get(1)).contains("outside the 64 x 64 image");
+    imp.setRoi(new Line(10, 10, 10, 10));
+    messages.add(error(imp, "LazySeg Add Label", opts(data, "kind=scribble")));
+    assertThat(messages.get(2)).contains("zero area");
+    // (ImageJ widens a rectangle or oval of zero width to 1 pixel; a freehand one stays 0)
+    imp.setRoi(new PolygonRoi(new int[] {5, 5, 5}, new int[] {1, 5, 9}, 3, Roi.FREEROI));
+    messages.add(error(imp, "LazySeg Add Label", opts(data, "kind=strong class=cell")));
+    assertThat(messages.get(3)).contains("zero area");
+    imp.setRoi(new Roi(-30, -30, 20, 20));
+    messages.add(error(imp, "LazySeg Remove Label", opts(data, "kind=any")));
+    assertThat(messages.get(4)).contains("outside the 64 x 64 image");
+    imp.setRoi(new Line(10, 10, 10, 10));
+    messages.add(error(imp, "LazySeg Object Size", opts(data, "")));
+    assertThat(messages.get(5)).contains("no object size");
+    assertThat(messages).allSatisfy(m -> assertThat(m).doesNotContain("failed", "Exception"));
+    assertThat(data).doesNotExist();
+
+    // Batch macros: the message, then the macro stops (the next line does not run).
+    Path after = dir.resolve("ran on.txt");
+    String[][] cases = {{"makeRectangle(100, 100, 10, 10)", "outside the 64 x 64 image"},
+        {"makeRectangle(10, 10, 0, 20)", "no selection"}};
+    for (String[] c : cases) {
+      java.io.PrintStream err = System.err;
+      java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+      System.setErr(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        IJ.runMacro("setBatchMode(true);\n"
+            + "newImage('blank', '8-bit black', 64, 64, 1);\n"
+            + c[0] + ";\n"
+            + "run('LazySeg Add Label', '" + partial + "');\n"
+            + "File.saveString('ran on', '" + after + "');\n");
+      } finally {
+        System.setErr(err);
+      }
+      String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(printed).as(c[0]).contains("LazySeg Add Label: ").contains(c[1])
+          .doesNotContain("Exception");
+      assertThat(after).doesNotExist();
+    }
     assertThat(data).doesNotExist();
   }
 }
