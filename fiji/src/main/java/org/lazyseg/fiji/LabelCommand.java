@@ -26,7 +26,8 @@ import org.lazyseg.core.image.LabelImage;
  *       of the plane, {@code all}) of one kind or every kind: {@code dataset=[DIR] kind=any};
  *   <li>{@code tags}, "LazySeg Image Tags": the classes present in the image, the others
  *       absent: {@code dataset=[DIR] present=[gland,vessel]} ({@code clear} removes them);
- *   <li>{@code size}, "LazySeg Object Size": the image's object size in pixels, by default the
+ *   <li>{@code size}, "LazySeg Object Size": the image's object size in pixels (whatever the
+ *       image's calibration: the dataset keeps sizes in pixels), by default the
  *       length of a line selection across an object: {@code dataset=[DIR] size=23}
  *       ({@code size=-1} removes it);
  *   <li>{@code show}, "LazySeg Show Labels": draws the saved labels as an overlay.
@@ -182,8 +183,12 @@ public final class LabelCommand implements PlugIn {
     }
     String id = Images.datasetImage(imp, labels, true);
     labels.setSize(id, size < 0 ? -1 : size);
+    ij.measure.Calibration cal = imp.getCalibration();
+    String calibrated = cal.scaled() && cal.pixelWidth == cal.pixelHeight
+        ? String.format(Locale.ROOT, " (%.4g %s at the image's calibration; sizes are kept in"
+            + " pixels)", size * cal.pixelWidth, cal.getUnit()) : "";
     Commands.log(size < 0 ? "object size of " + id + " removed"
-        : String.format(Locale.ROOT, "object size of %s: %.1f px", id, size));
+        : String.format(Locale.ROOT, "object size of %s: %.1f px%s", id, size, calibrated));
     LabelOverlay.show(imp, labels, id);
   }
 
