@@ -64,6 +64,9 @@ final class Commands {
     }
   }
 
+  /** Whether a LazySeg command stopped a headless macro (for {@link HeadlessMacro}'s exit status). */
+  static volatile boolean macroStopped;
+
   /**
    * One message naming the command. In a macro run headless, ImageJ 1.x would show the error
    * in its macro error dialog, which without a display is a HeadlessException and its stack
@@ -74,6 +77,7 @@ final class Commands {
     Interpreter macro = Interpreter.getInstance();
     if (GraphicsEnvironment.isHeadless() && macro != null && !macro.done()) {
       System.err.println(command + ": " + message);
+      macroStopped = true;
       macro.setIgnoreErrors(true);   // abort without the dialog
       macro.abort(command + ": " + message);
       throw new RuntimeException(Macro.MACRO_CANCELED);
@@ -109,6 +113,20 @@ final class Commands {
 
   static void rememberModel(String dir) {
     Prefs.set("lazyseg.model", dir);
+  }
+
+  /** The label of the threads field of Train and Segment (macro key {@code threads}). */
+  static final String THREADS = "Threads (CPU; 0 = all this process may use)";
+
+  /**
+   * A threads option: 0 for every CPU this process may use, else the count (PyTorch keeps one
+   * pool of threads per process: the last command sets it).
+   */
+  static int threads(double value) {
+    if (!(value >= 0) || value != Math.rint(value) || value > 1024) {
+      throw new Images.Problem("threads must be a whole number >= 0 (0: all CPUs), not " + value);
+    }
+    return value == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : (int) value;
   }
 
   /** A folder option: required, as an absolute path. */

@@ -1,8 +1,9 @@
 package org.lazyseg.fiji;
 
-import ij.IJ;
+import ij.Macro;
 import ij.Menus;
 import ij.macro.Interpreter;
+import java.awt.HeadlessException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  * org.lazyseg.fiji.HeadlessMacro batch.ijm [ARGUMENT]}. Plain ImageJ 1.x cannot build its
  * menus headless (AWT menus need a display), and so has no command table for {@code run(...)};
  * this fills the table with the commands of our plugins.config (as ImageJ does for a plugin
- * jar) and runs the macro in batch mode. ImageJ's macro functions (open, saveAs, makeOval,
+ * jar) and runs the macro in batch mode. Exit status 0 when the macro ran to its end, 3 when
+ * it stopped at an error (its message on stderr), 2 for a wrong command line. ImageJ's macro functions (open, saveAs, makeOval,
  * selectImage, ...) work; ImageJ's own menu commands ({@code run("Gaussian Blur...")}) do not:
  * for those, use Fiji's {@code --headless} mode, which patches ImageJ for this.
  */
@@ -42,11 +44,42 @@ public final class HeadlessMacro {
       System.err.println("HeadlessMacro: no such macro file: " + macro);
       System.exit(2);
     }
+    System.exit(run(Files.readString(macro), args.length > 1 ? args[1] : null, macro.toString()));
+  }
+
+  /**
+   * Runs macro code in batch mode with the LazySeg commands; 0 when it ran to its end, 3 when
+   * it stopped at an error. ImageJ 1.x shows a macro's error (a syntax error, an unknown
+   * command) in a dialog, which without a display is a HeadlessException with no message:
+   * this prints the message instead ("Macro error in batch.ijm: Unrecognized command: ...").
+   * The LazySeg commands print their own errors (see {@link Commands#error}).
+   */
+  static int run(String code, String argument, String name) throws IOException {
     registerCommands();
     Interpreter.batchMode = true;
-    String result = IJ.runMacroFile(macro.toAbsolutePath().toString(),
-        args.length > 1 ? args[1] : null);
-    System.exit("[aborted]".equals(result) ? 3 : 0);
+    Commands.macroStopped = false;
+    Interpreter interp = new Interpreter();
+    boolean failed = false;
+    try {
+      interp.run(code, argument);
+    } catch (HeadlessException e) {
+      failed = true;
+    } catch (RuntimeException e) {
+      if (!Macro.MACRO_CANCELED.equals(e.getMessage())) {
+        throw e;
+      }
+      failed = true;
+    }
+    if (Commands.macroStopped) {
+      return 3;   // the command printed its message
+    }
+    if (failed || interp.wasError()) {
+      // (ImageJ may have printed a bare "java.awt.HeadlessException" on stdout before this)
+      // (no line number: by now the interpreter may have read past the line of the error)
+      System.err.println("Macro error in " + name + ": " + interp.getErrorMessage());
+      return 3;
+    }
+    return 0;
   }
 
   /** The commands of plugins.config: menu label -> class name (with its argument). */

@@ -5,6 +5,7 @@ import ij.ImageStack;
 import ij.WindowManager;
 import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.macro.Interpreter;
 import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
@@ -59,6 +60,7 @@ public final class SegmentCommand implements PlugIn {
     Options o = Options.of(COMMAND)
         .addFolder("Model folder (of LazySeg Train)", Commands.lastModel())
         .addNumber("Least object area (pixels; -1 = the model's)", -1, 0)
+        .addNumber(Commands.THREADS, 0, 0)
         .addText("ROI set file to write (optional, .zip)", "")
         .addCheckbox("classes image too", false)
         .addCheckbox("Add the objects to the ROI Manager", !GraphicsEnvironment.isHeadless());
@@ -67,6 +69,7 @@ public final class SegmentCommand implements PlugIn {
     }
     Path model = Commands.folder("model", o.text());
     double minArea = o.number();
+    int threads = Commands.threads(o.number());
     String roiFile = o.text();
     boolean classesImage = o.checkbox();
     boolean manager = o.checkbox();
@@ -75,7 +78,7 @@ public final class SegmentCommand implements PlugIn {
     }
     Commands.rememberModel(model.toString());
     SegmentationModel.Options options = SegmentationModel.Options.DEFAULT
-        .withMinArea((int) Math.round(minArea));
+        .withMinArea((int) Math.round(minArea)).withThreads(threads);
     try (SegmentationModel m = SegmentationModel.open(model, options)) {
       Commands.log(m.describe());
       Result r = segment(imp, m);
@@ -87,7 +90,12 @@ public final class SegmentCommand implements PlugIn {
         RoiSets.write(r.rois, Path.of(roiFile));
       }
       if (manager && !GraphicsEnvironment.isHeadless()) {
-        RoiManager rm = RoiManager.getRoiManager();
+        // In a batch-mode macro, the hidden ROI Manager that the macro's roiManager(...)
+        // functions use (as Analyze Particles does), else the one on the screen.
+        RoiManager rm = Interpreter.getBatchModeRoiManager();
+        if (rm == null) {
+          rm = RoiManager.getRoiManager();
+        }
         for (Roi roi : r.rois) {
           rm.addRoi((Roi) roi.clone());
         }

@@ -31,7 +31,8 @@ import org.lazyseg.train.method.Methods;
  * Cancel Training" stops it after the current step, keeping the last finished epoch), a Log
  * line per epoch and the training curve in a window; run it again on the same model folder
  * and it resumes. From a macro it waits until training ends (unless {@code background}):
- * {@code run("LazySeg Train", "dataset=[DIR] model=[RUN] method=auto profile=quick minutes=5")}.
+ * {@code run("LazySeg Train", "dataset=[DIR] model=[RUN] method=auto profile=quick minutes=5")}
+ * ({@code threads=N} limits the CPU threads; 0, the default, uses all this process may use).
  * "LazySeg Cancel Training" ({@code cancel}) stops the training that runs.
  */
 public final class TrainCommand implements PlugIn {
@@ -65,6 +66,7 @@ public final class TrainCommand implements PlugIn {
         .addChoice("Method", methods.toArray(new String[0]), "auto")
         .addChoice("Profile", new String[] {"quick", "standard", "paper"}, "quick")
         .addNumber("Minutes (0 = the profile's budget)", 0, 1)
+        .addNumber(Commands.THREADS, 0, 0)
         .addText("Settings of the method (key=value, comma-separated)", "")
         .addCheckbox("restart (set an earlier training in the folder aside, start afresh)",
             false)
@@ -78,12 +80,14 @@ public final class TrainCommand implements PlugIn {
     String method = o.choice();
     String profile = o.choice();
     double minutes = o.number();
+    double threadsOption = o.number();
     String settings = o.text();
     boolean restart = o.checkbox();
     boolean background = o.checkbox();
     if (!(minutes >= 0)) {
       throw new Images.Problem("minutes must be a number >= 0");
     }
+    int threads = Commands.threads(threadsOption);
     if (running != null) {
       throw new Images.Problem("a training is running already (LazySeg Cancel Training stops it)");
     }
@@ -96,7 +100,7 @@ public final class TrainCommand implements PlugIn {
       Commands.log("method " + choice);
     }
     Training training = Training.of(method).optProfile(profile).optMinutes(minutes)
-        .optSettings(settings(settings)).optRestart(restart);
+        .optSettings(settings(settings)).optRestart(restart).optThreads(threads);
     Method m = training.method();   // checks the settings now, before the thread starts
     Task task = new Task(run, data, m.name());
     training.addListener(task);

@@ -152,7 +152,7 @@ class FijiCommandsTest {
 
     // Train a few seconds (the method from the labels: multitask), then again: it resumes.
     String train = "dataset=[" + data + "] model=[" + run + "] method=auto profile=quick"
-        + " minutes=0.04";
+        + " minutes=0.04 threads=1";
     IJ.run("LazySeg Train", train);
     assertThat(run.resolve("checkpoints/best/parameters.bin")).exists();
     assertThat(Files.readString(run.resolve("training-data.json"))).contains("multitask");
