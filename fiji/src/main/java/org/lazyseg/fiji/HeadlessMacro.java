@@ -74,7 +74,7 @@ public final class HeadlessMacro {
       return 3;   // the command printed its message
     }
     if (failed || interp.wasError()) {
-      // (ImageJ may have printed a bare "java.awt.HeadlessException" on stdout before this)
+      // (ImageJ may have logged its dialog's HeadlessException and stack trace before this)
       // (no line number: by now the interpreter may have read past the line of the error)
       System.err.println("Macro error in " + name + ": " + interp.getErrorMessage());
       return 3;
