@@ -72,20 +72,29 @@ class ObjectMeasurementsTest {
     assertThat(d.ellipse().perimeter()).isCloseTo(2 * Math.PI * 20, within(2.0));
   }
 
+  /**
+   * Sets {@code id} inside the ellipse centred at (cx, cy) with semi-axes a and b, the a axis
+   * turned {@code degrees} counter-clockwise as seen on the screen (y up).
+   */
+  private static void fillEllipse(LabelImage ids, double cx, double cy, double a, double b,
+      double degrees, int id) {
+    double t = Math.toRadians(degrees);
+    for (int y = 0; y < ids.height(); y++) {
+      for (int x = 0; x < ids.width(); x++) {
+        double dx = x - cx, dy = cy - y;   // y up, as on the screen
+        double u = dx * Math.cos(t) + dy * Math.sin(t), v = -dx * Math.sin(t) + dy * Math.cos(t);
+        if (u * u / (a * a) + v * v / (b * b) <= 1) {
+          ids.set(x, y, id);
+        }
+      }
+    }
+  }
+
   @Test
   void aRotatedEllipseHasItsAxesAndAngleCounterClockwiseOnScreen() {
     // Semi-axes 30 and 10, the major axis turned 30 degrees counter-clockwise as seen.
     LabelImage ids = new LabelImage(200, 200);
-    double t = Math.toRadians(30);
-    for (int y = 0; y < 200; y++) {
-      for (int x = 0; x < 200; x++) {
-        double dx = x - 100, dy = 100 - y;   // y up, as on the screen
-        double u = dx * Math.cos(t) + dy * Math.sin(t), v = -dx * Math.sin(t) + dy * Math.cos(t);
-        if (u * u / 900 + v * v / 100 <= 1) {
-          ids.set(x, y, 1);
-        }
-      }
-    }
+    fillEllipse(ids, 100, 100, 30, 10, 30, 1);
     Ellipse e = ObjectMeasurements.measure(ids, null, new FloatImage(200, 200, 1)).get(0).ellipse();
     assertThat(e.major()).isCloseTo(60, within(1.0));
     assertThat(e.minor()).isCloseTo(20, within(1.0));
@@ -147,16 +156,7 @@ class ObjectMeasurementsTest {
   @Test
   void scaledEllipseAndPerimetersAreThoseOfTheObjectBlownUpPerAxis() {
     LabelImage ids = new LabelImage(60, 50);
-    double t = Math.toRadians(30);
-    for (int y = 0; y < 50; y++) {
-      for (int x = 0; x < 60; x++) {
-        double dx = x - 30, dy = 25 - y;
-        double u = dx * Math.cos(t) + dy * Math.sin(t), v = -dx * Math.sin(t) + dy * Math.cos(t);
-        if (u * u / 400 + v * v / 64 <= 1) {
-          ids.set(x, y, 3);
-        }
-      }
-    }
+    fillEllipse(ids, 30, 25, 20, 8, 30, 3);
     ids.set(2, 2, 5);
     int sx = 2, sy = 3;
     LabelImage big = new LabelImage(60 * sx, 50 * sy);
