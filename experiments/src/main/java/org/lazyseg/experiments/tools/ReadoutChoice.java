@@ -18,6 +18,7 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
+import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.LazyMultiTask;
@@ -73,20 +74,26 @@ public final class ReadoutChoice {
     }
     for (Map.Entry<String, Map<String, String>> r : readouts.entrySet()) {
       List<ImageScores> scores = new ArrayList<>();
+      double predicted = 0, objects = 0;
       try (SegmentationModel model = SegmentationModel.open(run,
           SegmentationModel.Options.DEFAULT.withThreads(1).withMethodSettings(r.getValue()))) {
         for (Sample s : lazy.samples(split)) {
           FloatImage image = ImageFiles.readImage(s.image());
           LabelImage truth = ImageFiles.readLabels(s.mask().orElseThrow());
-          scores.add(ImageScores.of(s.id(), truth, model.segment(image).instances(), 1));
+          LabelImage instances = model.segment(image).instances();
+          scores.add(ImageScores.of(s.id(), truth, instances, 1));
+          predicted += Components.countIds(instances);
+          objects += Components.countIds(Components.instances(truth));
         }
       }
       ImageScores m = Evaluation.of(scores).mean();
       System.out.printf(Locale.ROOT, "{\"date\":\"%s\",\"run\":\"%s\",\"split\":\"%s\","
           + "\"readout\":\"%s\",\"settings\":\"%s\",\"dice\":%.4f,\"object_dice\":%.4f,"
-          + "\"object_hausdorff\":%.1f,\"count_error\":%.2f}%n",
+          + "\"object_hausdorff\":%.1f,\"count_error\":%.2f,\"predicted_objects\":%.2f,"
+          + "\"true_objects\":%.2f}%n",
           java.time.LocalDate.now(), run, split, r.getKey(), r.getValue(), m.dice(),
-          m.objectDice(), m.objectHausdorff(), m.countError());
+          m.objectDice(), m.objectHausdorff(), m.countError(), predicted / scores.size(),
+          objects / scores.size());
     }
   }
 }
