@@ -28,10 +28,10 @@ import org.lazyseg.train.predict.Predictor;
 /**
  * The read-outs of one trained multi-task network side by side on validation images (a split
  * carved from the training images, never the test split): the segmentation head cut along the
- * separation head, and the detection head's cores grown inside the segmentation ("grow",
- * "grow-keep") with the seed threshold the run would settle after training (chosen on the
- * weak training images' annotated cores, as `-O seed-threshold=auto` does) and with the
- * detection head's argmax. Each with the run's least object area, as `lazyseg predict`.
+ * separation head, its surest pixels grown back inside it ("split"), and the detection head's
+ * cores grown inside the segmentation ("grow", "grow-keep"), with the seed threshold the run
+ * would settle after training (chosen on the weak training images' annotated cores, as
+ * `-O seed-threshold=auto` does) and with the head's argmax. Each with the run's least object area, as `lazyseg predict`.
  * usage: bench/tool ReadoutChoice RUN LAZY_DATA SPLIT
  */
 public final class ReadoutChoice {
@@ -52,7 +52,7 @@ public final class ReadoutChoice {
     readouts.put("segmentation", Map.of("prediction", "segmentation"));
     readouts.put("grow argmax", Map.of("prediction", "grow"));
     readouts.put("grow-keep argmax", Map.of("prediction", "grow-keep"));
-    for (String mode : List.of("grow", "grow-keep")) {
+    for (String mode : List.of("split", "grow", "grow-keep")) {
       List<FloatImage> images = new ArrayList<>();
       List<LabelImage> cores = new ArrayList<>();
       for (Sample s : weak) {
@@ -62,7 +62,8 @@ public final class ReadoutChoice {
       SeedThreshold.Candidate best;
       try (Predictor predictor = Predictor.open(run, RunFolder.BEST)) {
         predictor.setTileSize(1024);
-        best = SeedThreshold.best(new SeededGrowth(LazyMultiTask.DETECTION,
+        best = SeedThreshold.best(new SeededGrowth(
+            mode.equals("split") ? "segmentation" : LazyMultiTask.DETECTION,
             Double.POSITIVE_INFINITY, mode.equals("grow-keep"), Double.NaN, 0)
             .score(predictor, images, cores));
       }
