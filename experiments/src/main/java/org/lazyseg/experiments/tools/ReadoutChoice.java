@@ -18,6 +18,7 @@ import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.Evaluation;
 import org.lazyseg.core.measure.ImageScores;
+import org.lazyseg.core.ops.Components;
 import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.method.LazyMultiTask;
@@ -27,10 +28,10 @@ import org.lazyseg.train.predict.Predictor;
 /**
  * The read-outs of one trained multi-task network side by side on validation images (a split
  * carved from the training images, never the test split): the segmentation head cut along the
- * separation head, and the detection head's cores grown inside the segmentation ("grow",
- * "grow-keep") with the seed threshold the run would settle after training (chosen on the
- * weak training images' annotated cores, as `-O seed-threshold=auto` does) and with the
- * detection head's argmax. Each with the run's least object area, as `lazyseg predict`.
+ * separation head, its surest pixels grown back inside it ("split"), and the detection head's
+ * cores grown inside the segmentation ("grow", "grow-keep"), with the seed threshold the run
+ * would settle after training (chosen on the weak training images' annotated cores, as
+ * `-O seed-threshold=auto` does) and with the head's argmax. Each with the run's least object area, as `lazyseg predict`.
  * usage: bench/tool ReadoutChoice RUN LAZY_DATA SPLIT
  */
 public final class ReadoutChoice {
@@ -51,7 +52,7 @@ public final class ReadoutChoice {
     readouts.put("segmentation", Map.of("prediction", "segmentation"));
     readouts.put("grow argmax", Map.of("prediction", "grow"));
     readouts.put("grow-keep argmax", Map.of("prediction", "grow-keep"));
-    for (String mode : List.of("grow", "grow-keep")) {
+    for (String mode : List.of("split", "grow", "grow-keep")) {
       List<FloatImage> images = new ArrayList<>();
       List<LabelImage> cores = new ArrayList<>();
       for (Sample s : weak) {
@@ -61,7 +62,8 @@ public final class ReadoutChoice {
       SeedThreshold.Candidate best;
       try (Predictor predictor = Predictor.open(run, RunFolder.BEST)) {
         predictor.setTileSize(1024);
-        best = SeedThreshold.best(new SeededGrowth(LazyMultiTask.DETECTION,
+        best = SeedThreshold.best(new SeededGrowth(
+            mode.equals("split") ? "segmentation" : LazyMultiTask.DETECTION,
             Double.POSITIVE_INFINITY, mode.equals("grow-keep"), Double.NaN, 0)
             .score(predictor, images, cores));
       }
@@ -73,20 +75,26 @@ public final class ReadoutChoice {
     }
     for (Map.Entry<String, Map<String, String>> r : readouts.entrySet()) {
       List<ImageScores> scores = new ArrayList<>();
+      double predicted = 0, objects = 0;
       try (SegmentationModel model = SegmentationModel.open(run,
           SegmentationModel.Options.DEFAULT.withThreads(1).withMethodSettings(r.getValue()))) {
         for (Sample s : lazy.samples(split)) {
           FloatImage image = ImageFiles.readImage(s.image());
           LabelImage truth = ImageFiles.readLabels(s.mask().orElseThrow());
-          scores.add(ImageScores.of(s.id(), truth, model.segment(image).instances(), 1));
+          LabelImage instances = model.segment(image).instances();
+          scores.add(ImageScores.of(s.id(), truth, instances, 1));
+          predicted += Components.countIds(instances);
+          objects += Components.countIds(Components.instances(truth));
         }
       }
       ImageScores m = Evaluation.of(scores).mean();
       System.out.printf(Locale.ROOT, "{\"date\":\"%s\",\"run\":\"%s\",\"split\":\"%s\","
           + "\"readout\":\"%s\",\"settings\":\"%s\",\"dice\":%.4f,\"object_dice\":%.4f,"
-          + "\"object_hausdorff\":%.1f,\"count_error\":%.2f}%n",
+          + "\"object_hausdorff\":%.1f,\"count_error\":%.2f,\"predicted_objects\":%.2f,"
+          + "\"true_objects\":%.2f}%n",
           java.time.LocalDate.now(), run, split, r.getKey(), r.getValue(), m.dice(),
-          m.objectDice(), m.objectHausdorff(), m.countError());
+          m.objectDice(), m.objectHausdorff(), m.countError(), predicted / scores.size(),
+          objects / scores.size());
     }
   }
 }

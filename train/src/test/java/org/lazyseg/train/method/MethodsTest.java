@@ -98,7 +98,8 @@ class MethodsTest {
     assertThatThrownBy(() -> Methods.create("multitask", Map.of("min-piece", "-1")))
         .hasMessageContaining("min-piece must be a whole number >= 0");
     assertThat(Methods.create("multitask", Map.of("separation", "false")).options())
-        .containsOnlyKeys("separation");
+        .containsOnlyKeys("separation", "pseudo-labels", "prediction")
+        .containsEntry("pseudo-labels", "true").containsEntry("prediction", "split");
   }
 
   @Test
@@ -106,9 +107,14 @@ class MethodsTest {
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     org.lazyseg.core.data.Dataset data = org.lazyseg.core.data.Dataset.open(
         org.lazyseg.train.testing.DiscDatasets.write(dir, 3, 96, 5));
-    Method plain = Methods.create("multitask", Map.of());
+    Method plain = Methods.create("multitask", Map.of("pseudo-labels", "false"));
     Method far = Methods.create("multitask", Map.of("far-background", "3"));
-    assertThat(far.options()).containsEntry("far-background", "3.0");
+    assertThat(far.options()).containsEntry("far-background", "3.0")
+        .as("far background turns the pseudo-mask default off")
+        .containsEntry("pseudo-labels", "false");
+    assertThatThrownBy(() -> Methods.create("multitask",
+        Map.of("far-background", "3", "pseudo-labels", "true")))
+        .hasMessageContaining("choose one");
     assertThat(plain.options()).doesNotContainKey("far-background");
     int background = 0, objectCalledBackground = 0;
     for (org.lazyseg.core.data.Sample s : data.samples()) {
@@ -140,8 +146,10 @@ class MethodsTest {
     Method pseudo = Methods.create("multitask", Map.of("pseudo-labels", "true"));
     Method baseline = Methods.byName(PseudoLabelTraining.NAME);
     assertThat(pseudo.options()).containsEntry("pseudo-labels", "true");
+    assertThat(Methods.create("multitask", Map.of()).options())
+        .as("the default").containsEntry("pseudo-labels", "true");
     assertThat(Methods.create("multitask", Map.of("pseudo-labels", "false")).options())
-        .doesNotContainKey("pseudo-labels");
+        .containsEntry("pseudo-labels", "false");
     for (org.lazyseg.core.data.Sample s : data.samples()) {
       org.lazyseg.core.image.LabelImage[] t = pseudo.targets(s.labeled().withoutMask(), 1);
       assertThat(t[0].data()).isEqualTo(baseline.targets(s.labeled().withoutMask(), 1)[0].data());
