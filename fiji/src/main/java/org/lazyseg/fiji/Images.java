@@ -252,7 +252,7 @@ final class Images {
     }
     Path images = labels.dir().resolve("images");
     Files.createDirectories(images);
-    Path tmp = Files.createTempFile(images, "." + id, ".tif.tmp");
+    Path tmp = ImageFiles.newTempFile(images, "." + id, ".tif.tmp");
     try {
       if (!new FileSaver(plane).saveAsTiff(tmp.toString())) {
         throw new IOException("ImageJ could not save " + tmp);

@@ -61,7 +61,7 @@ public final class RoiSets {
   public static void write(List<Roi> rois, Path zip) {
     try {
       Files.createDirectories(zip.toAbsolutePath().getParent());
-      Path tmp = Files.createTempFile(zip.toAbsolutePath().getParent(),
+      Path tmp = ImageFiles.newTempFile(zip.toAbsolutePath().getParent(),
           zip.getFileName().toString(), ".tmp");
       try {
         try (OutputStream file = Files.newOutputStream(tmp);

@@ -65,7 +65,7 @@ public final class OutputFolder {
       }
       Files.createDirectories(out);
       if (!Files.isRegularFile(marker)) {
-        Path tmp = Files.createTempFile(out, MARKER, ".tmp");
+        Path tmp = ImageFiles.newTempFile(out, MARKER, ".tmp");
         Files.writeString(tmp, command + "\n", StandardCharsets.UTF_8);
         ImageFiles.moveAtomically(tmp, marker);
       }
@@ -112,7 +112,7 @@ public final class OutputFolder {
   public static void writeAtomically(Path file, Contents contents) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+    Path tmp = ImageFiles.newTempFile(parent, "." + file.getFileName(), ".tmp");
     try {
       contents.writeTo(tmp);
       ImageFiles.moveAtomically(tmp, file);

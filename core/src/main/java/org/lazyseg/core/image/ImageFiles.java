@@ -648,7 +648,7 @@ public final class ImageFiles {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+      Path tmp = newTempFile(parent, "." + file.getFileName(), ".tmp");
       try {
         if (tiff) {
           writeTiff(img, tmp);
@@ -685,7 +685,7 @@ public final class ImageFiles {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+      Path tmp = newTempFile(parent, "." + file.getFileName(), ".tmp");
       try {
         Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
         moveAtomically(tmp, file);
@@ -694,6 +694,26 @@ public final class ImageFiles {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A new empty file {@code PREFIX<random>SUFFIX} in {@code dir} for an atomic write, with the
+   * permissions of any new file (the umask's, e.g. rw-r--r--).
+   * {@link Files#createTempFile} makes it owner-only (rw-------), and renamed over the target
+   * the output would then be unreadable to the other users of a shared lab machine.
+   */
+  public static Path newTempFile(Path dir, String prefix, String suffix) throws IOException {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = dir.resolve(prefix + Long.toUnsignedString(random.nextLong(), 36) + suffix);
+      try {
+        return Files.createFile(tmp);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt >= 100) {
+          throw e;
+        }
+      }
     }
   }
 

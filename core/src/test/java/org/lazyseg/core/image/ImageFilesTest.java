@@ -34,6 +34,30 @@ import org.lazyseg.core.image.ImageFiles.ImageFileException;
 class ImageFilesTest {
   @TempDir Path dir;
 
+  /**
+   * Atomic writes leave files with the permissions of any new file (the umask's), as the
+   * plain writes beside them: not owner-only, as a temporary file of the JDK would be.
+   */
+  @Test
+  void atomicallyWrittenFilesGetTheSamePermissionsAsAnyNewFile() throws IOException {
+    Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+    Path text = dir.resolve("text.txt");
+    ImageFiles.writeText(text, "x");
+    Path png = dir.resolve("labels.png");
+    ImageFiles.writeLabels(new LabelImage(3, 2), png);
+    Path tif = dir.resolve("grey.tif");
+    ImageFiles.write(new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY), tif);
+    for (Path f : List.of(text, png, tif)) {
+      assertThat(Files.getPosixFilePermissions(f)).as(f.toString())
+          .isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file left")
+          .containsExactlyInAnyOrder("plain.txt", "text.txt", "labels.png", "grey.tif");
+    }
+  }
+
   @Test
   void everyExtensionWeReadIsAnImageFileInAnyCase() {
     for (String name : new String[] {"a.png", "b.TIF", "c.tiff", "d.jpg", "e.JPEG"}) {
