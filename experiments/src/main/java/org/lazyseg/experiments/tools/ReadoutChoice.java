@@ -35,19 +35,28 @@ import org.lazyseg.train.predict.Predictor;
  * usage: bench/tool ReadoutChoice RUN LAZY_DATA SPLIT
  */
 public final class ReadoutChoice {
-  public static void main(String[] args) throws Exception {
-    Path run = Path.of(args[0]);
-    Dataset lazy = Dataset.open(Path.of(args[1]));
-    String split = args[2];
+  /**
+   * The weakly labelled training images an "auto" seed choice of the run looks at: those
+   * outside its strong subset with a partial mask, the first {@link SeedThreshold#MAX_IMAGES}
+   * by id.
+   */
+  static List<Sample> weakImages(Path run, Dataset lazy) throws java.io.IOException {
     Map<?, ?> record = new ObjectMapper().readValue(
         run.resolve("training-data.json").toFile(), Map.class);
     Set<String> strong = new HashSet<>();
     for (Object o : (List<?>) record.get("strongIds")) {
       strong.add((String) o);
     }
-    List<Sample> weak = lazy.samples("train").stream()
+    return lazy.samples("train").stream()
         .filter(s -> !strong.contains(s.id()) && s.partial().isPresent())
         .sorted(Comparator.comparing(Sample::id)).limit(SeedThreshold.MAX_IMAGES).toList();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path run = Path.of(args[0]);
+    Dataset lazy = Dataset.open(Path.of(args[1]));
+    String split = args[2];
+    List<Sample> weak = weakImages(run, lazy);
     Map<String, Map<String, String>> readouts = new LinkedHashMap<>();
     readouts.put("segmentation", Map.of("prediction", "segmentation"));
     readouts.put("grow argmax", Map.of("prediction", "grow"));

@@ -3,12 +3,9 @@ package org.lazyseg.experiments.tools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.FloatImage;
@@ -41,13 +38,7 @@ public final class SeedGrid {
     Map<?, ?> record = new ObjectMapper().readValue(
         run.resolve("training-data.json").toFile(), Map.class);
     int minArea = ((Number) record.get("minArea")).intValue();
-    Set<String> strong = new HashSet<>();
-    for (Object o : (List<?>) record.get("strongIds")) {
-      strong.add((String) o);
-    }
-    List<Sample> weak = lazy.samples("train").stream()
-        .filter(s -> !strong.contains(s.id()) && s.partial().isPresent())
-        .sorted(Comparator.comparing(Sample::id)).limit(SeedThreshold.MAX_IMAGES).toList();
+    List<Sample> weak = ReadoutChoice.weakImages(run, lazy);
     List<P> train = new ArrayList<>(), val = new ArrayList<>();
     List<LabelImage> cores = new ArrayList<>();
     try (Predictor predictor = Predictor.open(run, RunFolder.BEST)) {
