@@ -32,11 +32,12 @@ class ExperimentCommandTest {
     assertThat(first.code()).as(first.err()).isZero();
 
     String table = Files.readString(out.resolve("lazy-labels-dsb2018/results.md"));
-    assertThat(table).contains("U-net, weak labels only", "U-net, strong only", "| multi-task |",
+    assertThat(table).contains("U-net, weak labels only", "U-net, strong only",
+        "| multi-task (defaults: pseudo masks, split read-out) |",
+        "| multi-task as the paper (strong masks only, plain read-out) |",
         "multi-task without separation", "multi-task, paper decoder", "pseudo labels (GrabCut)", "object Dice", "separation recall",
         "multi-task, separation loss a plain mean (weight 1, as the paper)",
-        "multi-task, segmentation head also on partial masks (far background 3)",
-        "multi-task, segmentation head also on the GrabCut pseudo masks");
+        "multi-task, segmentation head also on partial masks (far background 3)");
     assertThat(Files.readString(out.resolve("lazy-labels-dsb2018/results.json")))
         .contains("\"rows\"", "\"annotation cost\"");
     List<Path> done = find(out, "done.json");
