@@ -304,12 +304,10 @@ public final class LazyMultiTask implements Method {
   }
 
   private SeededGrowth growth() {
-    return growth(settings.prediction(), settings.seedThreshold(), settings.minSeed());
-  }
-
-  private static SeededGrowth growth(String prediction, double seedThreshold, int minSeed) {
-    return new SeededGrowth(prediction.equals("split") ? Supervised.SEGMENTATION : DETECTION,
-        Double.POSITIVE_INFINITY, prediction.equals("grow-keep"), seedThreshold, minSeed);
+    String p = settings.prediction();
+    return new SeededGrowth(p.equals("split") ? Supervised.SEGMENTATION : DETECTION,
+        Double.POSITIVE_INFINITY, p.equals("grow-keep"), settings.seedThreshold(),
+        settings.minSeed());
   }
 
   /**
