@@ -41,12 +41,34 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
   /** Where {@link #settle} records its choice. */
   static final String SEED_THRESHOLD_FILE = "seed-threshold.json";
 
-  /** Segmentation, core and, where the network has one, separation head indices. */
+  /**
+   * The heads to predict: segmentation, the core head unless it is the segmentation head
+   * itself (split: asked once, see {@link #roles}), and the separation head where the network
+   * has one.
+   */
   int[] heads(List<Task> tasks) {
     int core = RecursiveApproximation.headOf(tasks, seedHead);
     int separation = RecursiveApproximation.headOf(tasks, LazyMultiTask.SEPARATION);
-    return separation >= 0 ? new int[] {RecursiveApproximation.SEGMENTATION_HEAD, core, separation}
-        : new int[] {RecursiveApproximation.SEGMENTATION_HEAD, core};
+    java.util.stream.IntStream.Builder b = java.util.stream.IntStream.builder()
+        .add(RecursiveApproximation.SEGMENTATION_HEAD);
+    if (core != RecursiveApproximation.SEGMENTATION_HEAD) {
+      b.add(core);
+    }
+    if (separation >= 0) {
+      b.add(separation);
+    }
+    return b.build().toArray();
+  }
+
+  /**
+   * The planes of {@link #heads} as {segmentation, core, separation or null}: the core's
+   * are the segmentation's own when the seeds come from the segmentation head.
+   */
+  private float[][][] roles(float[][][] p) {
+    boolean ownSeeds = seedHead.equals(Supervised.SEGMENTATION);
+    int separation = ownSeeds ? 1 : 2;
+    return new float[][][] {p[0], ownSeeds ? p[0] : p[1],
+        p.length > separation ? p[separation] : null};
   }
 
   /** Whether the network has the core head this read-out needs. */
@@ -61,8 +83,9 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
     return grow(p, image.width(), image.height(), seedThreshold, minSeed);
   }
 
-  private Segmentation grow(float[][][] p, int w, int h, double threshold, int least) {
-    LevelSetGrowth.Grown g = RecursiveGrowth.grow(p[0], p[1], p.length > 2 ? p[2] : null, w, h,
+  private Segmentation grow(float[][][] planes, int w, int h, double threshold, int least) {
+    float[][][] p = roles(planes);
+    LevelSetGrowth.Grown g = RecursiveGrowth.grow(p[0], p[1], p[2], w, h,
         lambda, keepUnseeded, threshold, least);
     return new Segmentation(g.classes(), g.instances(), p[0]);
   }
@@ -78,10 +101,11 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
     int w = image.width(), h = image.height();
     LabelImage fg = new LabelImage(w, h), seeds = new LabelImage(w, h);
     LabelImage argmax = keepUnseeded ? new LabelImage(w, h) : null;
-    predictor.stream(image, (y0, rows, p) -> {
+    predictor.stream(image, (y0, rows, planes) -> {
       int count = rows * w, offset = y0 * w;
-      RecursiveGrowth.labelPixels(p[0], p[1], heads.length > 2 ? p[2] : null, count, offset,
-          seedThreshold, fg, seeds, argmax);
+      float[][][] p = roles(planes);
+      RecursiveGrowth.labelPixels(p[0], p[1], p[2], count, offset, seedThreshold, fg, seeds,
+          argmax);
       Bands.foregroundOf(p[0][0], count, offset, foreground);
     }, heads);
     LevelSetGrowth.Grown g = RecursiveGrowth.grow(fg, seeds, argmax, lambda, minSeed);
