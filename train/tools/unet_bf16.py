@@ -33,12 +33,18 @@ import torch.nn.functional as F
 class UNetBf16(torch.nn.Module):
     # Tensors per two-conv block: 2 x (conv weight, conv bias, gamma, beta, running mean, running var).
     per_block: Final[int] = 12
+    # The type convolutions compute in: bf16 here, fp32 for the exported model (export_model.py).
+    compute: Final[int]
+
+    def __init__(self, compute: torch.dtype = torch.bfloat16):
+        super().__init__()
+        self.compute = compute
 
     def block(self, h: torch.Tensor, p: List[torch.Tensor], o: int) -> torch.Tensor:
         for k in range(2):
             j = o + 6 * k
             if self.training:
-                h = F.conv2d(h, p[j].to(torch.bfloat16), p[j + 1].to(torch.bfloat16), 1, 1)
+                h = F.conv2d(h, p[j].to(self.compute), p[j + 1].to(self.compute), 1, 1)
                 # DJL's momentum 0.9 keeps 90% of the running value: PyTorch's momentum 0.1.
                 h = F.batch_norm(h, p[j + 4], p[j + 5], p[j + 2], p[j + 3], True, 0.1, 1e-5)
                 h = F.leaky_relu(h, 0.01)
@@ -50,7 +56,7 @@ class UNetBf16(torch.nn.Module):
                 scale = p[j + 2] * torch.rsqrt(p[j + 5] + 1e-5)
                 weight = p[j] * scale.view(-1, 1, 1, 1)
                 bias = (p[j + 1] - p[j + 4]) * scale + p[j + 3]
-                h = F.conv2d(h, weight.to(torch.bfloat16), bias.to(torch.bfloat16), 1, 1)
+                h = F.conv2d(h, weight.to(self.compute), bias.to(self.compute), 1, 1)
                 h = F.leaky_relu(h, 0.01)
         return h
 
@@ -64,7 +70,7 @@ class UNetBf16(torch.nn.Module):
 
     def encode(self, x: torch.Tensor, p: List[torch.Tensor], depth: int) -> List[torch.Tensor]:
         """The contracting path (channels-last bf16): each level's features, last the bottleneck."""
-        h = x.to(dtype=torch.bfloat16, memory_format=torch.channels_last)
+        h = x.to(dtype=self.compute, memory_format=torch.channels_last)
         skips: List[torch.Tensor] = []
         for i in range(depth):
             if i > 0:
@@ -84,7 +90,7 @@ class UNetBf16(torch.nn.Module):
         out: List[torch.Tensor] = []
         i = self.per_block * blocks
         while i + 1 < len(p):
-            out.append(F.conv2d(h, p[i].to(torch.bfloat16), p[i + 1].to(torch.bfloat16)).float())
+            out.append(F.conv2d(h, p[i].to(self.compute), p[i + 1].to(self.compute)).float())
             i += 2
         return out
 
@@ -119,8 +125,8 @@ class MultiTaskBf16(UNetBf16):
         out: List[torch.Tensor] = []
         i = self.per_block * blocks
         for t in range(heads):
-            out.append(F.conv2d(paths[t], p[i].to(torch.bfloat16),
-                                p[i + 1].to(torch.bfloat16)).float())
+            out.append(F.conv2d(paths[t], p[i].to(self.compute),
+                                p[i + 1].to(self.compute)).float())
             i += 2
         return out
 
@@ -129,10 +135,14 @@ def up2(h: torch.Tensor) -> torch.Tensor:
     return torch.ops.aten.upsample_bilinear2d(h, [2 * h.size(2), 2 * h.size(3)], False, None, None)
 
 
-here = os.path.dirname(os.path.abspath(__file__))
-folder = os.path.normpath(os.path.join(here, "..", "src", "main", "resources", "org", "lazyseg",
-                                       "train", "nn"))
-for name, module in (("unet_bf16.pt", UNetBf16()), ("multitask_bf16.pt", MultiTaskBf16())):
-    out = os.path.join(folder, name)
-    torch.jit.script(module).save(out)
-    print(out)
+def resources() -> str:
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.normpath(os.path.join(here, "..", "src", "main", "resources", "org", "lazyseg",
+                                         "train", "nn"))
+
+
+if __name__ == "__main__":
+    for name, module in (("unet_bf16.pt", UNetBf16()), ("multitask_bf16.pt", MultiTaskBf16())):
+        out = os.path.join(resources(), name)
+        torch.jit.script(module).save(out)
+        print(out)

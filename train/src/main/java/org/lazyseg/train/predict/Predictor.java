@@ -21,6 +21,7 @@ import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.nn.Parameters;
 import org.lazyseg.train.nn.Precision;
 import org.lazyseg.train.nn.PrecisionSwitch;
+import org.lazyseg.train.nn.TorchScriptExport;
 
 /**
  * Segments images of any size with overlapping tiles.
@@ -108,6 +109,14 @@ public final class Predictor implements AutoCloseable {
   }
 
   public ModelSpec spec() { return spec; }
+
+  /**
+   * Writes the network, parameters included, as a standalone TorchScript file
+   * ({@link TorchScriptExport}): normalised input in, every head's probabilities out, fp32.
+   */
+  public void writeTorchScript(java.io.OutputStream out) {
+    TorchScriptExport.write(block, out);
+  }
 
   /** What the network computes in. */
   public Precision precision() {
