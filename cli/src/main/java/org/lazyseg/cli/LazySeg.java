@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       SimulateCommand.class,
       PatchesCommand.class,
       ImportCommand.class,
+      ExportCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -71,7 +71,8 @@ class ArchitectureTest {
 
   /**
    * Train's layers, lowest first: the run folder's files (root package), nn and data, loss,
-   * predict, engine, method. Each may use core and the layers below it, nothing else of
+   * predict, engine, method; export (a model written for other tools) uses predict and below
+   * and only the facade and cli use it. Each may use core and the layers below it, nothing else of
    * LazySeg. The API facade sits on top of method; cli uses the facade and what the facade
    * hands out. (The experiments module is outside these classes.)
    */
@@ -86,6 +87,7 @@ class ArchitectureTest {
         .layer("Data").definedBy("org.lazyseg.train.data..")
         .layer("Loss").definedBy("org.lazyseg.train.loss..")
         .layer("Predict").definedBy("org.lazyseg.train.predict..")
+        .layer("Export").definedBy("org.lazyseg.train.export..")
         .layer("Engine").definedBy("org.lazyseg.train.engine..")
         .layer("Method").definedBy("org.lazyseg.train.method..")
         .layer("Api").definedBy("org.lazyseg.api..")
@@ -97,12 +99,15 @@ class ArchitectureTest {
         .whereLayer("Run").mayOnlyAccessLayers("Core", "Nn", "Data")
         .whereLayer("Loss").mayOnlyAccessLayers("Core", "Run", "Nn", "Data")
         .whereLayer("Predict").mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Loss")
+        .whereLayer("Export").mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Predict")
+        .whereLayer("Export").mayOnlyBeAccessedByLayers("Api", "Cli")
         .whereLayer("Engine")
         .mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Loss", "Predict")
         .whereLayer("Method")
         .mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Loss", "Predict", "Engine")
         .whereLayer("Api")
-        .mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Loss", "Predict", "Engine", "Method")
+        .mayOnlyAccessLayers("Core", "Run", "Nn", "Data", "Loss", "Predict", "Export", "Engine",
+            "Method")
         .whereLayer("Fiji").mayOnlyAccessLayers("Core", "Run", "Predict", "Engine", "Method", "Api")
         .whereLayer("Fiji").mayOnlyBeAccessedByLayers("Cli")
         .check(classes);

@@ -70,6 +70,27 @@ class TrainPredictTest {
         data.toString(), "--out", none.toString(), "--min-area", "-3");
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err()).contains("--min-area must be >= 0");
+
+    // export: a folder that reproduces the probabilities; an existing folder or a missing
+    // sample is one line naming it, and nothing is written.
+    Path exported = dir.resolve("export");
+    String sample = data.resolve("images/im4.png").toString();
+    CliTest.Result ex = CliTest.run("export", "--model", run.toString(), "--sample", sample,
+        "--out", exported.toString());
+    assertThat(ex.code()).as(ex.err()).isZero();
+    assertThat(ex.out()).contains("test tensors 48 x 48", "reproduces LazySeg's probabilities");
+    assertThat(exported.resolve("model.pt")).exists();
+    assertThat(Files.readString(exported.resolve("rdf.yaml"))).contains("name: run");
+    CliTest.Result again = CliTest.run("export", "--model", run.toString(), "--sample", sample,
+        "--out", exported.toString());
+    assertThat(again.code()).isNotZero();
+    assertThat(again.err()).contains(exported + ": exists");
+    Path missing = dir.resolve("no-such.png");
+    CliTest.Result noSample = CliTest.run("export", "--model", run.toString(), "--sample",
+        missing.toString(), "--out", dir.resolve("export2").toString());
+    assertThat(noSample.code()).isNotZero();
+    assertThat(noSample.err()).contains(missing.toString());
+    assertThat(dir.resolve("export2")).doesNotExist();
   }
 
   private static String[] concat(String[] a, String... b) {

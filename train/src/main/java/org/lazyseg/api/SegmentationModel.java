@@ -12,6 +12,7 @@ import org.lazyseg.core.ops.Components;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.nn.Precision;
 import org.lazyseg.train.engine.TrainingRun;
+import org.lazyseg.train.export.ModelExport;
 import org.lazyseg.train.method.Method;
 import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.TrainingJob;
@@ -94,14 +95,16 @@ public final class SegmentationModel implements AutoCloseable {
   private final Method method;
   private final List<String> classNames;
   private final int minArea;
+  private final String checkpoint;
 
   private SegmentationModel(Path runDir, Predictor predictor, Method method,
-      List<String> classNames, int minArea) {
+      List<String> classNames, int minArea, String checkpoint) {
     this.runDir = runDir;
     this.predictor = predictor;
     this.method = method;
     this.classNames = List.copyOf(classNames);
     this.minArea = minArea;
+    this.checkpoint = checkpoint;
   }
 
   /**
@@ -150,7 +153,8 @@ public final class SegmentationModel implements AutoCloseable {
     if (options.tileSize() > 0) {
       predictor.setTileSize(options.tileSize());
     }
-    return new SegmentationModel(runDir, predictor, method, classes, minArea);
+    return new SegmentationModel(runDir, predictor, method, classes, minArea,
+        options.checkpoint());
   }
 
   private static List<String> defaultClassNames(RunFolder run) {
@@ -318,6 +322,21 @@ public final class SegmentationModel implements AutoCloseable {
       System.arraycopy(from.data(), (fy + y) * from.width() + fx, to.data(), y * to.width(),
           to.width());
     }
+  }
+
+  /**
+   * Writes this model's network as a folder that runs without LazySeg (TorchScript weights,
+   * a bioimage.io-style rdf.yaml, a test input cut from {@code sample} and LazySeg's own
+   * probabilities for it; see {@link ModelExport}). The network's probabilities are exported;
+   * the method's read-out (instances, splitting, least object area) is not.
+   *
+   * @param folder a folder that does not exist yet
+   * @param license an SPDX identifier for rdf.yaml, or null to leave it out
+   */
+  public ModelExport.Exported export(FloatImage sample, Path folder, String name, String author,
+      String license) throws IOException {
+    return ModelExport.write(runDir, checkpoint, sample,
+        new ModelExport.Description(name, author, license, method.name(), classNames), folder);
   }
 
   @Override

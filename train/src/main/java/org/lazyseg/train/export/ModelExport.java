@@ -232,7 +232,7 @@ public final class ModelExport {
     rdf.put("name", d.name());
     rdf.put("description", "Semantic segmentation (" + d.method() + " method, LazySeg): "
         + "per-pixel class probabilities of every head.");
-    rdf.put("authors", List.of(Map.of("name", d.author())));
+    rdf.put("authors", List.of(map("name", d.author())));
     if (d.license() != null) {
       rdf.put("license", d.license());
     }
@@ -244,36 +244,43 @@ public final class ModelExport {
     input.put("id", "input0");
     input.put("description", "the image with intensities scaled to [0, 1] as LazySeg reads"
         + " it (integer samples over 2^bits - 1)");
-    input.put("axes", List.of(Map.of("type", "batch"),
-        Map.of("type", "channel", "channel_names", channelNames(spec.channels())),
-        spaceAxis("y", m), spaceAxis("x", m)));
-    input.put("test_tensor", Map.of("source", TEST_INPUT));
-    input.put("data", Map.of("type", "float32"));
-    input.put("preprocessing", List.of(Map.of("id", "fixed_zero_mean_unit_variance",
-        "kwargs", Map.of("mean", toList(n.mean()), "std", toList(n.std()), "axis", "channel"))));
+    input.put("axes", List.of(map("type", "batch"),
+        map("type", "channel", "channel_names", channelNames(spec.channels())),
+        map("type", "space", "id", "y", "size", map("min", m, "step", m)),
+        map("type", "space", "id", "x", "size", map("min", m, "step", m))));
+    input.put("test_tensor", map("source", TEST_INPUT));
+    input.put("data", map("type", "float32"));
+    input.put("preprocessing", List.of(map("id", "fixed_zero_mean_unit_variance",
+        "kwargs", map("axis", "channel", "mean", toList(n.mean()), "std", toList(n.std())))));
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("id", "output0");
     output.put("description", "softmax probabilities, per head and class");
-    output.put("axes", List.of(Map.of("type", "batch"),
-        Map.of("type", "channel", "channel_names", channels),
-        Map.of("type", "space", "id", "y", "size", Map.of("tensor_id", "input0", "axis_id", "y")),
-        Map.of("type", "space", "id", "x", "size", Map.of("tensor_id", "input0", "axis_id", "x"))));
-    output.put("test_tensor", Map.of("source", TEST_OUTPUT));
-    output.put("data", Map.of("type", "float32"));
+    output.put("axes", List.of(map("type", "batch"),
+        map("type", "channel", "channel_names", channels),
+        map("type", "space", "id", "y", "size", map("tensor_id", "input0", "axis_id", "y")),
+        map("type", "space", "id", "x", "size", map("tensor_id", "input0", "axis_id", "x"))));
+    output.put("test_tensor", map("source", TEST_OUTPUT));
+    output.put("data", map("type", "float32"));
     rdf.put("inputs", List.of(input));
     rdf.put("outputs", List.of(output));
-    rdf.put("weights", Map.of("torchscript", Map.of("source", TORCHSCRIPT,
+    rdf.put("weights", map("torchscript", map("source", TORCHSCRIPT,
         "pytorch_version", "2.7.1")));
-    rdf.put("config", Map.of("lazyseg", Map.of("method", d.method(), "network", spec.network(),
+    rdf.put("config", map("lazyseg", map("method", d.method(), "network", spec.network(),
         "width", spec.width(), "depth", spec.depth(), "test_side", side)));
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        .disable(YAMLGenerator.Feature.SPLIT_LINES)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
     return yaml.writeValueAsString(rdf);
   }
 
-  private static Map<String, Object> spaceAxis(String id, int multiple) {
-    return Map.of("type", "space", "id", id, "size", Map.of("min", multiple, "step", multiple));
+  /** A map that keeps its keys in the order given (key, value, key, value, ...). */
+  private static Map<String, Object> map(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   private static List<String> channelNames(int channels) {
