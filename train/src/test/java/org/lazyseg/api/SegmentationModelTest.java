@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.lazyseg.core.data.LabeledImage;
-import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.synth.FoamGenerator;
 import org.lazyseg.core.synth.FoamImage;
-import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.predict.Segmentation;
 
 /** A model trained in memory for a few steps: opening, options, whole images and regions. */
@@ -27,17 +22,7 @@ class SegmentationModelTest {
 
   @BeforeAll
   void train(@TempDir Path dir) throws IOException {
-    FoamGenerator foam = new FoamGenerator(64, 64, FoamGenerator.Settings.defaults());
-    List<LabeledImage> images = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      FoamImage f = foam.generate(i);
-      images.add(LabeledImage.of("f" + i, f.image()).withInstanceMask(f.instances()));
-    }
-    run = dir.resolve("run");
-    TrainConfig tiny = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-3)
-        .setEpochs(1).setStepsPerEpoch(3).optValidationTile(32).build();
-    Training.of("supervised").optConfig(tiny).optWidth(4).optDepth(3).optThreads(1)
-        .train(TrainingSet.of(List.of("cell"), images), run).close();
+    run = TinyModels.supervisedFoam(dir.resolve("run"));
     large = new FoamGenerator(150, 110, FoamGenerator.Settings.defaults()).generate(7);
   }
 

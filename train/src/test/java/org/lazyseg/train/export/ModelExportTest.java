@@ -9,19 +9,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.api.SegmentationModel;
-import org.lazyseg.api.Training;
-import org.lazyseg.core.data.LabeledImage;
-import org.lazyseg.core.data.TrainingSet;
+import org.lazyseg.api.TinyModels;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.synth.FoamGenerator;
-import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.nn.Precision;
 import org.lazyseg.train.predict.Predictor;
@@ -34,17 +29,7 @@ class ModelExportTest {
 
   @BeforeAll
   void train(@TempDir Path dir) throws IOException {
-    FoamGenerator foam = new FoamGenerator(64, 64, FoamGenerator.Settings.defaults());
-    List<LabeledImage> images = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      images.add(LabeledImage.of("f" + i, foam.generate(i).image())
-          .withInstanceMask(foam.generate(i).instances()));
-    }
-    run = dir.resolve("run");
-    TrainConfig tiny = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-3)
-        .setEpochs(1).setStepsPerEpoch(3).optValidationTile(32).build();
-    Training.of("supervised").optConfig(tiny).optWidth(4).optDepth(3).optThreads(1)
-        .train(TrainingSet.of(List.of("cell"), images), run).close();
+    run = TinyModels.supervisedFoam(dir.resolve("run"));
     sample = new FoamGenerator(150, 110, FoamGenerator.Settings.defaults()).generate(7).image();
   }
 
