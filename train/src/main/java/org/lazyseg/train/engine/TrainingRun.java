@@ -150,6 +150,11 @@ public final class TrainingRun {
     }
     if (resumed != null) {
       String differs = differences(resumed.spec(), requestedSpec);
+      String kind = resumed.spec().normalization().kind();
+      if (requestedSpec.normalization() == null && !kind.equals(config.normalize())) {
+        differs += (differs.isEmpty() ? "" : "; ") + "normalisation " + kind + ", now "
+            + config.normalize();
+      }
       if (!differs.isEmpty()) {
         throw new RunFolder.ConflictException(folder.root() + " holds a run of another network"
             + " (" + differs + "); train into a new folder to start afresh");
@@ -462,9 +467,13 @@ public final class TrainingRun {
     return sum == 0 ? 1.0 : 2.0 * both / sum;
   }
 
+  /** The requested spec with the normalisation it fixes, else the config's kind. */
   private ModelSpec withNormalization(List<Example> train) {
     if (requestedSpec.normalization() != null) {
       return requestedSpec;
+    }
+    if (config.normalize().equals(Normalization.PERCENTILE)) {
+      return requestedSpec.withNormalization(Normalization.percentile(requestedSpec.channels()));
     }
     List<FloatImage> images = new ArrayList<>();
     for (Example e : train) {
