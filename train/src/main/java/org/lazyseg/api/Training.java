@@ -120,8 +120,9 @@ public final class Training {
    * from the training images) or {@code "percentile"} (each image scaled by its own 1st and
    * 99.8th percentile, so that images whose intensities differ by a factor, e.g. 8-bit,
    * 12-bit and float images of the same scene, give the same input); null (default) = the
-   * config's ({@link TrainConfig.Builder#optNormalize}, default
-   * {@link org.lazyseg.train.data.Normalization#DEFAULT_KIND}).
+   * config's ({@link TrainConfig.Builder#optNormalize}); when neither names one,
+   * {@link org.lazyseg.train.data.Normalization#DEFAULT_KIND} for a new run and a resumed
+   * run's own. A resumed run of the other kind is refused.
    */
   public Training optNormalization(String kind) {
     this.normalize = kind == null ? null : org.lazyseg.train.data.Normalization.checkKind(kind);

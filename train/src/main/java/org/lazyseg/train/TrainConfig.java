@@ -29,8 +29,9 @@ import org.lazyseg.train.nn.Precision;
  * @param normalize how the images are normalised when the model spec does not fix it:
  *     {@value Normalization#DATASET} (one mean and standard deviation per channel from the
  *     training images) or {@value Normalization#PERCENTILE} (each image by its own 1st and
- *     99.8th percentile, predict likewise); {@link Normalization} says more. A config written
- *     before this setting existed reads as {@value Normalization#DATASET}, what it used.
+ *     99.8th percentile, predict likewise; {@link Normalization} says more); null = not
+ *     chosen: {@link Normalization#DEFAULT_KIND} for a new run, a resumed run's own (a kind
+ *     named that differs from a resumed run's is refused)
  */
 public record TrainConfig(
     int crop, int batch, double learningRate, int rounds, int epochsPerRound,
@@ -39,10 +40,9 @@ public record TrainConfig(
     String normalize) {
 
   public TrainConfig {
-    if (normalize == null) {
-      normalize = Normalization.DATASET;   // state.json written before the setting existed
+    if (normalize != null) {
+      Normalization.checkKind(normalize);
     }
-    Normalization.checkKind(normalize);
     if (crop <= 0 || batch <= 0 || !(learningRate > 0) || rounds <= 0 || epochsPerRound <= 0
         || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
         || validationTile < 0 || !(strongShare >= 0 && strongShare <= 1)
@@ -114,7 +114,7 @@ public record TrainConfig(
     private int validationTile;
     private double strongShare;
     private Precision precision = Precision.FP32;
-    private String normalize = Normalization.DEFAULT_KIND;
+    private String normalize;
 
     public Builder setCrop(int crop) { this.crop = crop; return this; }
 
@@ -155,11 +155,11 @@ public record TrainConfig(
     public Builder optPrecision(Precision precision) { this.precision = precision; return this; }
 
     /**
-     * {@value Normalization#DATASET} or {@value Normalization#PERCENTILE}; default
-     * {@link Normalization#DEFAULT_KIND}.
+     * {@value Normalization#DATASET} or {@value Normalization#PERCENTILE}; null (default) =
+     * {@link Normalization#DEFAULT_KIND} for a new run, a resumed run's own.
      */
     public Builder optNormalize(String kind) {
-      this.normalize = Normalization.checkKind(kind);
+      this.normalize = kind == null ? null : Normalization.checkKind(kind);
       return this;
     }
 

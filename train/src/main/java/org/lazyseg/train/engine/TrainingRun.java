@@ -151,7 +151,8 @@ public final class TrainingRun {
     if (resumed != null) {
       String differs = differences(resumed.spec(), requestedSpec);
       String kind = resumed.spec().normalization().kind();
-      if (requestedSpec.normalization() == null && !kind.equals(config.normalize())) {
+      if (requestedSpec.normalization() == null && config.normalize() != null
+          && !kind.equals(config.normalize())) {
         differs += (differs.isEmpty() ? "" : "; ") + "normalisation " + kind + ", now "
             + config.normalize();
       }
@@ -467,12 +468,16 @@ public final class TrainingRun {
     return sum == 0 ? 1.0 : 2.0 * both / sum;
   }
 
-  /** The requested spec with the normalisation it fixes, else the config's kind. */
+  /**
+   * The requested spec with the normalisation it fixes, else of the config's kind (or
+   * {@link Normalization#DEFAULT_KIND}).
+   */
   private ModelSpec withNormalization(List<Example> train) {
     if (requestedSpec.normalization() != null) {
       return requestedSpec;
     }
-    if (config.normalize().equals(Normalization.PERCENTILE)) {
+    String kind = config.normalize() != null ? config.normalize() : Normalization.DEFAULT_KIND;
+    if (kind.equals(Normalization.PERCENTILE)) {
       return requestedSpec.withNormalization(Normalization.percentile(requestedSpec.channels()));
     }
     List<FloatImage> images = new ArrayList<>();

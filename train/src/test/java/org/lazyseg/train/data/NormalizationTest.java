@@ -127,12 +127,11 @@ class NormalizationTest {
     assertThat(n.std()).containsExactly(0.5f);
     assertThat(n.shiftAndScale(new FloatImage(3, 2, 1))).isDeepEqualTo(
         new float[][] {{0.25f}, {2f}});
-    // An old state.json's training config, without the setting, was dataset too.
+    // An old state.json's training config, without the setting, reads as not chosen.
     var config = (com.fasterxml.jackson.databind.node.ObjectNode) RunFolder.JSON.valueToTree(
         TrainConfig.builder().optNormalize(Normalization.PERCENTILE).build());
     config.remove("normalize");
-    assertThat(RunFolder.JSON.treeToValue(config, TrainConfig.class).normalize())
-        .isEqualTo(Normalization.DATASET);
+    assertThat(RunFolder.JSON.treeToValue(config, TrainConfig.class).normalize()).isNull();
   }
 
   @Test
