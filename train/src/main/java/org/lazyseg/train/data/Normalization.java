@@ -28,7 +28,7 @@ public record Normalization(String kind, float[] mean, float[] std, double[] per
   public static final String DATASET = "dataset";
   public static final String PERCENTILE = "percentile";
   /** The kind training uses unless told otherwise (TrainConfig, {@code --normalize}). */
-  public static final String DEFAULT_KIND = DATASET;
+  public static final String DEFAULT_KIND = PERCENTILE;
   /** CSBDeep's (and StarDist's) defaults: the 1st and 99.8th percentile. */
   public static final double LOW_PERCENTILE = 1, HIGH_PERCENTILE = 99.8;
   /**
