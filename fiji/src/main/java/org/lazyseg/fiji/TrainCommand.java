@@ -34,11 +34,13 @@ import org.lazyseg.train.method.Methods;
  * and it resumes. From a macro it waits until training ends (unless {@code background}):
  * {@code run("LazySeg Train", "dataset=[DIR] model=[RUN] method=auto profile=quick minutes=5")}
  * ({@code threads=N} limits the CPU threads; 0, the default, uses all this process may use;
- * {@code normalize=percentile} normalises each image by its own percentiles, see
- * {@link Normalization}).
+ * {@code normalize=dataset|percentile} names the input normalisation, see
+ * {@link Normalization}; {@code default}, the default, leaves it to the method).
  * "LazySeg Cancel Training" ({@code cancel}) stops the training that runs.
  */
 public final class TrainCommand implements PlugIn {
+  /** The Normalize choice that leaves it to the method (percentile; tags: dataset). */
+  static final String DEFAULT_NORMALIZATION = "default";
   static final String COMMAND = "LazySeg Train";
   private static volatile Task running;
 
@@ -70,10 +72,10 @@ public final class TrainCommand implements PlugIn {
         .addChoice("Profile", new String[] {"quick", "standard", "paper"}, "quick")
         .addNumber("Minutes (0 = the profile's budget)", 0, 1)
         .addNumber(Commands.THREADS, 0, 0)
-        .addChoice("Normalize (dataset: the training images' mean and std; percentile:"
-            + " each image's own 1st-99.8th percentile)",
-            new String[] {Normalization.DATASET, Normalization.PERCENTILE},
-            Normalization.DEFAULT_KIND)
+        .addChoice("Normalize (default: the method's; dataset: the training images' mean and"
+            + " std; percentile: each image's own 1st-99.8th percentile)",
+            new String[] {DEFAULT_NORMALIZATION, Normalization.DATASET, Normalization.PERCENTILE},
+            DEFAULT_NORMALIZATION)
         .addText("Settings of the method (key=value, comma-separated)", "")
         .addCheckbox("restart (set an earlier training in the folder aside, start afresh)",
             false)
@@ -89,6 +91,9 @@ public final class TrainCommand implements PlugIn {
     double minutes = o.number();
     double threadsOption = o.number();
     String normalize = o.choice();
+    if (DEFAULT_NORMALIZATION.equals(normalize)) {
+      normalize = null;
+    }
     String settings = o.text();
     boolean restart = o.checkbox();
     boolean background = o.checkbox();

@@ -45,7 +45,7 @@ class PercentileNormalizationTest {
     Training.of("supervised").optConfig(tiny).optWidth(4).optDepth(3).optThreads(1)
         .optNormalization(Normalization.PERCENTILE).run(set, "memory", percentile);
     Training.of("supervised").optConfig(tiny).optWidth(4).optDepth(3).optThreads(1)
-        .run(set, "memory", dataset);
+        .optNormalization(Normalization.DATASET).run(set, "memory", dataset);
     test = Discs.examples(1, 64, 12).get(0);
   }
 

@@ -26,6 +26,7 @@ import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.RoundHook;
 import org.lazyseg.train.engine.RoundOptimizer;
@@ -274,6 +275,11 @@ public final class ImageTags implements Method {
         .setAugmentation(new Augmentation(a.flips(), a.rotate90(), 0, 1, 1));
     if (config.budgetMinutes() > 0) {
       b.optBudgetMinutes(config.budgetMinutes() * rounds / classificationRounds);
+    }
+    if (config.normalize() == null) {
+      // Negatives (images tagged without objects) must stay dark: each image's own
+      // percentiles would stretch a negative's background to the range of objects.
+      b.optNormalize(Normalization.DATASET);
     }
     return b.build();
   }
