@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
@@ -15,6 +17,7 @@ import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -113,15 +116,26 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
   }
 
   /**
+   * The share of a time-limited run's time that the seed search after training gets
+   * ({@link Method#afterTrainingShare}); it stops sooner when its images are done, and the
+   * training loop leaves it this much.
+   */
+  static final double SEARCH_SHARE = 0.1;
+
+  /**
    * Chooses the seed threshold and least seed area ({@link SeedThreshold}) on the weakly
    * labelled training images of {@code data} with nothing but their partial masks: the first
    * {@link SeedThreshold#MAX_IMAGES} by id are segmented with the run's best checkpoint and
-   * every candidate's objects compared with the annotated cores. Writes
-   * RUN/{@value #SEED_THRESHOLD_FILE} with every candidate's agreement and returns the
-   * chosen candidate; null without weak images.
+   * every candidate's objects compared with the annotated cores. Within a time limit the
+   * images are scored one by one while the next one is expected to end before
+   * {@code budget} does (the longest image so far tells), so a short budget chooses on fewer
+   * images, and on none (null, the method keeps its unsettled read-out) when no time is left;
+   * {@code notes} hears of it. Writes RUN/{@value #SEED_THRESHOLD_FILE} with every
+   * candidate's agreement and returns the chosen candidate; null without weak images.
    */
   static SeedThreshold.Candidate settle(Path runDir, TrainingData data, String seedHead,
-      double lambda, boolean keepUnseeded) throws IOException {
+      double lambda, boolean keepUnseeded, TimeBudget budget, Consumer<String> notes)
+      throws IOException {
     Map<String, LabeledImage> weakSamples = weakImages(data);
     List<Example> weak = new ArrayList<>();
     for (Example e : data.train()) {
@@ -135,6 +149,9 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
     }
     weak = weak.subList(0, Math.min(weak.size(), SeedThreshold.MAX_IMAGES));
     List<SeedThreshold.Candidate> candidates;
+    int[] scored = {0};
+    long[] longest = {0};
+    long started = budget.now();
     try (Predictor predictor = Predictor.open(runDir, RunFolder.BEST)) {
       predictor.setTileSize(Math.max(predictor.tileSize(), Rounds.RELABEL_TILE));
       int classes = predictor.spec().tasks().get(RecursiveApproximation.SEGMENTATION_HEAD)
@@ -146,11 +163,31 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
         images.add(e.image());
       }
       SeededGrowth probe = new SeededGrowth(seedHead, lambda, keepUnseeded, Double.NaN, 0);
-      candidates = probe.score(predictor, images, cores);
+      long[] last = {budget.now()};
+      candidates = probe.score(predictor, images, cores, n -> {
+        long now = budget.now();
+        if (n > 0) {
+          longest[0] = Math.max(longest[0], now - last[0]);
+        }
+        last[0] = now;
+        boolean fits = !budget.limited() || budget.end() - now > longest[0];
+        scored[0] = fits ? n + 1 : n;
+        return fits;
+      });
     }
-    SeedThreshold.Candidate best = SeedThreshold.best(candidates);
+    double seconds = (budget.now() - started) / 1e9;
+    SeedThreshold.Candidate best = scored[0] == 0 ? null : SeedThreshold.best(candidates);
+    if (scored[0] < weak.size()) {
+      notes.accept(String.format(java.util.Locale.ROOT, scored[0] == 0
+          ? "seed search skipped: the time budget was used up (the read-out keeps its"
+              + " unsettled seeds)"
+          : "seed search on %d of %d images in %.0f s: the time budget allowed no more",
+          scored[0], weak.size(), seconds));
+    }
     Map<String, Object> record = new LinkedHashMap<>();
-    record.put("images", weak.size());
+    record.put("images", scored[0]);
+    record.put("imagesWanted", weak.size());
+    record.put("seconds", seconds);
     record.put("criterion", "core object Dice");
     record.put("chosen", best);
     record.put("candidates", candidates);
@@ -164,11 +201,20 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
    */
   public List<SeedThreshold.Candidate> score(Predictor predictor, List<FloatImage> images,
       List<LabelImage> cores) {
+    return score(predictor, images, cores, n -> true);
+  }
+
+  /**
+   * The same over the first images for which {@code goOn} (asked with the image's index
+   * before each) says yes, up to the first no; the candidates come from all the cores.
+   */
+  List<SeedThreshold.Candidate> score(Predictor predictor, List<FloatImage> images,
+      List<LabelImage> cores, IntPredicate goOn) {
     int[] heads = heads(predictor.spec().tasks());
     List<SeedThreshold.Candidate> candidates = SeedThreshold.candidates(cores);
     SeedThreshold.Agreement[] pooled = new SeedThreshold.Agreement[candidates.size()];
     java.util.Arrays.fill(pooled, SeedThreshold.Agreement.NONE);
-    for (int n = 0; n < images.size(); n++) {
+    for (int n = 0; n < images.size() && goOn.test(n); n++) {
       FloatImage image = images.get(n);
       float[][][] p = predictor.probabilities(image, heads);
       for (int k = 0; k < candidates.size(); k++) {
