@@ -394,6 +394,11 @@ public final class TrainingRun {
         planner.epochEnded(epochSteps);
         if (roundEnds && !outOfTime && !planner.hookFits(round)) {
           outOfTime = true;   // the re-labelling would end past the budget: stop here
+          String line = String.format(java.util.Locale.ROOT, "time budget: the round end"
+              + " after round %d (about %.0f s) would end past the budget; training stops"
+              + " after %d of %d rounds", round, planner.hookSeconds(round), round + 1,
+              config.rounds());
+          listeners.forEach(l -> l.onMessage(line));
         }
       }
       if (roundHook != null && roundEnds && !outOfTime) {
@@ -436,7 +441,7 @@ public final class TrainingRun {
     private long epochStart;
     private long hookStart;
     private long epochNanos;
-    private long workingHookSum, idleHookSum;
+    private long workingHookSum, idleHookSum, lastWorkingHook;
     private int workingHooks, idleHooks;
     private int epoch;
     private boolean planned;
@@ -514,13 +519,18 @@ public final class TrainingRun {
       return steps;
     }
 
-    /** The expected time of the hook after {@code round}: measured where it has run. */
+    /**
+     * The expected time of the hook after {@code round}: once hooks that work have run, the
+     * longer of their mean and the latest, else the hook's own estimate.
+     */
     private long hookNanos(int round) {
       if (estimates[round] < 0) {
         estimates[round] = Math.max(0, hook.estimateNanos(round, predictor, train));
       }
       if (estimates[round] > 0) {
-        return workingHooks > 0 ? workingHookSum / workingHooks : estimates[round];
+        // The latest when it is the longer: re-labelling grows with the labels.
+        return workingHooks > 0 ? Math.max(lastWorkingHook, workingHookSum / workingHooks)
+            : estimates[round];
       }
       return idleHooks > 0 ? idleHookSum / idleHooks : 0;
     }
@@ -528,6 +538,10 @@ public final class TrainingRun {
     /** Once the epoch's validation, checkpoints and listeners are over. */
     void epochEnded(int epochSteps) {
       epochNanos = Math.max(0, budget.now() - epochStart - epochSteps * stepNanos());
+    }
+
+    double hookSeconds(int round) {
+      return hook == null ? 0 : hookNanos(round) / 1e9;
     }
 
     /** Whether the hook after {@code round} is expected to end before the loop must. */
@@ -544,6 +558,7 @@ public final class TrainingRun {
       if (estimates[round] != 0) {
         workingHookSum += nanos;
         workingHooks++;
+        lastWorkingHook = nanos;
       } else {
         idleHookSum += nanos;
         idleHooks++;

@@ -197,7 +197,8 @@ public final class TrainingJob {
    * {@link Method#pretraining} phase first trains (or resumes) that phase into
    * {@code runDir/pretrain} with the same selection, settings and listeners, unless this run
    * already has a checkpoint (then the first phase is over), and starts from its best
-   * checkpoint. Each phase gets the whole time budget.
+   * checkpoint. Under a time limit the phases share it by their steps
+   * ({@link #phaseShare}): the first ends by its share, the second has the rest.
    */
   public TrainingResult run(Path runDir, TrainingData td) throws IOException {
     try (java.io.Closeable lock = new RunFolder(runDir).lock()) {
@@ -336,6 +337,13 @@ public final class TrainingJob {
             writePlan(runDir, b, left, reserve, plans, null, 0, notes);
           }
           plans[1] = plan;
+        }
+
+        @Override
+        public void onMessage(String message) {
+          if (message.startsWith("time budget:")) {
+            notes.add(message);   // what the time made the run do
+          }
         }
       });
       writePlan(runDir, b, left, reserve, plans, null, 0, notes);
