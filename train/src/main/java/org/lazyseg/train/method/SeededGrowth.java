@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.IntPredicate;
+import java.util.function.BiPredicate;
+import java.util.function.IntConsumer;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
@@ -126,10 +127,11 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
    * Chooses the seed threshold and least seed area ({@link SeedThreshold}) on the weakly
    * labelled training images of {@code data} with nothing but their partial masks: the first
    * {@link SeedThreshold#MAX_IMAGES} by id are segmented with the run's best checkpoint and
-   * every candidate's objects compared with the annotated cores. Within a time limit the
-   * images are scored one by one while the next one is expected to end before
-   * {@code budget} does (the longest image so far tells), so a short budget chooses on fewer
-   * images, and on none (null, the method keeps its unsettled read-out) when no time is left;
+   * every candidate's objects compared with the annotated cores. Within a time limit each
+   * candidate's growth starts only while it is expected to end before {@code budget} does
+   * (the longest so far tells); an image counts once all candidates are scored on it, so a
+   * short budget chooses on fewer images, and on none (null, the method keeps its unsettled
+   * read-out) when not one image fits;
    * {@code notes} hears of it. Writes RUN/{@value #SEED_THRESHOLD_FILE} with every
    * candidate's agreement and returns the chosen candidate; null without weak images.
    */
@@ -164,23 +166,21 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
       }
       SeededGrowth probe = new SeededGrowth(seedHead, lambda, keepUnseeded, Double.NaN, 0);
       long[] last = {budget.now()};
-      candidates = probe.score(predictor, images, cores, n -> {
+      candidates = probe.score(predictor, images, cores, (n, k) -> {
         long now = budget.now();
-        if (n > 0) {
+        if (n > 0 || k > 0) {
           longest[0] = Math.max(longest[0], now - last[0]);
         }
         last[0] = now;
-        boolean fits = !budget.limited() || budget.end() - now > longest[0];
-        scored[0] = fits ? n + 1 : n;
-        return fits;
-      });
+        return !budget.limited() || budget.end() - now > longest[0];
+      }, n -> scored[0] = n);
     }
     double seconds = (budget.now() - started) / 1e9;
     SeedThreshold.Candidate best = scored[0] == 0 ? null : SeedThreshold.best(candidates);
     if (scored[0] < weak.size()) {
       notes.accept(String.format(java.util.Locale.ROOT, scored[0] == 0
-          ? "seed search skipped: the time budget was used up (the read-out keeps its"
-              + " unsettled seeds)"
+          ? "seed search skipped: not one image fitted in the time budget (the read-out"
+              + " keeps its unsettled seeds)"
           : "seed search on %d of %d images in %.0f s: the time budget allowed no more",
           scored[0], weak.size(), seconds));
     }
@@ -201,28 +201,43 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
    */
   public List<SeedThreshold.Candidate> score(Predictor predictor, List<FloatImage> images,
       List<LabelImage> cores) {
-    return score(predictor, images, cores, n -> true);
+    return score(predictor, images, cores, (n, k) -> true, n -> {});
   }
 
   /**
-   * The same over the first images for which {@code goOn} (asked with the image's index
-   * before each) says yes, up to the first no; the candidates come from all the cores.
+   * The same over the first images that {@code goOn} lets through: it is asked before each
+   * image's prediction (candidate 0) and each further candidate's growth, and at its first no
+   * the scoring ends, leaving out the image it was on; {@code done} hears how many images
+   * count. The candidates come from all the cores.
    */
   List<SeedThreshold.Candidate> score(Predictor predictor, List<FloatImage> images,
-      List<LabelImage> cores, IntPredicate goOn) {
+      List<LabelImage> cores, BiPredicate<Integer, Integer> goOn, IntConsumer done) {
     int[] heads = heads(predictor.spec().tasks());
     List<SeedThreshold.Candidate> candidates = SeedThreshold.candidates(cores);
     SeedThreshold.Agreement[] pooled = new SeedThreshold.Agreement[candidates.size()];
     java.util.Arrays.fill(pooled, SeedThreshold.Agreement.NONE);
-    for (int n = 0; n < images.size() && goOn.test(n); n++) {
+    int n = 0;
+    images:
+    for (; n < images.size(); n++) {
       FloatImage image = images.get(n);
-      float[][][] p = predictor.probabilities(image, heads);
+      SeedThreshold.Agreement[] own = new SeedThreshold.Agreement[candidates.size()];
+      float[][][] p = null;
       for (int k = 0; k < candidates.size(); k++) {
+        if (!goOn.test(n, k)) {
+          break images;
+        }
+        if (p == null) {
+          p = predictor.probabilities(image, heads);
+        }
         SeedThreshold.Candidate c = candidates.get(k);
         Segmentation seg = grow(p, image.width(), image.height(), c.threshold(), c.minSeed());
-        pooled[k] = pooled[k].plus(SeedThreshold.agreement(seg.instances(), cores.get(n)));
+        own[k] = SeedThreshold.agreement(seg.instances(), cores.get(n));
+      }
+      for (int k = 0; k < candidates.size(); k++) {
+        pooled[k] = pooled[k].plus(own[k]);
       }
     }
+    done.accept(n);
     for (int k = 0; k < candidates.size(); k++) {
       candidates.set(k, candidates.get(k).scored(pooled[k]));
     }
