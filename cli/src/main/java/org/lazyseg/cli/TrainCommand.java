@@ -13,6 +13,7 @@ import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
+import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
@@ -100,6 +101,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--augment", paramLabel = "KIND",
       description = "basic (flips, 90-degree turns) or full (also free rotation and rescaling 0.8-1.25). Default: the profile's.")
   String augment;
+
+  @Option(names = "--normalize", paramLabel = "KIND",
+      description = "How pixel values are scaled before they enter the network; the model records it and predict scales every image the same way. dataset: one mean and standard deviation per channel, computed once from the training images, for every image, so an image whose intensities are on another scale than the training images' (another exposure or camera gain) looks different to the network. percentile: each image by its own 1st and 99.8th percentile per channel, (v - p1) / (p99.8 - p1), in training and predict alike, so an image and the same image with its intensities scaled give the same segmentation. Default: " + Normalization.DEFAULT_KIND + " (a resumed run keeps its own; naming the other is refused).")
+  String normalize;
 
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches in parallel with training. Default: ${DEFAULT-VALUE}.")
   int workers;
@@ -211,6 +216,10 @@ public final class TrainCommand implements Callable<Integer> {
     require(minutes == null || (minutes > 0 && minutes <= 60 * 24 * 365),
         "--minutes must be a number of minutes > 0, not " + minutes);
     require(lr == null || (lr > 0 && lr < 1), "--lr must be in (0, 1), not " + lr);
+    require(normalize == null || Normalization.DATASET.equals(normalize)
+        || Normalization.PERCENTILE.equals(normalize),
+        "--normalize must be " + Normalization.DATASET + " or " + Normalization.PERCENTILE
+            + ", not '" + normalize + "'");
     require(workers >= 1 && workers <= 64, "--workers must be between 1 and 64, not "
         + workers);
   }
@@ -231,7 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    b.optWorkers(workers);
+    b.optWorkers(workers).optNormalize(normalize);
     if (epochs != null) {
       b.setEpochs(epochs);
     }

@@ -79,6 +79,22 @@ class UserMistakesTest {
   }
 
   @Test
+  void anUnknownNormalisationIsAUsageErrorAndHelpSaysWhatEachDoes() {
+    CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",
+        dir.resolve("t").toString(), "--normalize", "minmax");
+    assertOneLine(r, 2, "--normalize must be dataset or percentile, not 'minmax'",
+        "lazyseg train --help");
+    assertThat(dir.resolve("t")).doesNotExist();
+    String help = CliTest.run("train", "--help").out().replaceAll("\\s+", " ");
+    assertThat(help).contains("--normalize=KIND")
+        .contains("dataset: one mean and standard deviation per channel, computed once from"
+            + " the training images")
+        .contains("percentile: each image by its own 1st and 99.8th percentile per channel")
+        .contains("Default: " + org.lazyseg.train.data.Normalization.DEFAULT_KIND
+            + " (a resumed run keeps its own");
+  }
+
+  @Test
   void aMistypedOptionIsOneLineWithASuggestion() {
     CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",
         dir.resolve("t").toString(), "--minute", "3");

@@ -17,6 +17,7 @@ import java.util.concurrent.CancellationException;
 import org.lazyseg.api.Training;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.TrainingSet;
+import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.engine.EpochStats;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
@@ -32,7 +33,9 @@ import org.lazyseg.train.method.Methods;
  * line per epoch and the training curve in a window; run it again on the same model folder
  * and it resumes. From a macro it waits until training ends (unless {@code background}):
  * {@code run("LazySeg Train", "dataset=[DIR] model=[RUN] method=auto profile=quick minutes=5")}
- * ({@code threads=N} limits the CPU threads; 0, the default, uses all this process may use).
+ * ({@code threads=N} limits the CPU threads; 0, the default, uses all this process may use;
+ * {@code normalize=percentile} normalises each image by its own percentiles, see
+ * {@link Normalization}).
  * "LazySeg Cancel Training" ({@code cancel}) stops the training that runs.
  */
 public final class TrainCommand implements PlugIn {
@@ -67,6 +70,10 @@ public final class TrainCommand implements PlugIn {
         .addChoice("Profile", new String[] {"quick", "standard", "paper"}, "quick")
         .addNumber("Minutes (0 = the profile's budget)", 0, 1)
         .addNumber(Commands.THREADS, 0, 0)
+        .addChoice("Normalize (dataset: the training images' mean and std; percentile:"
+            + " each image's own 1st-99.8th percentile)",
+            new String[] {Normalization.DATASET, Normalization.PERCENTILE},
+            Normalization.DEFAULT_KIND)
         .addText("Settings of the method (key=value, comma-separated)", "")
         .addCheckbox("restart (set an earlier training in the folder aside, start afresh)",
             false)
@@ -81,6 +88,7 @@ public final class TrainCommand implements PlugIn {
     String profile = o.choice();
     double minutes = o.number();
     double threadsOption = o.number();
+    String normalize = o.choice();
     String settings = o.text();
     boolean restart = o.checkbox();
     boolean background = o.checkbox();
@@ -100,7 +108,8 @@ public final class TrainCommand implements PlugIn {
       Commands.log("method " + choice);
     }
     Training training = Training.of(method).optProfile(profile).optMinutes(minutes)
-        .optSettings(settings(settings)).optRestart(restart).optThreads(threads);
+        .optSettings(settings(settings)).optRestart(restart).optThreads(threads)
+        .optNormalization(normalize);
     Method m = training.method();   // checks the settings now, before the thread starts
     Task task = new Task(run, data, m.name());
     training.addListener(task);

@@ -152,9 +152,12 @@ class FijiCommandsTest {
 
     // Train a few seconds (the method from the labels: multitask), then again: it resumes.
     String train = "dataset=[" + data + "] model=[" + run + "] method=auto profile=quick"
-        + " minutes=0.04 threads=1";
+        + " minutes=0.04 threads=1 normalize=percentile";
     IJ.run("LazySeg Train", train);
     assertThat(run.resolve("checkpoints/best/parameters.bin")).exists();
+    assertThat(new org.lazyseg.train.RunFolder(run).readModel().spec().normalization().kind())
+        .as("Segment below normalises each image by its own percentiles, as the API does")
+        .isEqualTo("percentile");
     assertThat(Files.readString(run.resolve("training-data.json"))).contains("multitask");
     assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(2);
     IJ.run("LazySeg Train", train);

@@ -152,6 +152,47 @@ class SparkPredictTest {
   }
 
   @Test
+  void aPercentileModelSeesTheWholeImagesPercentilesInEveryRegion() throws Exception {
+    Path data = dir.resolve("data"), percentileRun = dir.resolve("percentile-run");
+    Result t = lazyseg("train", "--data", data.toString(), "--out", percentileRun.toString(),
+        "--profile", "quick", "--crop", "32", "--batch", "4", "--width", "4", "--depth", "3",
+        "--steps-per-epoch", "30", "--epochs", "1", "--threads", "1", "--no-progress",
+        "--normalize", "percentile");
+    assertThat(t.code()).as(t.err()).isZero();
+    assertThat(Files.readString(percentileRun.resolve("model.json"))).contains("percentile");
+    // The left third dimmed: its regions alone have other percentiles than the image.
+    Path input = dir.resolve("dimmed");
+    FloatImage big = discs(160, 120, new int[][] {{REGION, 40, 9}, {120, 90, 8}, {30, 95, 7}},
+        new Random(8));
+    for (int y = 0; y < 120; y++) {
+      for (int x = 0; x < 56; x++) {
+        big.set(0, x, y, big.get(0, x, y) * 0.4f);
+      }
+    }
+    ImageFiles.writeImage(big, input.resolve("big.png"), false);
+    Path plainOut = dir.resolve("dimmed-plain"), sparkOut = dir.resolve("dimmed-spark");
+    String[] common = {"--model", percentileRun.toString(), "--input", input.toString(),
+        "--instances", "--probabilities", "--tile", "32"};
+    Result p = lazyseg(concat(new String[] {"predict", "--out", plainOut.toString(),
+        "--threads", "1"}, common));
+    assertThat(p.code()).as(p.err()).isZero();
+    Result s = lazyseg(concat(new String[] {"predict", "--spark", "local[2]", "--spark-region",
+        Integer.toString(REGION), "--out", sparkOut.toString()}, common));
+    assertThat(s.code()).as(s.err()).isZero();
+    assertThat(s.err()).contains("in 6 regions");
+    for (String file : List.of("big.png", "instances/big.png", "probabilities/big.png")) {
+      assertThat(ImageFiles.readLabels(sparkOut.resolve(file)).data()).as(file)
+          .isEqualTo(ImageFiles.readLabels(plainOut.resolve(file)).data());
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void localMastersAreTriedAgain() {
     assertThat(SparkPredict.withRetries("local[2]")).isEqualTo("local[2,4]");
     assertThat(SparkPredict.withRetries("local[*]")).isEqualTo("local[*,4]");

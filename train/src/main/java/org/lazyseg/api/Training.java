@@ -45,6 +45,7 @@ public final class Training {
   private double validationFraction = 0.1;
   private boolean restart;
   private Precision precision;
+  private String normalize;
   private ProgressCallback loading = ProgressCallback.NONE;
   /** When the budget starts ({@link System#nanoTime}); null: when {@link #run} is called. */
   private Long startedAt;
@@ -130,6 +131,21 @@ public final class Training {
     return this;
   }
 
+  /**
+   * How images are normalised before they enter the network, recorded with the model so that
+   * predict does the same: {@code "dataset"} (one mean and standard deviation per channel,
+   * from the training images) or {@code "percentile"} (each image scaled by its own 1st and
+   * 99.8th percentile, so that images whose intensities differ by a factor, e.g. 8-bit,
+   * 12-bit and float images of the same scene, give the same input); null (default) = the
+   * config's ({@link TrainConfig.Builder#optNormalize}); when neither names one,
+   * {@link org.lazyseg.train.data.Normalization#DEFAULT_KIND} for a new run and a resumed
+   * run's own. A resumed run of the other kind is refused.
+   */
+  public Training optNormalization(String kind) {
+    this.normalize = kind == null ? null : org.lazyseg.train.data.Normalization.checkKind(kind);
+    return this;
+  }
+
   /** The precision the run will compute in ({@link #optPrecision}, resolved). */
   public Precision plannedPrecision() {
     return precision != null ? precision : Precision.auto();
@@ -212,6 +228,9 @@ public final class Training {
         .toBuilder().optSeed(seed).optThreads(threads).optPrecision(plannedPrecision());
     if (minutes > 0) {
       b.optBudgetMinutes(minutes);
+    }
+    if (normalize != null) {
+      b.optNormalize(normalize);
     }
     return b.build();
   }

@@ -1,6 +1,7 @@
 package org.lazyseg.train;
 
 import org.lazyseg.train.data.Augmentation;
+import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.nn.Precision;
 
 /**
@@ -25,13 +26,23 @@ import org.lazyseg.train.nn.Precision;
  *     (segmentation) target, the rest uniformly from all; 0 = all uniformly. Methods whose
  *     few strong masks would otherwise be under one crop per batch set it (multi-task).
  * @param precision what the network computes in (fp32 parameters either way)
+ * @param normalize how the images are normalised when the model spec does not fix it:
+ *     {@value Normalization#DATASET} (one mean and standard deviation per channel from the
+ *     training images) or {@value Normalization#PERCENTILE} (each image by its own 1st and
+ *     99.8th percentile, predict likewise; {@link Normalization} says more); null = not
+ *     chosen: {@link Normalization#DEFAULT_KIND} for a new run, a resumed run's own (a kind
+ *     named that differs from a resumed run's is refused)
  */
 public record TrainConfig(
     int crop, int batch, double learningRate, int rounds, int epochsPerRound,
     int stepsPerEpoch, double budgetMinutes, long seed, int threads, int workers,
-    Augmentation augmentation, int validationTile, double strongShare, Precision precision) {
+    Augmentation augmentation, int validationTile, double strongShare, Precision precision,
+    String normalize) {
 
   public TrainConfig {
+    if (normalize != null) {
+      Normalization.checkKind(normalize);
+    }
     if (crop <= 0 || batch <= 0 || !(learningRate > 0) || rounds <= 0 || epochsPerRound <= 0
         || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
         || validationTile < 0 || !(strongShare >= 0 && strongShare <= 1)
@@ -83,7 +94,7 @@ public record TrainConfig(
     b.epochsPerRound = epochsPerRound; b.stepsPerEpoch = stepsPerEpoch;
     b.budgetMinutes = budgetMinutes; b.seed = seed; b.threads = threads; b.workers = workers;
     b.augmentation = augmentation; b.validationTile = validationTile;
-    b.strongShare = strongShare; b.precision = precision;
+    b.strongShare = strongShare; b.precision = precision; b.normalize = normalize;
     return b;
   }
 
@@ -103,6 +114,7 @@ public record TrainConfig(
     private int validationTile;
     private double strongShare;
     private Precision precision = Precision.FP32;
+    private String normalize;
 
     public Builder setCrop(int crop) { this.crop = crop; return this; }
 
@@ -142,10 +154,19 @@ public record TrainConfig(
     /** fp32 by default; front ends resolve {@code auto} ({@link Precision#parse}). */
     public Builder optPrecision(Precision precision) { this.precision = precision; return this; }
 
+    /**
+     * {@value Normalization#DATASET} or {@value Normalization#PERCENTILE}; null (default) =
+     * {@link Normalization#DEFAULT_KIND} for a new run, a resumed run's own.
+     */
+    public Builder optNormalize(String kind) {
+      this.normalize = kind == null ? null : Normalization.checkKind(kind);
+      return this;
+    }
+
     public TrainConfig build() {
       return new TrainConfig(crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch,
           budgetMinutes, seed, threads, workers, augmentation, validationTile, strongShare,
-          precision);
+          precision, normalize);
     }
   }
 }

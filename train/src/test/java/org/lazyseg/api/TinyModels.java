@@ -19,6 +19,11 @@ public final class TinyModels {
    * with instance masks of class "cell", written to {@code run}.
    */
   public static Path supervisedFoam(Path run) throws IOException {
+    return supervisedFoam(run, "dataset");
+  }
+
+  /** The same with the input normalisation {@code normalize} (dataset or percentile). */
+  public static Path supervisedFoam(Path run, String normalize) throws IOException {
     FoamGenerator foam = new FoamGenerator(64, 64, FoamGenerator.Settings.defaults());
     List<LabeledImage> images = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -28,7 +33,7 @@ public final class TinyModels {
     TrainConfig tiny = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-3)
         .setEpochs(1).setStepsPerEpoch(3).optValidationTile(32).build();
     Training.of("supervised").optConfig(tiny).optWidth(4).optDepth(3).optThreads(1)
-        .train(TrainingSet.of(List.of("cell"), images), run).close();
+        .optNormalization(normalize).train(TrainingSet.of(List.of("cell"), images), run).close();
     return run;
   }
 }

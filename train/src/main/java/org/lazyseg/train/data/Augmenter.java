@@ -1,5 +1,8 @@
 package org.lazyseg.train.data;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Random;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
@@ -10,24 +13,25 @@ import org.lazyseg.core.image.LabelImage;
  * <p>Every output pixel is mapped back into the source image by one affine map (flip, 90
  * degree turns, free rotation, zoom about the crop centre). The image is sampled bilinearly,
  * targets by nearest neighbour. Output pixels that fall outside the source image get image
- * value 0 (the mean, after normalisation) and target {@link LabelImage#IGNORE}; this is
- * also how images smaller than the crop are padded. Without free rotation and zoom the
+ * value 0 (the mean, or the low percentile, after normalisation) and target
+ * {@link LabelImage#IGNORE}; this is also how images smaller than the crop are padded. Without free rotation and zoom the
  * map is integer-valued, so crops are exact copies (no resampling blur).
  */
 public final class Augmenter {
   private final int size;
   private final Augmentation augmentation;
-  private final float[] mean;
-  private final float[] invStd;
+  private final Normalization normalization;
+  /**
+   * {@link Normalization#shiftAndScale} of each image cropped so far, computed at its first
+   * crop (a per-image normalisation looks at the whole image, once, not at each crop).
+   */
+  private final Map<FloatImage, float[][]> shiftAndScale =
+      Collections.synchronizedMap(new IdentityHashMap<>());
 
   public Augmenter(int size, Augmentation augmentation, Normalization normalization) {
     this.size = size;
     this.augmentation = augmentation;
-    this.mean = normalization.mean().clone();
-    this.invStd = new float[mean.length];
-    for (int c = 0; c < mean.length; c++) {
-      invStd[c] = 1f / normalization.std()[c];
-    }
+    this.normalization = normalization;
   }
 
   public int size() { return size; }
@@ -118,6 +122,8 @@ public final class Augmenter {
     int w = image.width(), h = image.height(), channels = image.channels();
     int plane = w * h, outPlane = size * size;
     float[] src = image.data();
+    float[][] norm = shiftAndScale.computeIfAbsent(image, normalization::shiftAndScale);
+    float[] shift = norm[0], scale = norm[1];
     LabelImage[] sourceTargets = example.targets();
     for (int v = 0; v < size; v++) {
       double dv = v + 0.5 - size / 2.0;
@@ -153,7 +159,7 @@ public final class Augmenter {
             float bottom = src[base + yb * w + xa] * (1 - fx) + src[base + yb * w + xb] * fx;
             value = top * (1 - fy) + bottom * fy;
           }
-          images[imageOffset + c * outPlane + out] = (value - mean[c]) * invStd[c];
+          images[imageOffset + c * outPlane + out] = (value - shift[c]) * scale[c];
         }
       }
     }

@@ -168,6 +168,12 @@ public final class TrainingRun {
     }
     if (resumed != null) {
       String differs = differences(resumed.spec(), requestedSpec);
+      String kind = resumed.spec().normalization().kind();
+      if (requestedSpec.normalization() == null && config.normalize() != null
+          && !kind.equals(config.normalize())) {
+        differs += (differs.isEmpty() ? "" : "; ") + "normalisation " + kind + ", now "
+            + config.normalize();
+      }
       if (!differs.isEmpty()) {
         throw new RunFolder.ConflictException(folder.root() + " holds a run of another network"
             + " (" + differs + "); train into a new folder to start afresh");
@@ -669,9 +675,17 @@ public final class TrainingRun {
     return sum == 0 ? 1.0 : 2.0 * both / sum;
   }
 
+  /**
+   * The requested spec with the normalisation it fixes, else of the config's kind (or
+   * {@link Normalization#DEFAULT_KIND}).
+   */
   private ModelSpec withNormalization(List<Example> train) {
     if (requestedSpec.normalization() != null) {
       return requestedSpec;
+    }
+    String kind = config.normalize() != null ? config.normalize() : Normalization.DEFAULT_KIND;
+    if (kind.equals(Normalization.PERCENTILE)) {
+      return requestedSpec.withNormalization(Normalization.percentile(requestedSpec.channels()));
     }
     List<FloatImage> images = new ArrayList<>();
     for (Example e : train) {

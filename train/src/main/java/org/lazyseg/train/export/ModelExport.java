@@ -140,15 +140,16 @@ public final class ModelExport {
     }
   }
 
-  /** {@code image} as the network sees it: each channel minus its mean, over its std. */
+  /** {@code image} as the network sees it: normalised by {@code norm} (its kind's way). */
   public static FloatImage normalise(FloatImage image, Normalization norm) {
+    float[][] shiftScale = norm.shiftAndScale(image);
     FloatImage out = new FloatImage(image.width(), image.height(), image.channels());
     int plane = image.width() * image.height();
     float[] in = image.data(), o = out.data();
     for (int c = 0; c < image.channels(); c++) {
-      float mean = norm.mean()[c], inv = 1f / norm.std()[c];
+      float shift = shiftScale[0][c], scale = shiftScale[1][c];
       for (int i = c * plane; i < (c + 1) * plane; i++) {
-        o[i] = (in[i] - mean) * inv;
+        o[i] = (in[i] - shift) * scale;
       }
     }
     return out;
@@ -250,8 +251,7 @@ public final class ModelExport {
         map("type", "space", "id", "x", "size", map("min", m, "step", m))));
     input.put("test_tensor", map("source", TEST_INPUT));
     input.put("data", map("type", "float32"));
-    input.put("preprocessing", List.of(map("id", "fixed_zero_mean_unit_variance",
-        "kwargs", map("axis", "channel", "mean", toList(n.mean()), "std", toList(n.std())))));
+    input.put("preprocessing", preprocessing(n));
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("id", "output0");
     output.put("description", "softmax probabilities, per head and class");
@@ -272,6 +272,52 @@ public final class ModelExport {
         .disable(YAMLGenerator.Feature.SPLIT_LINES)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
     return yaml.writeValueAsString(rdf);
+  }
+
+  /**
+   * The normalisation as bioimage.io preprocessing steps: per-image percentiles as
+   * scale_range over each channel's plane (then mean and std, when training stored others than
+   * 0 and 1), the training images' mean and std as fixed_zero_mean_unit_variance.
+   */
+  private static List<Map<String, Object>> preprocessing(Normalization n) {
+    List<Map<String, Object>> steps = new ArrayList<>();
+    boolean standard = true;
+    for (int c = 0; c < n.channels(); c++) {
+      standard &= n.mean()[c] == 0f && n.std()[c] == 1f;
+    }
+    if (n.kind().equals(Normalization.PERCENTILE)) {
+      steps.add(map("id", "scale_range", "kwargs", map("axes", List.of("y", "x"),
+          "min_percentile", n.percentiles()[0], "max_percentile", n.percentiles()[1])));
+    }
+    if (!n.kind().equals(Normalization.PERCENTILE) || !standard) {
+      steps.add(map("id", "fixed_zero_mean_unit_variance", "kwargs", map("axis", "channel",
+          "mean", toList(n.mean()), "std", toList(n.std()))));
+    }
+    return steps;
+  }
+
+  /** Python lines that normalise {@code x} (1, C, H, W) as {@code n} does. */
+  private static String pythonNormalisation(Normalization n) {
+    String lines = "";
+    if (n.kind().equals(Normalization.PERCENTILE)) {
+      lines += "lo, hi = np.percentile(x, [" + n.percentiles()[0] + ", " + n.percentiles()[1]
+          + "], axis=(2, 3), keepdims=True)   # per channel, of this image\n"
+          + "x = (x - lo) / (hi - lo)\n";
+    }
+    return lines
+        + "mean = np.array(" + java.util.Arrays.toString(n.mean()) + ", np.float32)\n"
+        + "std = np.array(" + java.util.Arrays.toString(n.std()) + ", np.float32)\n"
+        + "x = (x - mean[None, :, None, None]) / std[None, :, None, None]\n";
+  }
+
+  /** What the normalisation does, in words. */
+  private static String describe(Normalization n) {
+    String fixed = "per channel (v - mean) / std with mean " + java.util.Arrays.toString(n.mean())
+        + " and std " + java.util.Arrays.toString(n.std());
+    return n.kind().equals(Normalization.PERCENTILE)
+        ? "each channel scaled by this image's own " + n.percentiles()[0] + "th and "
+            + n.percentiles()[1] + "th percentile ((v - lo) / (hi - lo)), then " + fixed
+        : fixed + " (of the training images)";
   }
 
   /** A map that keeps its keys in the order given (key, value, key, value, ...). */
@@ -307,10 +353,8 @@ public final class ModelExport {
         + "## Input\n\n"
         + "`input0`: float32, (1, " + spec.channels() + ", H, W), H and W multiples of "
         + spec.sizeMultiple() + ". Intensities scaled to [0, 1] as LazySeg reads images"
-        + " (8-bit values / 255, 16-bit / (2^bits - 1)), then per channel (v - mean) / std with"
-        + " mean " + java.util.Arrays.toString(n.mean()) + " and std "
-        + java.util.Arrays.toString(n.std()) + " (rdf.yaml's preprocessing). `model.pt` takes"
-        + " the normalised image.\n\n"
+        + " (8-bit values / 255, 16-bit / (2^bits - 1)), then " + describe(n)
+        + " (rdf.yaml's preprocessing). `model.pt` takes the normalised image.\n\n"
         + "## Output\n\n"
         + "float32, (1, " + channels.size() + ", H, W): softmax probabilities, channels "
         + String.join(", ", channels) + ".\n\n"
@@ -320,11 +364,9 @@ public final class ModelExport {
         + "m = torch.jit.load('model.pt').eval()\n"
         + "x = np.load('test_input.npy')                      # (1, C, " + side + ", " + side
         + ")\n"
-        + "mean = np.array(" + java.util.Arrays.toString(n.mean()) + ", np.float32)\n"
-        + "std = np.array(" + java.util.Arrays.toString(n.std()) + ", np.float32)\n"
-        + "x = (x - mean[None, :, None, None]) / std[None, :, None, None]\n"
+        + pythonNormalisation(n)
         + "with torch.no_grad():\n"
-        + "    p = m(torch.from_numpy(x)).numpy()\n"
+        + "    p = m(torch.from_numpy(x.astype(np.float32))).numpy()\n"
         + "print(abs(p - np.load('test_output.npy')).max())   # LazySeg's own probabilities\n"
         + "```\n\n"
         + "Instances, least object area and the method's read-out (splitting touching"

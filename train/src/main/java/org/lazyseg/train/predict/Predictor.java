@@ -35,7 +35,8 @@ import org.lazyseg.train.nn.TorchScriptExport;
  * weights); {@link #stream} keeps the sums only for a band of rows as tall as a tile and hands
  * finished rows over, so its memory beyond the image grows with the width, not the area.
  * Every batch of tiles runs in its own NDManager scope. Batch-norm layers use their running
- * statistics.
+ * statistics. The tiles are normalised as the model records ({@link Normalization}), with a
+ * per-image normalisation's percentiles taken from the whole image before it is tiled.
  * Not thread-safe: use one predictor per thread.
  *
  * <pre>{@code
@@ -57,6 +58,8 @@ public final class Predictor implements AutoCloseable {
   /** Set for a window view ({@link #window}): where the images it is given lie in the source. */
   private FloatImage windowSource;
   private int windowX, windowY, windowWidth, windowHeight;
+  /** A window view's normalisation: that of its whole source image. */
+  private float[][] windowShiftAndScale;
 
   private Predictor(Block block, ModelSpec spec, NDManager manager, boolean owns, int tile) {
     if (spec.normalization() == null) {
@@ -130,8 +133,10 @@ public final class Predictor implements AutoCloseable {
    * {@code height}) of {@code source}: given an image of the window's size (its crop), it
    * returns exactly the probabilities that {@code probabilities(source)} gives there (the same
    * tiles, weights and sums), computing only the tiles that reach the window. Images of another
-   * size (e.g. the crop shrunk by a method) are tiled on their own. The view shares the
-   * network; closing it closes nothing.
+   * size (e.g. the crop shrunk by a method) are tiled on their own. Every image the view is
+   * given is normalised as the whole source image is (a per-image normalisation's percentiles
+   * are those of {@code source}, computed once here). The view shares the network; closing
+   * it closes nothing.
    */
   public Predictor window(FloatImage source, int x0, int y0, int width, int height) {
     if (x0 < 0 || y0 < 0 || width < 1 || height < 1 || x0 + width > source.width()
@@ -142,6 +147,7 @@ public final class Predictor implements AutoCloseable {
     Predictor view = new Predictor(block, spec, manager, false, tileSize);
     view.tileBatch = tileBatch;
     view.windowSource = Channels.adapt(source, spec.channels());
+    view.windowShiftAndScale = spec.normalization().shiftAndScale(view.windowSource);
     view.windowX = x0;
     view.windowY = y0;
     view.windowWidth = width;
@@ -207,24 +213,29 @@ public final class Predictor implements AutoCloseable {
   private void run(FloatImage image, int[] heads, boolean bands, Rows rows) {
     if (windowSource != null && image.width() == windowWidth
         && image.height() == windowHeight) {
-      run(windowSource, windowX, windowY, image.width(), image.height(), heads, bands, rows);
+      run(windowSource, windowShiftAndScale, windowX, windowY, image.width(), image.height(),
+          heads, bands, rows);
     } else {
       FloatImage input = Channels.adapt(image, spec.channels());
-      run(input, 0, 0, input.width(), input.height(), heads, bands, rows);
+      // The whole image's normalisation (per-image percentiles of all of it), before tiling.
+      float[][] norm = windowSource != null ? windowShiftAndScale
+          : spec.normalization().shiftAndScale(input);
+      run(input, norm, 0, 0, input.width(), input.height(), heads, bands, rows);
     }
   }
 
   /**
    * Probabilities of the window (rx, ry, rw, rh) of {@code input} (already of the model's
-   * channel count) as the whole image's tiling gives them: tiles that miss the window are
+   * channel count, normalised by {@code norm}, its {@link Normalization#shiftAndScale}) as the
+   * whole image's tiling gives them: tiles that miss the window are
    * skipped, the others accumulate in the same order as for the whole image. Without
    * {@code bands} the sums are planes of the window, handed over once at the end; with, they
    * are a band of rows that moves down: after each batch of tiles the rows above the next
    * tile are final, are divided by their weights, handed over and dropped. Each pixel sees
    * the same additions in the same order either way.
    */
-  private void run(FloatImage input, int rx, int ry, int rw, int rh, int[] heads,
-      boolean bands, Rows rows) {
+  private void run(FloatImage input, float[][] norm, int rx, int ry, int rw, int rh,
+      int[] heads, boolean bands, Rows rows) {
     int w = input.width(), h = input.height();
     int m = spec.sizeMultiple();
     int tw = Math.min(tileSize, roundUp(w, m)), th = Math.min(tileSize, roundUp(h, m));
@@ -252,7 +263,7 @@ public final class Predictor implements AutoCloseable {
       float[] batch = new float[n * channels * tilePixels];
       for (int j = 0; j < n; j++) {
         int[] t = tiles.get(first + j);
-        fillTile(input, t[0], t[1], tw, th, batch, j * channels * tilePixels);
+        fillTile(input, norm, t[0], t[1], tw, th, batch, j * channels * tilePixels);
       }
       int bh = Math.min(band, ry + rh - top);
       try (NDManager scope = manager.newSubManager()) {
@@ -351,14 +362,16 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
-  /** Normalised tile at (x0, y0); positions beyond the image are mirrored back into it. */
-  private void fillTile(FloatImage image, int x0, int y0, int tw, int th, float[] out,
-      int offset) {
-    Normalization norm = spec.normalization();
+  /**
+   * Tile at (x0, y0), normalised by {@code norm} ({@link Normalization#shiftAndScale});
+   * positions beyond the image are mirrored back into it.
+   */
+  private static void fillTile(FloatImage image, float[][] norm, int x0, int y0, int tw,
+      int th, float[] out, int offset) {
     int w = image.width(), h = image.height();
     float[] data = image.data();
     for (int c = 0; c < image.channels(); c++) {
-      float mean = norm.mean()[c], inv = 1f / norm.std()[c];
+      float mean = norm[0][c], inv = norm[1][c];
       for (int y = 0; y < th; y++) {
         int sy = mirror(y0 + y, h);
         int row = (c * h + sy) * w, dst = offset + (c * th + y) * tw;

@@ -1,6 +1,7 @@
 package org.lazyseg.train.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.data.Normalization;
 import org.lazyseg.train.nn.Parameters;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.testing.Discs;
@@ -54,6 +56,30 @@ class TrainingRunTest {
         dice += TrainingRun.dice(p.segment(e.image(), 0), e.targets()[0]) / heldOut.size();
       }
       assertThat(dice).isGreaterThan(0.8);
+    }
+  }
+
+  @Test
+  void aResumedRunKeepsItsNormalisationAndRefusesTheOther(@TempDir Path other)
+      throws IOException {
+    List<Example> train = Discs.examples(2, 40, 3);
+    ModelSpec spec = tinySpec(Task.of("fg", 2));
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(1)
+        .optNormalize(Normalization.PERCENTILE).build()).run(train, List.of());
+    // Not named: the run's own.
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(2).build()).run(train, List.of());
+    Normalization n = new RunFolder(dir).readModel().spec().normalization();
+    assertThat(n.kind()).isEqualTo(Normalization.PERCENTILE);
+    assertThatThrownBy(() -> new TrainingRun(dir, spec, tinyConfig().setEpochs(3)
+        .optNormalize(Normalization.DATASET).build()).run(train, List.of()))
+        .isInstanceOf(RunFolder.ConflictException.class)
+        .hasMessageContaining("normalisation percentile, now dataset");
+    // A new run without one gets the default kind, with the training images' mean and std.
+    new TrainingRun(other, spec, tinyConfig().setEpochs(1).build()).run(train, List.of());
+    Normalization d = new RunFolder(other).readModel().spec().normalization();
+    assertThat(d.kind()).isEqualTo(Normalization.DEFAULT_KIND);
+    if (d.kind().equals(Normalization.DATASET)) {
+      assertThat(d.mean()[0]).isBetween(0.2f, 0.7f);
     }
   }
 

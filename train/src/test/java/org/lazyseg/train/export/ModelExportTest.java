@@ -91,6 +91,39 @@ class ModelExportTest {
   }
 
   @Test
+  void aPercentileModelExportsItsPercentilesAsScaleRange(@TempDir Path dir) throws IOException {
+    Path percentileRun = TinyModels.supervisedFoam(dir.resolve("run"), "percentile");
+    Path out = dir.resolve("export");
+    FloatImage bright = new FloatImage(sample.width(), sample.height(), 1);
+    for (int i = 0; i < bright.data().length; i++) {
+      bright.data()[i] = 0.2f + 0.5f * sample.data()[i];
+    }
+    ModelExport.Exported done;
+    try (SegmentationModel model = SegmentationModel.open(percentileRun,
+        SegmentationModel.Options.DEFAULT.withThreads(1))) {
+      done = model.export(bright, out, "p", "a", null);
+    }
+    assertThat(done.largestDifference()).isLessThan(ModelExport.TOLERANCE);
+    JsonNode rdf = new ObjectMapper(new YAMLFactory()).readTree(
+        out.resolve(ModelExport.RDF).toFile());
+    assertThat(rdf.has("license")).isFalse();
+    JsonNode steps = rdf.path("inputs").get(0).path("preprocessing");
+    assertThat(steps).hasSize(1);
+    assertThat(steps.get(0).path("id").asText()).isEqualTo("scale_range");
+    assertThat(steps.get(0).path("kwargs").path("max_percentile").asDouble()).isEqualTo(99.8);
+    assertThat(Files.readString(out.resolve("README.md"))).contains("np.percentile(x, [1.0, 99.8]");
+    // The module takes the percentile-normalised crop: LazySeg's probabilities of the crop.
+    Npy.Array input = Npy.read(out.resolve(ModelExport.TEST_INPUT));
+    Npy.Array output = Npy.read(out.resolve(ModelExport.TEST_OUTPUT));
+    FloatImage crop = new FloatImage(108, 108, 1, input.data());
+    try (Predictor p = Predictor.open(percentileRun, "best", Precision.FP32)) {
+      float[] exported = ModelExport.run(out.resolve(ModelExport.TORCHSCRIPT),
+          ModelExport.normalise(crop, p.spec().normalization()));
+      assertThat(ModelExport.largestDifference(output.data(), exported)).isLessThan(1e-4);
+    }
+  }
+
+  @Test
   void anExistingFolderOrATooSmallSampleIsRefusedAndNothingIsLeft(@TempDir Path dir)
       throws IOException {
     Path existing = Files.createDirectories(dir.resolve("there"));

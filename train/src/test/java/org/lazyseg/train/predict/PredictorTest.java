@@ -109,6 +109,46 @@ class PredictorTest {
   }
 
   @Test
+  void perImagePercentilesAreOfTheWholeImageForEveryTileAndWindow() {
+    ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
+        .addTask(Task.of("three", 3)).optWidth(4).optDepth(3)
+        .optNormalization(Normalization.percentile(1)).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.nn.Block net = initialised(m);
+      // Dark on the left, bright on the right: tiles and windows of one side alone have
+      // other percentiles than the whole image.
+      FloatImage image = noise(64, 32, 1, 5);
+      for (int y = 0; y < 32; y++) {
+        for (int x = 32; x < 64; x++) {
+          image.set(0, x, y, 3 + 10 * image.get(0, x, y));
+        }
+      }
+      float[][] n = spec.normalization().shiftAndScale(image);
+      float[] normalised = image.data().clone();
+      for (int i = 0; i < normalised.length; i++) {
+        normalised[i] = (normalised[i] - n[0][0]) * n[1][0];
+      }
+      try (Predictor one = Predictor.of(net, spec, m, 64);
+          Predictor tiled = Predictor.of(net, spec, m, 16)) {
+        NDArray direct = one.forwardDirect(m.create(normalised, new Shape(1, 1, 32, 64)), 1)
+            .softmax(1);
+        assertThat(one.probabilities(image, 1)[2]).containsExactly(
+            direct.get("0,2").toFloatArray(), within(1e-5f));
+        float[][] whole = tiled.probabilities(image, 1);
+        int x0 = 8, y0 = 4, w = 20, h = 24;   // all on the dark side
+        try (Predictor view = tiled.window(image, x0, y0, w, h)) {
+          float[][] window = view.probabilities(image.crop(x0, y0, w, h), 1);
+          for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+              assertThat(window[2][y * w + x]).isEqualTo(whole[2][(y0 + y) * 64 + x0 + x]);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void overlappingTilesGiveProbabilitiesForEveryPixelOfOddSizes() {
     try (NDManager m = NDManager.newBaseManager()) {
       ai.djl.nn.Block net = initialised(m);
