@@ -550,9 +550,18 @@ public final class TrainingRun {
       return hook == null ? 0 : hookNanos(round) / 1e9;
     }
 
-    /** Whether the hook after {@code round} is expected to end before the loop must. */
+    /**
+     * Whether the hook after {@code round} is expected to end before the loop must. Only a
+     * measured time says no: a hook's own guess may be far off, and stopping on it could
+     * throw away most of the budget.
+     */
     boolean hookFits(int round) {
-      return hook == null || budget.now() + hookNanos(round) <= loopEnd;
+      if (hook == null) {
+        return true;
+      }
+      long expected = hookNanos(round);
+      boolean measured = estimates[round] != 0 ? workingHooks > 0 : idleHooks > 0;
+      return !measured || budget.now() + expected <= loopEnd;
     }
 
     void hookStarts() {

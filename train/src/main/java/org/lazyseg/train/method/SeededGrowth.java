@@ -166,13 +166,20 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
       }
       SeededGrowth probe = new SeededGrowth(seedHead, lambda, keepUnseeded, Double.NaN, 0);
       long[] last = {budget.now()};
+      int count = SeedThreshold.candidates(cores).size();
+      long[] ownLongest = new long[count];   // each candidate's longest growth so far
       candidates = probe.score(predictor, images, cores, (n, k) -> {
         long now = budget.now();
         if (n > 0 || k > 0) {
+          int before = k > 0 ? k - 1 : count - 1;
+          ownLongest[before] = Math.max(ownLongest[before], now - last[0]);
           longest[0] = Math.max(longest[0], now - last[0]);
         }
         last[0] = now;
-        return !budget.limited() || budget.end() - now > longest[0];
+        // Growth times differ much between candidates: the longer of this one's own so far
+        // (twice, as another image may be harder) and any candidate's.
+        long expected = Math.max(longest[0], 2 * ownLongest[k]);
+        return !budget.limited() || budget.end() - now > expected;
       }, n -> scored[0] = n);
     }
     double seconds = (budget.now() - started) / 1e9;
