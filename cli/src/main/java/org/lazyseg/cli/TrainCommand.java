@@ -14,7 +14,6 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.data.Normalization;
-import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
 import org.lazyseg.train.method.Methods;
@@ -118,6 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    long called = System.nanoTime();
     PrintWriter log = spec.commandLine().getErr();
     checkRanges();
     if (samples != null) {
@@ -139,7 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
         .optWidth(width != null ? width : 0).optDepth(depth)
         .optStrongFraction(fraction).optValidationFraction(valFraction).optRestart(restart)
         .optPrecision(precision.precision())
-        .optStartedAt(TimeBudget.processStartNanos());
+        .optStartedAt(LazySeg.commandStart(called));
     if (minutes != null) {
       training.optMinutes(minutes);
     }
