@@ -41,7 +41,20 @@ public final class LazySeg {
   boolean stacktrace;
 
   public static void main(String[] args) {
+    standalone = true;
     System.exit(commandLine().execute(args));
+  }
+
+  /** Whether this JVM runs one command from {@link #main} (not commands called in-process). */
+  private static volatile boolean standalone;
+
+  /**
+   * When a command's time budget starts: the JVM's start for a command run from
+   * {@link #main}, so that it holds start-up and loading; else (commands called in a longer
+   * lived JVM, e.g. tests) {@code called}, the {@link System#nanoTime} the command was called.
+   */
+  static long commandStart(long called) {
+    return standalone ? org.lazyseg.train.engine.TimeBudget.processStartNanos() : called;
   }
 
   /** The configured command line; tests call {@code execute} on it with their own writers. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.lazyseg.train.engine.EpochPlan;
 import org.lazyseg.train.engine.EpochStats;
 import org.lazyseg.train.engine.LoopTiming;
 import org.lazyseg.train.engine.TrainingListener;
@@ -19,7 +20,7 @@ import org.lazyseg.train.engine.TrainingStart;
 public final class ProgressListener implements TrainingListener, AutoCloseable {
   private final PrintWriter out;
   private final int epochs;
-  private final int stepsPerEpoch;
+  private int stepsPerEpoch;
   private final boolean bar;
   /** Measures the step loop for the summary line (compute, waiting for data); no file. */
   private final LoopTiming timing = new LoopTiming();
@@ -66,6 +67,15 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   public void onMessage(String message) {
     out.println("lazyseg: " + message);
     out.flush();
+  }
+
+  /** A time-limited run's epochs get the planned steps. */
+  @Override
+  public void onPlan(EpochPlan plan) {
+    stepsPerEpoch = plan.stepsPerEpoch();
+    if (current != null) {
+      current.maxHint(stepsPerEpoch);
+    }
   }
 
   @Override

@@ -73,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed for the strong subset, initialisation and batches. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--minutes", paramLabel = "M", description = "Wall-clock budget of this call; training stops after a checkpoint when it runs out.")
+  @Option(names = "--minutes", paramLabel = "M", description = "Wall-clock budget of the whole command (start-up, loading, training, the seed search after it); methods plan their rounds and steps to fit it (README, Time budgets). Default: the profile's (quick: 4, else none).")
   Double minutes;
 
   @Option(names = "--epochs", description = "Epochs (overrides the profile).")
@@ -117,6 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    long called = System.nanoTime();
     PrintWriter log = spec.commandLine().getErr();
     checkRanges();
     if (samples != null) {
@@ -137,7 +138,8 @@ public final class TrainCommand implements Callable<Integer> {
         .optConfig(config(p)).optProfile(p).optSeed(seed).optThreads(threads.threads())
         .optWidth(width != null ? width : 0).optDepth(depth)
         .optStrongFraction(fraction).optValidationFraction(valFraction).optRestart(restart)
-        .optPrecision(precision.precision());
+        .optPrecision(precision.precision())
+        .optStartedAt(LazySeg.commandStart(called));
     if (minutes != null) {
       training.optMinutes(minutes);
     }

@@ -30,6 +30,7 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.LoopTiming;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
@@ -164,6 +165,7 @@ public final class ExperimentContext {
     if (Files.isRegularFile(done)) {
       return new TrainedRun(dir, spec, RunFolder.read(done, RunOutcome.class));
     }
+    long started = System.nanoTime();   // a run's budget holds its loading too
     Dataset data = Dataset.open(spec.data());
     Method method = Methods.create(spec.method(), spec.options());
     TrainConfig.Builder b = TrainConfig.profile(settings.profile()).optSeed(spec.seed())
@@ -174,7 +176,8 @@ public final class ExperimentContext {
     TrainingJob job = new TrainingJob(data, method,
         new TrainingData.Selection(Dataset.TRAIN, spec.strongFraction(), 0.1, spec.seed()),
         b.build()).optProfileName(settings.profile())
-        .optWidth("paper".equals(settings.profile()) ? 32 : 16);
+        .optWidth("paper".equals(settings.profile()) ? 32 : 16)
+        .optBudget(TimeBudget.of(b.build().budgetMinutes(), started));
     log("run %s (%s)", spec.key(), dir);
     TrainingData td = job.load(ProgressCallback.NONE);
     job.addListener(LoopTiming.toFile());   // RUN/timing.csv: step times for result tables

@@ -12,6 +12,7 @@ import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.nn.Precision;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.method.Method;
@@ -46,6 +47,8 @@ public final class Training {
   private Precision precision;
   private String normalize;
   private ProgressCallback loading = ProgressCallback.NONE;
+  /** When the budget starts ({@link System#nanoTime}); null: when {@link #run} is called. */
+  private Long startedAt;
 
   private Training(String methodName) {
     this.methodName = Objects.requireNonNull(methodName, "method");
@@ -95,12 +98,26 @@ public final class Training {
     return this;
   }
 
-  /** Wall-clock budget of one {@link #train} call in minutes; 0 = the profile's. */
+  /**
+   * Wall-clock budget of one {@link #train} call in minutes, loading the images, training
+   * and the work after it (the seed search) included; 0 = the profile's. Methods plan their
+   * rounds and phases inside it (docs/methods.md, Time budgets).
+   */
   public Training optMinutes(double minutes) {
     if (!(minutes >= 0)) {
       throw new IllegalArgumentException("minutes must be >= 0, not " + minutes);
     }
     this.minutes = minutes;
+    return this;
+  }
+
+  /**
+   * Counts the budget from this moment (a {@link System#nanoTime} value) instead of from the
+   * call to {@link #train} or {@link #run}: a command gives its own start
+   * ({@link TimeBudget#processStartNanos}), so that {@code --minutes} bounds all of it.
+   */
+  public Training optStartedAt(long nanoTime) {
+    this.startedAt = nanoTime;
     return this;
   }
 
@@ -236,7 +253,9 @@ public final class Training {
    * @param source where the set came from, recorded with the run (e.g. a folder, "memory")
    */
   public TrainingResult run(TrainingSet set, String source, Path runDir) throws IOException {
+    long start = startedAt != null ? startedAt : System.nanoTime();
     TrainingJob job = job(set, source);
+    job.optBudget(TimeBudget.of(baseConfig().budgetMinutes(), start));
     TrainingData data = job.load(loading);
     for (TrainingListener l : listeners) {
       l.onDataLoaded(data.train().size(), data.strongIds().size(), data.validation().size());

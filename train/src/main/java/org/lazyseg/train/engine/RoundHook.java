@@ -17,4 +17,14 @@ import org.lazyseg.train.predict.Predictor;
 @FunctionalInterface
 public interface RoundHook {
   void afterRound(int round, Predictor current, List<Example> trainExamples);
+
+  /**
+   * How long {@link #afterRound} will take after {@code round}, guessed before it ever ran
+   * (e.g. by timing one image's share of the work), for the plan of a time-limited run; 0 when
+   * it does nothing after that round. Must not change any target. Once a hook that does
+   * work has run, the run plans with its measured time instead. The default: 0.
+   */
+  default long estimateNanos(int round, Predictor current, List<Example> trainExamples) {
+    return 0;
+  }
 }

@@ -42,6 +42,12 @@ public interface TrainingListener {
   /** A notice for the user about what the run did on its own (one line, no trailing dot). */
   default void onMessage(String message) {}
 
+  /**
+   * A time-limited run planned (or re-planned) its epochs ({@link EpochPlan}): the first plan
+   * comes a few steps into the first epoch, a new one at each later epoch's start.
+   */
+  default void onPlan(EpochPlan plan) {}
+
   /** The step loop of an epoch ended and its batch preparation stopped; validation follows. */
   default void onStepsEnd(int epoch) {}
 

@@ -68,6 +68,9 @@ public final class TrainingRun {
   private Objective objective;
   private RoundOptimizer.Schedule optimizerSchedule = round -> RoundOptimizer.SAME;
   private Path initialModel;
+  /** The planned run's limit (null: the config's minutes, counted from the start). */
+  private TimeBudget budget;
+  private long reserveNanos;
 
   public TrainingRun(Path runDir, ModelSpec spec, TrainConfig config) {
     this.folder = new RunFolder(runDir);
@@ -120,6 +123,20 @@ public final class TrainingRun {
     return this;
   }
 
+  /**
+   * The time limit as a point in time (e.g. the whole command's), instead of the config's
+   * minutes counted from the start of {@link #run}. A run given a limited budget plans its
+   * epochs to fit ({@link EpochPlan}): every round and epoch runs, each with as many steps
+   * (at most the config's) as the time allows, and {@code reserveNanos} of the budget are left
+   * for the work after the run (a seed search); it stops early, as any run, only when even
+   * that does not fit. Without a limit the run is step-bounded as without this call.
+   */
+  public TrainingRun optBudget(TimeBudget budget, long reserveNanos) {
+    this.budget = budget.limited() ? budget : null;
+    this.reserveNanos = Math.max(0, reserveNanos);
+    return this;
+  }
+
   /** Trains (or resumes) and returns where it got to. */
   public TrainingResult run(List<Example> trainExamples, List<Example> validationExamples)
       throws IOException {
@@ -131,8 +148,9 @@ public final class TrainingRun {
   private TrainingResult runLocked(List<Example> trainExamples,
       List<Example> validationExamples, Recovery recovery) throws IOException {
     long started = System.nanoTime();
-    long deadline = config.budgetMinutes() > 0
-        ? started + (long) (config.budgetMinutes() * 60e9) : Long.MAX_VALUE;
+    long deadline = budget != null ? budget.end() - reserveNanos
+        : config.budgetMinutes() > 0 ? started + (long) (config.budgetMinutes() * 60e9)
+        : Long.MAX_VALUE;
     configureThreads(config.threads());
     Files.createDirectories(folder.checkpoints());
 
@@ -291,8 +309,16 @@ public final class TrainingRun {
     long tailNanos = 0;
     long stepsAtStart = steps;
     int firstEpoch = doneEpochs + 1;
+    // A run with a budget plans its epochs' steps; one without trains the config's steps.
+    Planner planner = budget == null ? null
+        : new Planner(budget, deadline, reserveNanos, config, firstEpoch, roundHook, predictor,
+            train);
     for (int epoch = firstEpoch; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
+      int stepsThisEpoch = config.stepsPerEpoch();
+      if (planner != null) {
+        stepsThisEpoch = planner.epochStarts(epoch, listeners);
+      }
       int round = (epoch - 1) / config.epochsPerRound();
       boolean roundStarts = (epoch - 1) % config.epochsPerRound() == 0;
       RoundOptimizer plan = optimizerSchedule.inRound(round);
@@ -313,9 +339,10 @@ public final class TrainingRun {
       }
       try (BatchProducer producer = new BatchProducer(train, augmenter, config.batch(), tasks,
           mixSeed(config.seed(), epoch), config.workers(), config.strongShare())) {
-        while (epochSteps < config.stepsPerEpoch()) {
+        while (epochSteps < stepsThisEpoch) {
           // At least one step per call, so that even a tiny budget leaves a checkpoint.
-          if (System.nanoTime() + tailNanos > deadline && steps > stepsAtStart) {
+          if (steps > stepsAtStart && (planner != null ? planner.outOfTime()
+              : System.nanoTime() + tailNanos > deadline)) {
             outOfTime = true;
             break;
           }
@@ -337,6 +364,9 @@ public final class TrainingRun {
           lossSum += value;
           epochSteps++;
           steps++;
+          if (planner != null) {
+            stepsThisEpoch = planner.stepDone(epochSteps, stepsThisEpoch, listeners);
+          }
           for (TrainingListener l : listeners) {
             l.onStep(steps, value);
           }
@@ -366,12 +396,198 @@ public final class TrainingRun {
       }
       doneEpochs = epoch;
       boolean roundEnds = epoch % config.epochsPerRound() == 0 && epoch < config.epochs();
+      if (planner != null) {
+        planner.epochEnded(epochSteps);
+        if (roundEnds && !outOfTime && !planner.hookFits(round)) {
+          outOfTime = true;   // the re-labelling would end past the budget: stop here
+          String line = String.format(java.util.Locale.ROOT, "time budget: the round end"
+              + " after round %d (about %.0f s) would end past the budget; training stops"
+              + " after %d of %d rounds", round, planner.hookSeconds(round), round + 1,
+              config.rounds());
+          listeners.forEach(l -> l.onMessage(line));
+        }
+      }
       if (roundHook != null && roundEnds && !outOfTime) {
+        if (planner != null) {
+          planner.hookStarts();
+        }
         roundHook.afterRound(round, predictor, train);
+        if (planner != null) {
+          planner.hookEnded(round);
+        }
       }
       tailNanos = System.nanoTime() - stepsEnd;
     }
-    return new TrainingResult(folder.root(), doneEpochs, steps, bestScore, bestEpoch, outOfTime);
+    return new TrainingResult(folder.root(), doneEpochs, steps, bestScore, bestEpoch,
+        outOfTime || planner != null && planner.shortened());
+  }
+
+  /**
+   * The plan of a run with a budget ({@link EpochPlan}): times the steps, what each epoch
+   * takes besides them and each round hook, and shares the time left out anew at every
+   * epoch's start (and once a few steps into the first).
+   */
+  static final class Planner {
+    /** Steps timed before the first plan (the first step of a start is not timed). */
+    static final int CALIBRATION_STEPS = 3;
+    private final TimeBudget budget;
+    private final long loopEnd;
+    private final long reserveNanos;
+    private final TrainConfig config;
+    private final RoundHook hook;
+    private final Predictor predictor;
+    private final List<Example> train;
+    /** Estimated hook time per round index (-1: not asked yet). */
+    private final long[] estimates;
+    private long stepNanosSum;
+    private int timedSteps;
+    /** An epoch's first step (it also starts the batch preparation), while none else is timed. */
+    private long firstStepNanos;
+    private long lastStepEnd;
+    private long epochStart;
+    private long hookStart;
+    private long epochNanos;
+    private long workingHookSum, idleHookSum, lastWorkingHook;
+    private int workingHooks, idleHooks;
+    private int epoch;
+    private boolean planned;
+    private boolean shortened;
+    private long lastStepNanos;
+
+    Planner(TimeBudget budget, long loopEnd, long reserveNanos, TrainConfig config,
+        int firstEpoch, RoundHook hook, Predictor predictor, List<Example> train) {
+      this.budget = budget;
+      this.loopEnd = loopEnd;
+      this.reserveNanos = reserveNanos;
+      this.config = config;
+      this.hook = hook;
+      this.predictor = predictor;
+      this.train = train;
+      this.epoch = firstEpoch;
+      this.estimates = new long[config.rounds()];
+      java.util.Arrays.fill(estimates, -1);
+    }
+
+    /** The steps of the epoch that starts (the config's until a step has been timed). */
+    int epochStarts(int epoch, List<TrainingListener> listeners) {
+      this.epoch = epoch;
+      epochStart = budget.now();
+      lastStepEnd = epochStart;
+      return stepNanos() == 0 ? config.stepsPerEpoch() : plan(0, listeners);
+    }
+
+    /** After each step: the epoch's (possibly new) step count. */
+    int stepDone(int doneInEpoch, int current, List<TrainingListener> listeners) {
+      long now = budget.now();
+      lastStepNanos = now - lastStepEnd;
+      if (doneInEpoch > 1) {
+        stepNanosSum += lastStepNanos;
+        timedSteps++;
+      } else if (timedSteps == 0) {
+        firstStepNanos = lastStepNanos;
+      }
+      lastStepEnd = now;
+      if (!planned && timedSteps >= CALIBRATION_STEPS) {
+        return plan(doneInEpoch, listeners);
+      }
+      return current;
+    }
+
+    /** Measured time of a step; 0 before any. */
+    private long stepNanos() {
+      return timedSteps > 0 ? stepNanosSum / timedSteps : firstStepNanos;
+    }
+
+    private int plan(int doneInEpoch, List<TrainingListener> listeners) {
+      long step = stepNanos();
+      int epochsLeft = config.epochs() - epoch + 1;
+      int round = (epoch - 1) / config.epochsPerRound();
+      int hooksLeft = hook == null ? 0 : Math.max(0, config.rounds() - 1 - round);
+      long hooks = 0;
+      for (int r = round; r < round + hooksLeft; r++) {
+        hooks += hookNanos(r);
+      }
+      long left = loopEnd - budget.now();
+      int steps = EpochPlan.steps(left, epochsLeft, doneInEpoch, step, epochNanos, hooks,
+          config.stepsPerEpoch());
+      EpochPlan plan = new EpochPlan(epoch, config.rounds(), config.epochsPerRound(), steps,
+          config.stepsPerEpoch(), step / 1e9, epochNanos / 1e9, hooks / 1e9, hooksLeft,
+          reserveNanos / 1e9, left / 1e9);
+      shortened |= plan.shortened();
+      boolean first = !planned;
+      planned = true;
+      for (TrainingListener l : listeners) {
+        if (first) {
+          l.onMessage(plan.describe());
+        }
+        l.onPlan(plan);
+      }
+      return steps;
+    }
+
+    /**
+     * The expected time of the hook after {@code round}: once hooks that work have run, the
+     * longer of their mean and the latest, else the hook's own estimate.
+     */
+    private long hookNanos(int round) {
+      if (estimates[round] < 0) {
+        estimates[round] = Math.max(0, hook.estimateNanos(round, predictor, train));
+      }
+      if (estimates[round] > 0) {
+        // The latest when it is the longer: re-labelling grows with the labels.
+        return workingHooks > 0 ? Math.max(lastWorkingHook, workingHookSum / workingHooks)
+            : estimates[round];
+      }
+      return idleHooks > 0 ? idleHookSum / idleHooks : 0;
+    }
+
+    /** Once the epoch's validation, checkpoints and listeners are over. */
+    void epochEnded(int epochSteps) {
+      epochNanos = Math.max(0, budget.now() - epochStart - epochSteps * stepNanos());
+    }
+
+    double hookSeconds(int round) {
+      return hook == null ? 0 : hookNanos(round) / 1e9;
+    }
+
+    /**
+     * Whether the hook after {@code round} is expected to end before the loop must. Only a
+     * measured time says no: a hook's own guess may be far off, and stopping on it could
+     * throw away most of the budget.
+     */
+    boolean hookFits(int round) {
+      if (hook == null) {
+        return true;
+      }
+      long expected = hookNanos(round);
+      boolean measured = estimates[round] != 0 ? workingHooks > 0 : idleHooks > 0;
+      return !measured || budget.now() + expected <= loopEnd;
+    }
+
+    void hookStarts() {
+      hookStart = budget.now();
+    }
+
+    void hookEnded(int round) {
+      long nanos = budget.now() - hookStart;
+      if (estimates[round] != 0) {
+        workingHookSum += nanos;
+        workingHooks++;
+        lastWorkingHook = nanos;
+      } else {
+        idleHookSum += nanos;
+        idleHooks++;
+      }
+    }
+
+    /** Whether one more step and the epoch's end would go past the loop's end. */
+    boolean outOfTime() {
+      return budget.now() + lastStepNanos + epochNanos > loopEnd;
+    }
+
+    boolean shortened() {
+      return shortened;
+    }
   }
 
   /**

@@ -258,8 +258,8 @@ public final class ImageTags implements Method {
 
   /**
    * Rounds as the class comment says; crops of {@code -O crop=S} when given (the patch
-   * size); only flips and 90-degree turns; a time budget grows by the refinement rounds'
-   * share, so that a budget sized for classification leaves time to refine.
+   * size); only flips and 90-degree turns. A time budget stays as given: classification and
+   * refinement rounds, and the votes between them, share it (docs/methods.md, Time budgets).
    */
   @Override
   public TrainConfig adjust(TrainConfig config) {
@@ -273,9 +273,6 @@ public final class ImageTags implements Method {
         .setRounds(rounds, perRound)
         .setCrop(crop)
         .setAugmentation(new Augmentation(a.flips(), a.rotate90(), 0, 1, 1));
-    if (config.budgetMinutes() > 0) {
-      b.optBudgetMinutes(config.budgetMinutes() * rounds / classificationRounds);
-    }
     if (config.normalize() == null) {
       // Negatives (images tagged without objects) must stay dark: each image's own
       // percentiles would stretch a negative's background to the range of objects.
@@ -351,13 +348,44 @@ public final class ImageTags implements Method {
       }
     }
     Map<String, LabelImage> superpixels = new HashMap<>();
-    return (round, predictor, examples) -> {
-      if (round < classificationRounds - 1) {
-        return;
+    return new RoundHook() {
+      /** One tagged image's vote, timed once (its superpixels are kept for the votes). */
+      private long perImage = -1;
+
+      @Override
+      public void afterRound(int round, Predictor predictor, List<Example> examples) {
+        if (round < classificationRounds - 1) {
+          return;
+        }
+        int stage = round - classificationRounds + 1;
+        keepStage(runDir, stage);
+        relabel(stage, predictor, examples, superpixels, runDir);
       }
-      int stage = round - classificationRounds + 1;
-      keepStage(runDir, stage);
-      relabel(stage, predictor, examples, superpixels, runDir);
+
+      /** A vote after the classification stage and each refinement round but the last. */
+      @Override
+      public long estimateNanos(int round, Predictor predictor, List<Example> examples) {
+        if (round < classificationRounds - 1) {
+          return 0;
+        }
+        List<Example> tagged = examples.stream().filter(e -> e.imageLabels() != null).toList();
+        if (tagged.isEmpty()) {
+          return 0;
+        }
+        if (perImage < 0) {
+          // The first image warms the network, the superpixels and the vote up; the next is
+          // timed (its superpixels are kept: the first vote needs them anyway).
+          for (Example e : tagged.subList(0, Math.min(2, tagged.size()))) {
+            long start = System.nanoTime();
+            float[][] maps = maps(predictor, e.image());
+            LabelImage sp = superpixels.computeIfAbsent(e.id(), id -> superpixels(e.image()));
+            SuperpixelVoting.vote(sp, threshold(maps[0], e.image().width(),
+                e.image().height()), voteShare);
+            perImage = Math.max(1, System.nanoTime() - start);
+          }
+        }
+        return perImage * tagged.size();
+      }
     };
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
@@ -15,6 +16,7 @@ import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -340,12 +342,19 @@ public final class LazyMultiTask implements Method {
    */
   @Override
   public Method afterTraining(Path runDir, TrainingData data) throws IOException {
-    if (settings.prediction().equals("segmentation") || !Double.isNaN(settings.seedThreshold())) {
+    return afterTraining(runDir, data, TimeBudget.NONE, note -> {});
+  }
+
+  /** The seed search stops by the budget's end ({@link SeededGrowth#settle}). */
+  @Override
+  public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
+      Consumer<String> notes) throws IOException {
+    if (!searchesSeeds()) {
       return this;
     }
     SeededGrowth g = growth();
     SeedThreshold.Candidate best = SeededGrowth.settle(runDir, data, g.seedHead(), g.lambda(),
-        g.keepUnseeded());
+        g.keepUnseeded(), budget, notes);
     if (best == null) {
       return this;
     }
@@ -353,6 +362,17 @@ public final class LazyMultiTask implements Method {
     return new LazyMultiTask(new Settings(s.separation(), s.network(), s.strongShare(),
         s.separationWeight(), s.interfaceThreshold(), s.minPiece(), s.farBackground(),
         s.pseudoLabels(), s.prediction(), best.threshold(), best.minSeed()));
+  }
+
+  /** Whether {@link #afterTraining} searches the seed threshold (an auto one, grown read-outs). */
+  private boolean searchesSeeds() {
+    return !settings.prediction().equals("segmentation")
+        && Double.isNaN(settings.seedThreshold());
+  }
+
+  @Override
+  public double afterTrainingShare() {
+    return searchesSeeds() ? SeededGrowth.SEARCH_SHARE : 0;
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.lazyseg.train.method;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
@@ -14,6 +15,7 @@ import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.engine.RoundHook;
 import org.lazyseg.train.engine.RoundOptimizer;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -130,6 +132,26 @@ public interface Method {
    */
   default Method afterTraining(Path runDir, TrainingData data) throws java.io.IOException {
     return this;
+  }
+
+  /**
+   * {@link #afterTraining(Path, TrainingData)} within a time limit: work whose time can
+   * shrink (a seed search over fewer images) stops by {@code budget}'s end, falls back to
+   * what needs no search when nothing fits, and says so in one line to {@code notes}. The
+   * default ignores the budget.
+   */
+  default Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
+      Consumer<String> notes) throws java.io.IOException {
+    return afterTraining(runDir, data);
+  }
+
+  /**
+   * The share of the time left when training starts that a time-limited run keeps for
+   * {@link #afterTraining} (the training loop plans its steps to end before it); 0 for a
+   * method with nothing to do after training, the default.
+   */
+  default double afterTrainingShare() {
+    return 0;
   }
 
   /**

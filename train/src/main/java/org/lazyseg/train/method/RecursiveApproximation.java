@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.image.FloatImage;
@@ -20,6 +21,7 @@ import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.RoundHook;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -364,14 +366,31 @@ public final class RecursiveApproximation implements Method {
    */
   @Override
   public Method afterTraining(Path runDir, TrainingData data) throws IOException {
-    if (!Double.isNaN(options.seedThreshold) || !options.prediction.equals("grow")
-        && !options.prediction.equals("grow-keep")) {
+    return afterTraining(runDir, data, TimeBudget.NONE, note -> {});
+  }
+
+  /** The seed search stops by the budget's end ({@link SeededGrowth#settle}). */
+  @Override
+  public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
+      Consumer<String> notes) throws IOException {
+    if (!searchesSeeds()) {
       return this;
     }
     SeedThreshold.Candidate best = SeededGrowth.settle(runDir, data, APPROXIMATION,
-        options.lambdaPred, options.prediction.equals("grow-keep"));
+        options.lambdaPred, options.prediction.equals("grow-keep"), budget, notes);
     return best == null ? this
         : new RecursiveApproximation(options.withSeeds(best.threshold(), best.minSeed()));
+  }
+
+  /** Whether {@link #afterTraining} searches the seed threshold: an auto one, grown read-outs. */
+  private boolean searchesSeeds() {
+    return Double.isNaN(options.seedThreshold) && (options.prediction.equals("grow")
+        || options.prediction.equals("grow-keep"));
+  }
+
+  @Override
+  public double afterTrainingShare() {
+    return searchesSeeds() ? SeededGrowth.SEARCH_SHARE : 0;
   }
 
   /** One round's mean Dice of the training-set approximations against the truth. */

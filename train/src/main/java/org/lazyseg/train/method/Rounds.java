@@ -180,6 +180,62 @@ final class Rounds implements RoundHook {
     }
   }
 
+  /** One weak image's re-labelling, timed once (-1: not yet). */
+  private long perImage = -1;
+
+  /**
+   * The time of a re-labelling: one weak image re-labelled (not kept) and timed, times the
+   * weak images. The round's files come on top, which the plan learns from the first
+   * round's measured time.
+   */
+  @Override
+  public long estimateNanos(int round, Predictor current, List<Example> trainExamples) {
+    if (originals.isEmpty() || isComplete(round + 1)) {
+      return 0;
+    }
+    if (perImage < 0) {
+      Example e = trainExamples.stream().filter(x -> originals.containsKey(x.id())).findFirst()
+          .orElse(null);
+      if (e == null) {
+        return 0;
+      }
+      int a = RecursiveApproximation.APPROXIMATION_HEAD;
+      int separation = RecursiveApproximation.headOf(current.spec().tasks(),
+          org.lazyseg.train.method.LazyMultiTask.SEPARATION);
+      int[] heads = separation >= 0
+          ? new int[] {RecursiveApproximation.SEGMENTATION_HEAD, a, separation}
+          : new int[] {RecursiveApproximation.SEGMENTATION_HEAD, a};
+      int tile = current.tileSize();
+      current.setTileSize(Math.max(tile, RELABEL_TILE));
+      try {
+        // Twice, timing the second: the first pays for the network's first run at this tile.
+        relabelOne(current, heads, separation, e);
+        long start = System.nanoTime();
+        relabelOne(current, heads, separation, e);
+        perImage = Math.max(1, System.nanoTime() - start);
+      } finally {
+        current.setTileSize(tile);
+      }
+    }
+    return perImage * originals.size();
+  }
+
+  /** The new approximation label of one weak image (its targets are left as they are). */
+  private LabelImage relabelOne(Predictor current, int[] heads, int separation, Example e) {
+    int a = RecursiveApproximation.APPROXIMATION_HEAD;
+    int w = e.image().width(), h = e.image().height();
+    float[][][] p = current.probabilities(e.image(), heads);
+    LabelImage fg = RecursiveGrowth.foreground(p[0], separation >= 0 ? p[2] : null, w, h);
+    LabelImage predicted = Probabilities.argmax(p[1], w, h);
+    LabelImage grown = RecursiveGrowth.relabel(e.targets()[a], predicted, fg,
+        options.lambda(), originals.get(e.id()), originalIds.get(e.id()));
+    // With far-background a weak image's segmentation target says where no object can
+    // be; its label never grows there (the approximation head's own spill included).
+    RecursiveGrowth.clearKnownBackground(grown,
+        e.targets()[RecursiveApproximation.SEGMENTATION_HEAD]);
+    return grown;
+  }
+
   private void relabelAll(Predictor current, int[] heads, int separation,
       Map<String, Example> byId, Map<String, LabelImage> labels, Map<String, FloatImage> images) {
     int a = RecursiveApproximation.APPROXIMATION_HEAD;
@@ -188,17 +244,7 @@ final class Rounds implements RoundHook {
       if (e == null) {
         continue;
       }
-      int w = e.image().width(), h = e.image().height();
-      float[][][] p = current.probabilities(e.image(), heads);
-      LabelImage fg = RecursiveGrowth.foreground(p[0],
-          separation >= 0 ? p[2] : null, w, h);
-      LabelImage predicted = Probabilities.argmax(p[1], w, h);
-      LabelImage grown = RecursiveGrowth.relabel(e.targets()[a], predicted, fg,
-          options.lambda(), originals.get(id), originalIds.get(id));
-      // With far-background a weak image's segmentation target says where no object can
-      // be; its label never grows there (the approximation head's own spill included).
-      RecursiveGrowth.clearKnownBackground(grown,
-          e.targets()[RecursiveApproximation.SEGMENTATION_HEAD]);
+      LabelImage grown = relabelOne(current, heads, separation, e);
       e.targets()[a] = grown;
       labels.put(id, grown);
       images.put(id, e.image());

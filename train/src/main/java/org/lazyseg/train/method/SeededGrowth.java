@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.BiPredicate;
+import java.util.function.IntConsumer;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
@@ -15,6 +18,7 @@ import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.data.Example;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -113,15 +117,27 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
   }
 
   /**
+   * The share of a time-limited run's time that the seed search after training gets
+   * ({@link Method#afterTrainingShare}); it stops sooner when its images are done, and the
+   * training loop leaves it this much.
+   */
+  static final double SEARCH_SHARE = 0.1;
+
+  /**
    * Chooses the seed threshold and least seed area ({@link SeedThreshold}) on the weakly
    * labelled training images of {@code data} with nothing but their partial masks: the first
    * {@link SeedThreshold#MAX_IMAGES} by id are segmented with the run's best checkpoint and
-   * every candidate's objects compared with the annotated cores. Writes
-   * RUN/{@value #SEED_THRESHOLD_FILE} with every candidate's agreement and returns the
-   * chosen candidate; null without weak images.
+   * every candidate's objects compared with the annotated cores. Within a time limit each
+   * candidate's growth starts only while it is expected to end before {@code budget} does
+   * (the longest so far tells); an image counts once all candidates are scored on it, so a
+   * short budget chooses on fewer images, and on none (null, the method keeps its unsettled
+   * read-out) when not one image fits;
+   * {@code notes} hears of it. Writes RUN/{@value #SEED_THRESHOLD_FILE} with every
+   * candidate's agreement and returns the chosen candidate; null without weak images.
    */
   static SeedThreshold.Candidate settle(Path runDir, TrainingData data, String seedHead,
-      double lambda, boolean keepUnseeded) throws IOException {
+      double lambda, boolean keepUnseeded, TimeBudget budget, Consumer<String> notes)
+      throws IOException {
     Map<String, LabeledImage> weakSamples = weakImages(data);
     List<Example> weak = new ArrayList<>();
     for (Example e : data.train()) {
@@ -135,6 +151,9 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
     }
     weak = weak.subList(0, Math.min(weak.size(), SeedThreshold.MAX_IMAGES));
     List<SeedThreshold.Candidate> candidates;
+    int[] scored = {0};
+    long[] longest = {0};
+    long started = budget.now();
     try (Predictor predictor = Predictor.open(runDir, RunFolder.BEST)) {
       predictor.setTileSize(Math.max(predictor.tileSize(), Rounds.RELABEL_TILE));
       int classes = predictor.spec().tasks().get(RecursiveApproximation.SEGMENTATION_HEAD)
@@ -146,11 +165,36 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
         images.add(e.image());
       }
       SeededGrowth probe = new SeededGrowth(seedHead, lambda, keepUnseeded, Double.NaN, 0);
-      candidates = probe.score(predictor, images, cores);
+      long[] last = {budget.now()};
+      int count = SeedThreshold.candidates(cores).size();
+      long[] ownLongest = new long[count];   // each candidate's longest growth so far
+      candidates = probe.score(predictor, images, cores, (n, k) -> {
+        long now = budget.now();
+        if (n > 0 || k > 0) {
+          int before = k > 0 ? k - 1 : count - 1;
+          ownLongest[before] = Math.max(ownLongest[before], now - last[0]);
+          longest[0] = Math.max(longest[0], now - last[0]);
+        }
+        last[0] = now;
+        // Growth times differ much between candidates: the longer of this one's own so far
+        // (twice, as another image may be harder) and any candidate's.
+        long expected = Math.max(longest[0], 2 * ownLongest[k]);
+        return !budget.limited() || budget.end() - now > expected;
+      }, n -> scored[0] = n);
     }
-    SeedThreshold.Candidate best = SeedThreshold.best(candidates);
+    double seconds = (budget.now() - started) / 1e9;
+    SeedThreshold.Candidate best = scored[0] == 0 ? null : SeedThreshold.best(candidates);
+    if (scored[0] < weak.size()) {
+      notes.accept(String.format(java.util.Locale.ROOT, scored[0] == 0
+          ? "seed search skipped: not one image fitted in the time budget (the read-out"
+              + " keeps its unsettled seeds)"
+          : "seed search on %d of %d images in %.0f s: the time budget allowed no more",
+          scored[0], weak.size(), seconds));
+    }
     Map<String, Object> record = new LinkedHashMap<>();
-    record.put("images", weak.size());
+    record.put("images", scored[0]);
+    record.put("imagesWanted", weak.size());
+    record.put("seconds", seconds);
     record.put("criterion", "core object Dice");
     record.put("chosen", best);
     record.put("candidates", candidates);
@@ -164,19 +208,43 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
    */
   public List<SeedThreshold.Candidate> score(Predictor predictor, List<FloatImage> images,
       List<LabelImage> cores) {
+    return score(predictor, images, cores, (n, k) -> true, n -> {});
+  }
+
+  /**
+   * The same over the first images that {@code goOn} lets through: it is asked before each
+   * image's prediction (candidate 0) and each further candidate's growth, and at its first no
+   * the scoring ends, leaving out the image it was on; {@code done} hears how many images
+   * count. The candidates come from all the cores.
+   */
+  List<SeedThreshold.Candidate> score(Predictor predictor, List<FloatImage> images,
+      List<LabelImage> cores, BiPredicate<Integer, Integer> goOn, IntConsumer done) {
     int[] heads = heads(predictor.spec().tasks());
     List<SeedThreshold.Candidate> candidates = SeedThreshold.candidates(cores);
     SeedThreshold.Agreement[] pooled = new SeedThreshold.Agreement[candidates.size()];
     java.util.Arrays.fill(pooled, SeedThreshold.Agreement.NONE);
-    for (int n = 0; n < images.size(); n++) {
+    int n = 0;
+    images:
+    for (; n < images.size(); n++) {
       FloatImage image = images.get(n);
-      float[][][] p = predictor.probabilities(image, heads);
+      SeedThreshold.Agreement[] own = new SeedThreshold.Agreement[candidates.size()];
+      float[][][] p = null;
       for (int k = 0; k < candidates.size(); k++) {
+        if (!goOn.test(n, k)) {
+          break images;
+        }
+        if (p == null) {
+          p = predictor.probabilities(image, heads);
+        }
         SeedThreshold.Candidate c = candidates.get(k);
         Segmentation seg = grow(p, image.width(), image.height(), c.threshold(), c.minSeed());
-        pooled[k] = pooled[k].plus(SeedThreshold.agreement(seg.instances(), cores.get(n)));
+        own[k] = SeedThreshold.agreement(seg.instances(), cores.get(n));
+      }
+      for (int k = 0; k < candidates.size(); k++) {
+        pooled[k] = pooled[k].plus(own[k]);
       }
     }
+    done.accept(n);
     for (int k = 0; k < candidates.size(); k++) {
       candidates.set(k, candidates.get(k).scored(pooled[k]));
     }

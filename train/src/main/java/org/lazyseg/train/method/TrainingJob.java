@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.LabeledImage;
@@ -13,6 +14,8 @@ import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.engine.EpochPlan;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
 import org.lazyseg.train.engine.TrainingRun;
@@ -51,6 +54,34 @@ public final class TrainingJob {
 
   public static final String RECORD_FILE = "training-data.json";
 
+  /**
+   * What a time-limited run planned and got, written to RUN/{@value #PLAN_FILE} when it
+   * starts and again when it ends (docs/methods.md, Time budgets). Seconds are wall-clock.
+   *
+   * @param budgetSeconds the whole budget (of the command, when a front end counts from its
+   *     start)
+   * @param leftSeconds what this phase had when its training started (after loading; a
+   *     first phase of two its share by steps)
+   * @param phase "pretrain" (the first of two phases, RUN/pretrain) or "train"
+   * @param reserveSeconds kept after training for {@link Method#afterTraining} (the seed search)
+   * @param firstPlan the first plan of the epochs' steps; null before it was made
+   * @param lastPlan the last one
+   * @param rounds rounds of the run
+   * @param roundsCompleted rounds whose last epoch finished (after the end)
+   * @param epochs epochs finished (after the end)
+   * @param steps steps trained in all (after the end)
+   * @param stoppedByBudget whether the budget shortened or stopped the training
+   * @param afterTrainingSeconds what {@link Method#afterTraining} took (after the end)
+   * @param notes what the run did on its own because of the time (one line each)
+   * @param leftAtEndSeconds time left of the budget when the phase ended (negative: over)
+   */
+  public record Plan(double budgetSeconds, double leftSeconds, String phase,
+      double reserveSeconds, EpochPlan firstPlan, EpochPlan lastPlan,
+      int rounds, int roundsCompleted, int epochs, long steps, boolean stoppedByBudget,
+      double afterTrainingSeconds, List<String> notes, double leftAtEndSeconds) {}
+
+  public static final String PLAN_FILE = "plan.json";
+
   private final TrainingSet data;
   private final String source;
   private final Method method;
@@ -63,6 +94,8 @@ public final class TrainingJob {
   private String profileName = "custom";
   private Path pretrained;
   private boolean restart;
+  private TimeBudget budget;
+  private String phaseName = "train";
 
   /** Trains on split {@code selection.trainSplit()} of a dataset folder. */
   public TrainingJob(Dataset data, Method method, TrainingData.Selection selection,
@@ -110,6 +143,18 @@ public final class TrainingJob {
     return this;
   }
 
+  /**
+   * The time limit as a point in time (e.g. since the command started), handed down to every
+   * phase: the pre-training phase gets its share, the training loop plans its epochs
+   * ({@link EpochPlan}) to end when the work after training ({@link Method#afterTraining})
+   * still fits, and that work stops by the end. Without this call, a config with
+   * {@link TrainConfig#budgetMinutes} counts them from the start of {@link #run}.
+   */
+  public TrainingJob optBudget(TimeBudget budget) {
+    this.budget = budget;
+    return this;
+  }
+
   public TrainingJob addListener(TrainingListener listener) {
     listeners.add(listener);
     return this;
@@ -152,7 +197,8 @@ public final class TrainingJob {
    * {@link Method#pretraining} phase first trains (or resumes) that phase into
    * {@code runDir/pretrain} with the same selection, settings and listeners, unless this run
    * already has a checkpoint (then the first phase is over), and starts from its best
-   * checkpoint. Each phase gets the whole time budget.
+   * checkpoint. Under a time limit the phases share it by their steps
+   * ({@link #phaseShare}): the first ends by its share, the second has the rest.
    */
   public TrainingResult run(Path runDir, TrainingData td) throws IOException {
     try (java.io.Closeable lock = new RunFolder(runDir).lock()) {
@@ -163,7 +209,9 @@ public final class TrainingJob {
         }
       }
       checkResumable(runDir);
-      return runLocked(runDir, td);
+      TimeBudget b = budget != null ? budget
+          : TimeBudget.of(config.budgetMinutes(), System.nanoTime());
+      return runLocked(runDir, td, b);
     }
   }
 
@@ -221,7 +269,8 @@ public final class TrainingJob {
     return String.join(", ", parts);
   }
 
-  private TrainingResult runLocked(Path runDir, TrainingData td) throws IOException {
+  private TrainingResult runLocked(Path runDir, TrainingData td, TimeBudget b)
+      throws IOException {
     Path start = pretrained;
     Method first = method.pretraining();
     if (start == null && first != null) {
@@ -229,8 +278,18 @@ public final class TrainingJob {
       if (new RunFolder(runDir).checkpoint(RunFolder.LAST) == null) {
         TrainingJob phase = new TrainingJob(data, source, first, selection, given)
             .optWidth(width).optDepth(depth).optProfileName(profileName);
+        phase.phaseName = PRETRAIN_DIR;
+        // The phases share the time by their steps (what is left over goes to the second).
+        double share = phaseShare(phase.config(), config);
+        TimeBudget firstBudget = b.share(share);
+        if (b.limited()) {
+          String line = String.format(Locale.ROOT, "time budget: %.1f min left; phase 1 (%s)"
+              + " gets %.1f min, phase 2 the rest", b.remainingNanos() / 60e9, PRETRAIN_DIR,
+              firstBudget.remainingNanos() / 60e9);
+          listeners.forEach(l -> l.onMessage(line));
+        }
         listeners.forEach(phase::addListener);
-        phase.run(start, phase.load(ProgressCallback.NONE));
+        phase.optBudget(firstBudget).run(start, phase.load(ProgressCallback.NONE));
       }
     }
     Path initial = null;
@@ -255,11 +314,77 @@ public final class TrainingJob {
         .optRoundHook(method.roundHook(td, runDir, config))
         .optOptimizerSchedule(round -> method.roundOptimizer(round, config))
         .optInitialModel(initial);
+    List<String> notes = new ArrayList<>();
+    EpochPlan[] plans = new EpochPlan[2];
+    double left = b.limited() ? b.remainingNanos() / 1e9 : 0;
+    long reserve = b.limited()
+        ? (long) (Math.max(0, b.remainingNanos()) * method.afterTrainingShare()) : 0;
+    if (b.limited()) {
+      run.optBudget(b, reserve);
+      String line = String.format(Locale.ROOT, "time budget: %.1f min of %.1f left for %s"
+          + " (%d round%s x %d epoch%s x at most %d steps)%s", left / 60,
+          b.totalNanos() / 60e9, phaseName.equals(PRETRAIN_DIR) ? "phase 1" : "training",
+          config.rounds(), config.rounds() == 1 ? "" : "s", config.epochsPerRound(),
+          config.epochsPerRound() == 1 ? "" : "s", config.stepsPerEpoch(),
+          reserve > 0 ? String.format(Locale.ROOT, ", %.0f s of it kept for the seed search"
+              + " after training", reserve / 1e9) : "");
+      listeners.forEach(l -> l.onMessage(line));
+      run.addListener(new TrainingListener() {
+        @Override
+        public void onPlan(EpochPlan plan) {
+          if (plans[0] == null) {
+            plans[0] = plan;
+            writePlan(runDir, b, left, reserve, plans, null, 0, notes);
+          }
+          plans[1] = plan;
+        }
+
+        @Override
+        public void onMessage(String message) {
+          if (message.startsWith("time budget:")) {
+            notes.add(message);   // what the time made the run do
+          }
+        }
+      });
+      writePlan(runDir, b, left, reserve, plans, null, 0, notes);
+    }
     listeners.forEach(run::addListener);
     TrainingResult result = run.run(td.train(), td.validation());
-    Method trained = method.afterTraining(runDir, td);
+    long afterStart = System.nanoTime();
+    Method trained = method.afterTraining(runDir, td, b, note -> {
+      notes.add(note);
+      listeners.forEach(l -> l.onMessage(note));
+    });
     writeRecord(runDir, td, trained, minArea);   // the options may now hold settled values
+    if (b.limited()) {
+      writePlan(runDir, b, left, reserve, plans, result,
+          (System.nanoTime() - afterStart) / 1e9, notes);
+    }
     return result;
+  }
+
+  /**
+   * The first phase's share of the time: its steps over both phases' (the second phase's
+   * config is this job's, after its method's changes).
+   */
+  static double phaseShare(TrainConfig first, TrainConfig second) {
+    double a = (double) first.epochs() * first.stepsPerEpoch();
+    double c = (double) second.epochs() * second.stepsPerEpoch();
+    return a / (a + c);
+  }
+
+  private void writePlan(Path runDir, TimeBudget b, double leftAtStart, long reserve,
+      EpochPlan[] plans, TrainingResult result, double afterSeconds, List<String> notes) {
+    try {
+      int epochs = result == null ? 0 : result.epochs();
+      RunFolder.write(runDir.resolve(PLAN_FILE), new Plan(b.totalNanos() / 1e9, leftAtStart,
+          phaseName, reserve / 1e9, plans[0], plans[1], config.rounds(),
+          epochs / config.epochsPerRound(), epochs, result == null ? 0 : result.steps(),
+          result != null && result.stoppedByBudget(), afterSeconds, List.copyOf(notes),
+          result == null ? leftAtStart : b.remainingNanos() / 1e9));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + runDir.resolve(PLAN_FILE), e);
+    }
   }
 
   private void writeRecord(Path runDir, TrainingData td, Method trained, int minArea)

@@ -114,4 +114,64 @@ class RecursiveTrainingTest {
     }
     assertThat(checked).isGreaterThanOrEqualTo(5);
   }
+
+  /**
+   * With far more steps than a short budget allows, the recursive method still runs all its
+   * rounds (the labels grow between them), the plan is recorded in RUN/plan.json, and the seed
+   * search gets its share; a search with no time left falls back and says so. (Asserts the
+   * rounds and the plan, not the wall time.)
+   */
+  @Test
+  void aShortBudgetStillRunsEveryRoundAndRecordsThePlan() throws IOException {
+    Path data = DiscDatasets.write(dir.resolve("data"), 8, 64, 5);
+    Path run = dir.resolve("run");
+    TrainingJob job = new TrainingJob(Dataset.open(data), Methods.create("recursive",
+        Map.of("rounds", "3", "lambda", "0.5", "overlays", "0")),
+        new TrainingData.Selection("train", 0.25, 0, 0), TrainConfig.builder().setCrop(48)
+            .setBatch(4).setLearningRate(1e-2).setEpochs(3).setStepsPerEpoch(1_000_000)
+            .optThreads(1).optSeed(3).build()).optWidth(8).optDepth(3)
+        .optBudget(org.lazyseg.train.engine.TimeBudget.of(10.0 / 60, System.nanoTime()));
+    List<String> messages = new ArrayList<>();
+    job.addListener(new org.lazyseg.train.engine.TrainingListener() {
+      @Override
+      public void onMessage(String message) {
+        messages.add(message);
+      }
+    });
+    TrainingData td = job.load(ProgressCallback.NONE);
+    var result = job.run(run, td);
+
+    assertThat(result.epochs()).as("every round").isEqualTo(3);
+    for (int r = 0; r < 3; r++) {
+      assertThat(Rounds.roundDir(run, r).resolve(Rounds.DICE_FILE)).exists();
+    }
+    TrainingJob.Plan plan = RunFolder.read(run.resolve(TrainingJob.PLAN_FILE),
+        TrainingJob.Plan.class);
+    assertThat(plan.rounds()).isEqualTo(3);
+    assertThat(plan.roundsCompleted()).isEqualTo(3);
+    assertThat(plan.stoppedByBudget()).isTrue();
+    assertThat(plan.budgetSeconds()).isEqualTo(10.0);
+    assertThat(plan.reserveSeconds()).as("the seed search's share")
+        .isCloseTo(0.1 * plan.leftSeconds(), org.assertj.core.data.Offset.offset(0.01));
+    assertThat(plan.firstPlan().stepsPerEpoch()).isBetween(1, 999_999);
+    assertThat(plan.firstPlan().hooksLeft()).isEqualTo(2);
+    assertThat(plan.firstPlan().hookSeconds()).as("a re-labelling, timed on one image")
+        .isPositive();
+    assertThat(plan.steps()).isEqualTo(result.steps()).isLessThan(3_000_000);
+    assertThat(messages).anyMatch(m -> m.startsWith("time budget: "))
+        .anyMatch(m -> m.startsWith("plan: 3 rounds x 1 epoch x "));
+    Map<?, ?> search = RunFolder.read(run.resolve(RecursiveApproximation.SEED_THRESHOLD_FILE),
+        Map.class);
+    assertThat(((Number) search.get("imagesWanted")).intValue()).isEqualTo(6);
+
+    // No time left for the seed search: none, the read-out keeps its unsettled seeds.
+    List<String> notes = new ArrayList<>();
+    Method after = job.method().afterTraining(run, td,
+        org.lazyseg.train.engine.TimeBudget.of(1e-9, System.nanoTime() - 1_000_000_000L),
+        notes::add);
+    assertThat(after.options().get("seed-threshold")).isEqualTo("auto");
+    assertThat(notes).singleElement().asString().startsWith("seed search skipped");
+    search = RunFolder.read(run.resolve(RecursiveApproximation.SEED_THRESHOLD_FILE), Map.class);
+    assertThat(((Number) search.get("images")).intValue()).isZero();
+  }
 }
