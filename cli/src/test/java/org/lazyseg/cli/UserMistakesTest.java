@@ -91,7 +91,8 @@ class UserMistakesTest {
             + " the training images")
         .contains("percentile: each image by its own 1st and 99.8th percentile per channel")
         .contains("Default: " + org.lazyseg.train.data.Normalization.DEFAULT_KIND
-            + " (a resumed run keeps its own");
+            + ", and dataset for --method tags")
+        .contains("a resumed run keeps its own, naming the other is refused");
   }
 
   @Test
