@@ -168,6 +168,25 @@ public record Normalization(String kind, float[] mean, float[] std, double[] per
   }
 
   /**
+   * A copy of {@code image} as the network sees it, {@code (v - shift) * scale} per channel
+   * ({@link #shiftAndScale}); for whole images outside the tiled paths (an export's test
+   * input), which normalise tile by tile.
+   */
+  public FloatImage normalised(FloatImage image) {
+    float[][] shiftScale = shiftAndScale(image);
+    FloatImage out = new FloatImage(image.width(), image.height(), image.channels());
+    int plane = image.width() * image.height();
+    float[] in = image.data(), o = out.data();
+    for (int c = 0; c < image.channels(); c++) {
+      float shift = shiftScale[0][c], scale = shiftScale[1][c];
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        o[i] = (in[i] - shift) * scale;
+      }
+    }
+    return out;
+  }
+
+  /**
    * The low and high percentiles of each channel of {@code image}, as {@code {low[],
    * high[]}}: linear interpolation between the sorted values, as numpy's percentile; of every
    * pixel up to {@link #MAX_SAMPLES} pixels a channel, else of a regular sample of them.

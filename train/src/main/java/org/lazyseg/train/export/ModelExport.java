@@ -97,7 +97,7 @@ public final class ModelExport {
       Files.writeString(tmp.resolve(RDF), rdf(spec, description, side, channels));
       Files.writeString(tmp.resolve("README.md"), readme(spec, description, side, channels));
 
-      float[] actual = run(tmp.resolve(TORCHSCRIPT), normalise(crop, spec.normalization()));
+      float[] actual = run(tmp.resolve(TORCHSCRIPT), spec.normalization().normalised(crop));
       double diff = largestDifference(expected.data(), actual);
       if (!(diff <= TOLERANCE)) {
         throw new IOException("the exported module does not reproduce LazySeg's probabilities"
@@ -138,21 +138,6 @@ public final class ModelExport {
         block.close();
       }
     }
-  }
-
-  /** {@code image} as the network sees it: normalised by {@code norm} (its kind's way). */
-  public static FloatImage normalise(FloatImage image, Normalization norm) {
-    float[][] shiftScale = norm.shiftAndScale(image);
-    FloatImage out = new FloatImage(image.width(), image.height(), image.channels());
-    int plane = image.width() * image.height();
-    float[] in = image.data(), o = out.data();
-    for (int c = 0; c < image.channels(); c++) {
-      float shift = shiftScale[0][c], scale = shiftScale[1][c];
-      for (int i = c * plane; i < (c + 1) * plane; i++) {
-        o[i] = (in[i] - shift) * scale;
-      }
-    }
-    return out;
   }
 
   /**

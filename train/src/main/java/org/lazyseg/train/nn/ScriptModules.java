@@ -17,12 +17,17 @@ final class ScriptModules {
    * its own that is never closed: callers keep it as long as the JVM.
    */
   static PtSymbolBlock load(Class<?> owner, String name) {
+    return load(owner, name, NDManager.newBaseManager());
+  }
+
+  /** Loads the resource {@code name} next to {@code owner} into {@code manager}. */
+  static PtSymbolBlock load(Class<?> owner, String name, NDManager manager) {
     try (InputStream in = owner.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name + " next to "
             + owner.getName());
       }
-      return JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in, false, false);
+      return JniUtils.loadModule((PtNDManager) manager, in, false, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

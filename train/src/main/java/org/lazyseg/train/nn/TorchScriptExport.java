@@ -1,6 +1,7 @@
 package org.lazyseg.train.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -43,16 +44,17 @@ public final class TorchScriptExport {
       }
       arrays[i] = pt;
     }
-    PtSymbolBlock template = ScriptModules.load(TorchScriptExport.class, TEMPLATE);
-    try {
+    // The template lives for this call only, in a manager of its own.
+    try (NDManager manager = NDManager.newBaseManager()) {
+      PtSymbolBlock template = ScriptModules.load(TorchScriptExport.class, TEMPLATE, manager);
       JniUtils.enableInferenceMode(template);
       try (IValue list = IValue.listFrom(arrays);
           IValue multitask = IValue.from(block instanceof MultiTaskUNet);
           IValue ignored = IValueUtils.runMethod(template, "set_parameters", list, multitask)) {
         JniUtils.writeModule(template, out, false);
+      } finally {
+        template.close();
       }
-    } finally {
-      template.close();
     }
   }
 }

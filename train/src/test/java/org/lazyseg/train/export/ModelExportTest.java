@@ -68,7 +68,7 @@ class ModelExportTest {
       own = p.setTileSize(108).probabilities(crop, 0)[1];
     }
     float[] exported = ModelExport.run(out.resolve(ModelExport.TORCHSCRIPT),
-        ModelExport.normalise(crop, norm));
+        norm.normalised(crop));
     float[] foreground = java.util.Arrays.copyOfRange(exported, 108 * 108, 2 * 108 * 108);
     assertThat(ModelExport.largestDifference(foreground, own)).isLessThan(1e-4);
     assertThat(ModelExport.largestDifference(output.data(), exported)).isLessThan(1e-4);
@@ -118,7 +118,7 @@ class ModelExportTest {
     FloatImage crop = new FloatImage(108, 108, 1, input.data());
     try (Predictor p = Predictor.open(percentileRun, "best", Precision.FP32)) {
       float[] exported = ModelExport.run(out.resolve(ModelExport.TORCHSCRIPT),
-          ModelExport.normalise(crop, p.spec().normalization()));
+          p.spec().normalization().normalised(crop));
       assertThat(ModelExport.largestDifference(output.data(), exported)).isLessThan(1e-4);
     }
   }
