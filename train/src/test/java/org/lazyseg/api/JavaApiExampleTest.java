@@ -17,7 +17,7 @@ import org.lazyseg.train.predict.Segmentation;
 
 /**
  * The README's "Java API" example, run as it is printed there: images and lazy labels made
- * in memory, one minute of training, an image segmented that never touched the disk.
+ * in memory, two minutes of training, an image segmented that never touched the disk.
  */
 class JavaApiExampleTest {
   @Test
@@ -34,9 +34,9 @@ class JavaApiExampleTest {
     }
     TrainingSet set = TrainingSet.of(List.of("bubble", "crystal"), images);
 
-    // Train the multi-task method for a minute, then segment an image never written to disk.
+    // Train the multi-task method for two minutes, then segment an image never written to disk.
     try (SegmentationModel model = Training.of("multitask").optProfile("quick")
-        .optMinutes(1).train(set, runFolder)) {
+        .optMinutes(2).train(set, runFolder)) {
       FoamImage unseen = foam.generate(99);
       Segmentation s = model.segment(unseen.image());
       System.out.println(model.describe() + ": " + s.instances().max() + " objects");
@@ -45,7 +45,7 @@ class JavaApiExampleTest {
       assertThat(s.classes().max()).isLessThanOrEqualTo(2);
       assertThat(model.classNames()).containsExactly("bubble", "crystal");
       assertThat(PixelMeasures.dice(unseen.classes().foreground(), s.classes().foreground()))
-          .as("a minute of training finds the objects").isGreaterThan(0.6);
+          .as("two minutes of training find the objects").isGreaterThan(0.6);
       assertThat(s.instances().max()).isPositive();
     }
     assertThat(runFolder.resolve("checkpoints/best/parameters.bin")).isRegularFile();
