@@ -63,8 +63,10 @@ final class ExportCommand implements Callable<Integer> {
     try (SegmentationModel m = SegmentationModel.open(model,
         SegmentationModel.Options.DEFAULT.withCheckpoint(checkpoint))) {
       done = m.export(image, out, modelName, who, license);
-    } catch (IllegalArgumentException e) {
+    } catch (ModelExport.SampleException e) {
       throw new LazySeg.InputException(sample + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new LazySeg.InputException(model + ": " + e.getMessage());
     }
     spec.commandLine().getOut().printf(
         "exported %s to %s: TorchScript model.pt, rdf.yaml, test tensors %d x %d; outputs %s;"

@@ -60,6 +60,13 @@ public final class ModelExport {
 
   private ModelExport() {}
 
+  /** The sample image cannot give a test input (too small, or channels the model cannot take). */
+  public static final class SampleException extends IllegalArgumentException {
+    SampleException(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Exports checkpoint {@code checkpoint} of {@code runDir} into {@code folder}, which must
    * not exist yet (it appears complete or not at all). {@code sample} gives the test crop.
@@ -75,7 +82,12 @@ public final class ModelExport {
     Files.createDirectories(tmp);
     try (Predictor predictor = Predictor.open(runDir, checkpoint, Precision.FP32)) {
       ModelSpec spec = predictor.spec();
-      FloatImage crop = testCrop(Channels.adapt(sample, spec.channels()), spec.sizeMultiple());
+      FloatImage crop;
+      try {
+        crop = testCrop(Channels.adapt(sample, spec.channels()), spec.sizeMultiple());
+      } catch (IllegalArgumentException e) {
+        throw new SampleException(e.getMessage());
+      }
       int side = crop.width();
       int[] heads = new int[spec.tasks().size()];
       for (int h = 0; h < heads.length; h++) {

@@ -132,6 +132,7 @@ class ModelExportTest {
     try (SegmentationModel model = SegmentationModel.open(run,
         SegmentationModel.Options.DEFAULT.withThreads(1))) {
       assertThatThrownBy(() -> model.export(tiny, dir.resolve("new"), "n", "a", null))
+          .isInstanceOf(ModelExport.SampleException.class)   // the CLI names the sample
           .hasMessageContaining("3 x 40 pixels; the network needs at least 4 x 4");
     }
     try (var left = Files.list(dir)) {

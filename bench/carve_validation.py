@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Carves NVAL of DATA's training images (seeded, random.seed(31)) into split "val".
+
+Writes OUT/split.csv (train / val) and links OUT/images and OUT/masks to DATA's files, so
+that `lazyseg simulate --from OUT` gives lazy labels to the rest and leaves the val images
+with their masks for scoring choices. The same carve for every bench tool that chooses an
+option (normalisation_choice, validation_choice): choices never look at a test split.
+usage: bench/carve_validation.py DATA OUT NVAL
+"""
+import os
+import random
+import sys
+
+data, out, nval = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = [l.strip().split(',') for l in open(f'{data}/split.csv')][1:]
+train = sorted(r[0] for r in rows if r[1] == 'train')
+random.seed(31)
+val = set(random.sample(train, nval))
+for d in ('images', 'masks'):
+    os.makedirs(f'{out}/{d}', exist_ok=True)
+with open(f'{out}/split.csv', 'w') as f:
+    f.write('id,split\n')
+    for t in train:
+        f.write(f"{t},{'val' if t in val else 'train'}\n")
+for t in train:
+    for d in ('images', 'masks'):
+        src = [n for n in os.listdir(f'{data}/{d}') if os.path.splitext(n)[0] == t][0]
+        dst = f'{out}/{d}/{src}'
+        if not os.path.lexists(dst):
+            os.symlink(f'{data}/{d}/{src}', dst)
