@@ -11,7 +11,7 @@ import os
 import random
 import sys
 
-data, out, nval = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data, out, nval = os.path.abspath(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rows = [l.strip().split(',') for l in open(f'{data}/split.csv')][1:]
 train = sorted(r[0] for r in rows if r[1] == 'train')
 random.seed(31)

@@ -25,12 +25,12 @@ class JavaApiExampleTest {
     // README:begin
     Path runFolder = Files.createTempDirectory("lazyseg").resolve("foam");
     FoamGenerator foam = new FoamGenerator(128, 128, FoamGenerator.Settings.defaults());
-    // Twelve images in memory: three outlined, nine with a dot inside each object.
+    // Twelve images in memory: six outlined, six with a dot inside each object.
     List<LabeledImage> images = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       FoamImage f = foam.generate(i);
       LabeledImage image = LabeledImage.of("foam" + i, f.image());
-      images.add(i < 3 ? image.withMask(f.classes()) : image.withPartial(dots(f)));
+      images.add(i < 6 ? image.withMask(f.classes()) : image.withPartial(dots(f)));
     }
     TrainingSet set = TrainingSet.of(List.of("bubble", "crystal"), images);
 
