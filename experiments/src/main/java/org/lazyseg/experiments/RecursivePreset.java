@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.lazyseg.core.weak.Simulator;
 import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.RecursiveApproximation;
+import org.lazyseg.train.method.Setting;
 
 /**
  * The comparison of paper 000 (docs/methods.md, Recursive approximation) on one dataset: recursive
@@ -65,10 +66,11 @@ public final class RecursivePreset implements Preset {
   }
 
   /**
-   * Options {@code strong-share=F} and {@code far-background=R}: the method's options of the
-   * same names, for every recursive run, over the preset's defaults; 0 turns one off (the
-   * method's default: uniform batches, the segmentation head on the strong masks alone). The
-   * baselines are unchanged, so they stay shared with the other presets.
+   * Options {@code strong-share=F} and {@code far-background=R|auto}: the method's options of
+   * the same names, for every recursive run, over the preset's defaults; a value equal to the
+   * method's default (strong-share 0, far-background auto) is left out, so such a run is
+   * named and shared as one made without it; {@code far-background=0} turns far background
+   * off. The baselines are unchanged, so they stay shared with the other presets.
    */
   @Override
   public Preset withOptions(Map<String, String> options) {
@@ -84,11 +86,19 @@ public final class RecursivePreset implements Preset {
     Methods.create(RecursiveApproximation.NAME, options);   // checks the value
     Map<String, String> merged = new HashMap<>(recursiveOptions);
     merged.putAll(options);
-    // An option at 0 is the method's default: left out, so the run is the plain one (same
+    // An option at the method's default is left out, so the run is the plain one (same
     // name, shared with a run made without it).
-    merged.values().removeIf(v -> Double.parseDouble(v) == 0);
+    merged.entrySet().removeIf(o -> isDefault(o.getKey(), o.getValue()));
     return new RecursivePreset(dataset, testSplit, fractions, mainFraction, objectMeasures,
         merged);
+  }
+
+  /** Whether {@code value} of the recursive method's setting {@code key} is its default. */
+  static boolean isDefault(String key, String value) {
+    Setting setting = new RecursiveApproximation().settings().stream()
+        .filter(s -> s.name().equals(key)).findFirst().orElseThrow();
+    return setting.parse(RecursiveApproximation.NAME, value)
+        .equals(setting.parse(RecursiveApproximation.NAME, setting.defaultValue()));
   }
 
   /** The options of every recursive run of this preset. */

@@ -26,18 +26,21 @@ class RecursivePresetOptionsTest {
   }
 
   @Test
-  void hc18DefaultsToStrongShareAndFarBackgroundAndZeroTurnsEachOff() {
+  void hc18DefaultsToHalfStrongBatchesAndAnOptionAtTheMethodsDefaultIsLeftOut() {
     RecursivePreset hc18 = (RecursivePreset) Presets.byName("recursive-hc18");
-    assertThat(hc18.recursiveOptions())
-        .isEqualTo(Map.of("strong-share", "0.5", "far-background", "3"));
-    assertThat(hc18.description()).contains("far-background=3", "strong-share=0.5");
+    assertThat(hc18.recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5"));
+    assertThat(hc18.description()).contains("strong-share=0.5");
     assertThat(((RecursivePreset) hc18.withOptions(Map.of("strong-share", "0.25")))
-        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.25", "far-background", "3"));
+        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.25"));
+    // far background's default is auto: 0 turns it off and is kept, auto is left out
     assertThat(((RecursivePreset) hc18.withOptions(Map.of("far-background", "0")))
+        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5", "far-background", "0"));
+    assertThat(((RecursivePreset) hc18.withOptions(Map.of("far-background", "auto")))
         .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5"));
-    // Both off: the paper's plain runs, named as runs made without options.
+    // The paper's plain runs: uniform batches (the default, left out), far background off.
     assertThat(((RecursivePreset) hc18.withOptions(
-        Map.of("far-background", "0", "strong-share", "0.0"))).recursiveOptions()).isEmpty();
+        Map.of("far-background", "0", "strong-share", "0.0"))).recursiveOptions())
+        .isEqualTo(Map.of("far-background", "0"));
     RecursivePreset glas = (RecursivePreset) Presets.byName("recursive-glas");
     assertThat(glas.recursiveOptions()).isEmpty();
     assertThat(((RecursivePreset) glas.withOptions(Map.of("far-background", "3")))

@@ -78,6 +78,34 @@ public final class FarBackground {
     return out;
   }
 
+  /**
+   * Whether a partial mask marks every object of an image whose objects are known: each
+   * instance id &gt; 0 of {@code instances} has at least one pixel &gt; 0 in {@code partial}.
+   * On the images that carry both labels this tells whether the annotator follows the
+   * protocol that {@link #target} assumes.
+   */
+  public static boolean marksEveryObject(LabelImage instances, LabelImage partial) {
+    if (!partial.sameSize(instances.width(), instances.height())) {
+      throw new IllegalArgumentException("partial mask " + partial + " does not match "
+          + instances);
+    }
+    int[] ids = instances.data(), marks = partial.data();
+    boolean[] present = new boolean[Math.max(0, instances.max()) + 1];
+    boolean[] marked = new boolean[present.length];
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] > 0) {
+        present[ids[i]] = true;
+        marked[ids[i]] |= marks[i] > 0;
+      }
+    }
+    for (int id = 1; id < present.length; id++) {
+      if (present[id] && !marked[id]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@link #target} with the default reach and margin. */
   public static LabelImage target(LabelImage regions, LabelImage classes) {
     return target(regions, classes, REACH, MARGIN);

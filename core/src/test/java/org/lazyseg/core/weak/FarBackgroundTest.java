@@ -177,4 +177,25 @@ class FarBackgroundTest {
     assertThatThrownBy(() -> FarBackground.target(cores, null, -1, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 0");
   }
+
+  @Test
+  void simulatedPartialMasksMarkEveryObjectAndAMissingCoreIsSeen() {
+    FoamImage f = new FoamGenerator().generate(78);
+    LabelImage instances = f.instances();
+    LabelImage partial = LazyLabels.partialMask(instances, null, new Random(6));
+    assertThat(FarBackground.marksEveryObject(instances, partial)).isTrue();
+    // the annotator skips object 2: its core is erased
+    LabelImage skipped = partial.copy();
+    for (int i = 0; i < skipped.data().length; i++) {
+      if (instances.data()[i] == 2) {
+        skipped.data()[i] = 0;
+      }
+    }
+    assertThat(FarBackground.marksEveryObject(instances, skipped)).isFalse();
+    // no objects: nothing to miss
+    assertThat(FarBackground.marksEveryObject(new LabelImage(8, 8), new LabelImage(8, 8)))
+        .isTrue();
+    assertThatThrownBy(() -> FarBackground.marksEveryObject(instances, new LabelImage(3, 3)))
+        .hasMessageContaining("does not match");
+  }
 }

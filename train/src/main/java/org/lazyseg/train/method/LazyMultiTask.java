@@ -245,6 +245,16 @@ public final class LazyMultiTask implements Method {
     return SETTINGS;
   }
 
+  /** This instance's values of its settings. */
+  public Settings settingsValues() {
+    return settings;
+  }
+
+  /** One of {@link #SETTINGS} by name (the mixed-labels method shares the read-out's). */
+  static Setting setting(String name) {
+    return SETTINGS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
   @Override
   public Map<String, String> options() {
     Map<String, String> o = new java.util.TreeMap<>();
@@ -338,14 +348,9 @@ public final class LazyMultiTask implements Method {
 
   /**
    * Settles an "auto" seed threshold of the grow read-outs on the weakly labelled training
-   * images ({@link SeededGrowth#settle}); nothing to do otherwise.
+   * images ({@link SeededGrowth#settle}, which stops by the budget's end); nothing to do
+   * otherwise.
    */
-  @Override
-  public Method afterTraining(Path runDir, TrainingData data) throws IOException {
-    return afterTraining(runDir, data, TimeBudget.NONE, note -> {});
-  }
-
-  /** The seed search stops by the budget's end ({@link SeededGrowth#settle}). */
   @Override
   public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
       Consumer<String> notes) throws IOException {

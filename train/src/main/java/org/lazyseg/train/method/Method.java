@@ -128,21 +128,14 @@ public interface Method {
    * Runs once the network is trained (also when a finished run is started again), before
    * the run's record is written for the last time, and returns the method to record: this
    * one, or a copy with a prediction setting settled on the training images (reported in its
-   * {@link #options}). The default returns this.
-   */
-  default Method afterTraining(Path runDir, TrainingData data) throws java.io.IOException {
-    return this;
-  }
-
-  /**
-   * {@link #afterTraining(Path, TrainingData)} within a time limit: work whose time can
-   * shrink (a seed search over fewer images) stops by {@code budget}'s end, falls back to
-   * what needs no search when nothing fits, and says so in one line to {@code notes}. The
-   * default ignores the budget.
+   * {@link #options}). Work whose time can shrink (a seed search over fewer images) stops by
+   * {@code budget}'s end ({@link TimeBudget#NONE}: no limit), falls back to what needs no
+   * search when nothing fits, and says so in one line to {@code notes}. The default returns
+   * this.
    */
   default Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
       Consumer<String> notes) throws java.io.IOException {
-    return afterTraining(runDir, data);
+    return this;
   }
 
   /**

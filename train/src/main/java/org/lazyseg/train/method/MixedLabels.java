@@ -1,21 +1,28 @@
 package org.lazyseg.train.method;
 
 import ai.djl.ndarray.NDArray;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
+import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Batch;
+import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.loss.MultiTaskLoss;
 import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.loss.SizeObjective;
 import org.lazyseg.train.loss.TagLosses;
 import org.lazyseg.train.nn.GlobalWeightedPooling;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
 
 /**
  * One network from any mix of lazy labels (docs/methods.md, Mixed labels): per image, the
@@ -56,7 +63,8 @@ public final class MixedLabels implements Method {
    */
   public record Settings(double detectionWeight, String separation, double separationWeight,
       double sizeWeight, int samples, double tagWeight, double r, int crop, double strongShare,
-      double interfaceThreshold, int minPiece) {
+      double interfaceThreshold, int minPiece, String prediction, double seedThreshold,
+      int minSeed) {
     public Settings {
       if (!List.of("auto", "true", "false").contains(separation)) {
         throw new IllegalArgumentException(
@@ -71,17 +79,40 @@ public final class MixedLabels implements Method {
       }
     }
 
-    /** The pixel part: multitask's settings (shared decoder, no far background). */
+    /**
+     * The pixel part: multitask's settings (shared decoder, no far background, no pseudo
+     * masks) with this method's read-out.
+     */
     LazyMultiTask pixels() {
       return new LazyMultiTask(new LazyMultiTask.Settings(!separation.equals("false"),
           ModelSpec.UNET, strongShare, separationWeight, interfaceThreshold, minPiece, 0, false,
-          "segmentation", Double.NaN, 0));
+          prediction, seedThreshold, minSeed));
+    }
+
+    Settings withSeparation(String on) {
+      return new Settings(detectionWeight, on, separationWeight, sizeWeight, samples,
+          tagWeight, r, crop, strongShare, interfaceThreshold, minPiece, prediction,
+          seedThreshold, minSeed);
+    }
+
+    Settings withSeeds(double threshold, int least) {
+      return new Settings(detectionWeight, separation, separationWeight, sizeWeight, samples,
+          tagWeight, r, crop, strongShare, interfaceThreshold, minPiece, prediction, threshold,
+          least);
     }
   }
 
+  /**
+   * Default read-out: the segmentation head cut along the separation head, as the paper's
+   * multi-task method. Multitask's own default (split) was chosen on validation images for
+   * networks trained without image labels; for this method no read-out has been chosen on
+   * validation yet (BENCHMARKS.md, Mixed labels).
+   */
+  public static final String PREDICTION = "segmentation";
+
   static final Settings DEFAULTS = new Settings(1, "auto", LazyMultiTask.SEPARATION_WEIGHT, 1,
       1, 1, 5, 0, LazyMultiTask.STRONG_SHARE, LazyMultiTask.INTERFACE_THRESHOLD,
-      LazyMultiTask.MIN_PIECE);
+      LazyMultiTask.MIN_PIECE, PREDICTION, Double.NaN, 0);
 
   static final List<Setting> SETTINGS = List.of(
       Setting.number("detection-weight", DEFAULTS.detectionWeight(), 0,
@@ -106,7 +137,10 @@ public final class MixedLabels implements Method {
       Setting.number("interface-threshold", DEFAULTS.interfaceThreshold(), 0, 1, "prediction:"
           + " cut objects where the interface probability exceeds this").aboveMin().belowMax(),
       Setting.integer("min-piece", DEFAULTS.minPiece(), 0, Integer.MAX_VALUE, "prediction: a"
-          + " piece cut off smaller than this (pixels) grows back into its neighbours"));
+          + " piece cut off smaller than this (pixels) grows back into its neighbours"),
+      LazyMultiTask.setting("prediction").withDefault(PREDICTION),
+      LazyMultiTask.setting("seed-threshold"),
+      LazyMultiTask.setting("min-seed"));
 
   private final Settings settings;
   private final LazyMultiTask pixels;
@@ -146,7 +180,8 @@ public final class MixedLabels implements Method {
     return new MixedLabels(new Settings(v.number("detection-weight"), v.text("separation"),
         v.number("separation-weight"), v.number("size-weight"), v.integer("samples"),
         v.number("tag-weight"), v.number("r"), v.integer("crop"), v.number("strong-share"),
-        v.number("interface-threshold"), v.integer("min-piece")));
+        v.number("interface-threshold"), v.integer("min-piece"), v.text("prediction"),
+        v.number("seed-threshold"), v.integer("min-seed")));
   }
 
   /** Settles {@code separation=auto}: a separation head when some image has a scribble pixel. */
@@ -155,11 +190,8 @@ public final class MixedLabels implements Method {
     if (!settings.separation().equals("auto")) {
       return this;
     }
-    Settings s = settings;
-    return new MixedLabels(new Settings(s.detectionWeight(),
-        Boolean.toString(LazyMultiTask.anyScribblePixel(data)), s.separationWeight(),
-        s.sizeWeight(), s.samples(), s.tagWeight(), s.r(), s.crop(), s.strongShare(),
-        s.interfaceThreshold(), s.minPiece()));
+    return new MixedLabels(settings.withSeparation(
+        Boolean.toString(LazyMultiTask.anyScribblePixel(data))));
   }
 
   @Override
@@ -180,6 +212,13 @@ public final class MixedLabels implements Method {
     putIf(o, "strong-share", s.strongShare(), d.strongShare());
     putIf(o, "interface-threshold", s.interfaceThreshold(), d.interfaceThreshold());
     putIf(o, "min-piece", s.minPiece(), d.minPiece());
+    if (!s.prediction().equals(d.prediction())) {
+      o.put("prediction", s.prediction());
+    }
+    if (!Double.isNaN(s.seedThreshold())) {
+      o.put("seed-threshold", Setting.plain(s.seedThreshold()));
+    }
+    putIf(o, "min-seed", s.minSeed(), d.minSeed());
     return o;
   }
 
@@ -235,6 +274,40 @@ public final class MixedLabels implements Method {
   @Override
   public double interfaceThreshold() {
     return pixels.interfaceThreshold();
+  }
+
+  /** Multitask's read-out of the pixel heads ({@link LazyMultiTask#segment}). */
+  @Override
+  public Segmentation segment(Predictor predictor, FloatImage image) {
+    return pixels.segment(predictor, image);
+  }
+
+  @Override
+  public int[] pixelHeads(Predictor predictor) {
+    return pixels.pixelHeads(predictor);
+  }
+
+  @Override
+  public Segmentation segmentInBands(Predictor predictor, FloatImage image,
+      float[] foreground) {
+    return pixels.segmentInBands(predictor, image, foreground);
+  }
+
+  /** Settles an auto seed threshold of the split and grow read-outs as multitask does. */
+  @Override
+  public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
+      Consumer<String> notes) throws IOException {
+    Method settled = pixels.afterTraining(runDir, data, budget, notes);
+    if (settled == pixels) {
+      return this;
+    }
+    LazyMultiTask.Settings p = ((LazyMultiTask) settled).settingsValues();
+    return new MixedLabels(settings.withSeeds(p.seedThreshold(), p.minSeed()));
+  }
+
+  @Override
+  public double afterTrainingShare() {
+    return pixels.afterTrainingShare();
   }
 
   @Override

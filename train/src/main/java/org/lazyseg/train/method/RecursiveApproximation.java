@@ -101,7 +101,10 @@ public final class RecursiveApproximation implements Method {
    *     also from the annotator's partial masks of the other images, their cores as objects
    *     and the pixels farther than R core radii from every core as background
    *     ({@link FarBackground}; the same option as multi-task's), and the approximation
-   *     labels never grow into that background
+   *     labels never grow into that background; NaN ("auto", the default): settled by
+   *     {@link RecursiveApproximation#forData}, {@link FarBackground#REACH} where the images
+   *     that carry a strong mask and a partial mask show a core in every object (the
+   *     annotator marks every object, as the protocol assumes), else 0
    * @param seedThreshold the final prediction's seeds are the pixels whose approximation
    *     foreground probability exceeds this; NaN ("auto", the default) = chosen after
    *     training on the weakly labelled training images ({@link SeedThreshold}), and where
@@ -116,8 +119,8 @@ public final class RecursiveApproximation implements Method {
     public static final List<String> PREDICTIONS =
         List.of("grow", "grow-keep", "segmentation", "approximation");
     public static final Settings DEFAULT =
-        new Settings(10, 0, 0, 0.1, Double.POSITIVE_INFINITY, "grow", "auto", null, 4, 0, 0,
-            Double.NaN, 0);
+        new Settings(10, 0, 0, 0.1, Double.POSITIVE_INFINITY, "grow", "auto", null, 4, 0,
+            Double.NaN, Double.NaN, 0);
 
     public Settings {
       if (rounds < 1 || epochsPerRound < 0 || stepsPerRound < 0 || overlays < 0 || minSeed < 0) {
@@ -132,9 +135,10 @@ public final class RecursiveApproximation implements Method {
         throw new IllegalArgumentException(
             "method 'recursive': strong-share must be in [0, 1], not " + strongShare);
       }
-      if (!(farBackground >= 0) || Double.isInfinite(farBackground)) {
-        throw new IllegalArgumentException(
-            "method 'recursive': far-background must be a number >= 0, not " + farBackground);
+      if (!(Double.isNaN(farBackground) || farBackground >= 0)
+          || Double.isInfinite(farBackground)) {
+        throw new IllegalArgumentException("method 'recursive': far-background must be auto or"
+            + " a number >= 0, not " + farBackground);
       }
       if (!(lambda >= 0) || !(lambdaPred >= 0)) {
         throw new IllegalArgumentException(
@@ -173,6 +177,12 @@ public final class RecursiveApproximation implements Method {
           minSeed);
     }
 
+    /** A copy with far background settled to {@code reach} (0 = off). */
+    public Settings withFarBackground(double reach) {
+      return new Settings(rounds, epochsPerRound, stepsPerRound, lambda, lambdaPred, prediction,
+          separation, truth, overlays, strongShare, reach, seedThreshold, minSeed);
+    }
+
     /** A copy with the seeds' threshold and least area settled. */
     public Settings withSeeds(double threshold, int least) {
       return new Settings(rounds, epochsPerRound, stepsPerRound, lambda, lambdaPred, prediction,
@@ -197,9 +207,9 @@ public final class RecursiveApproximation implements Method {
       if (strongShare != DEFAULT.strongShare) {   // absent by default: older runs read the same
         m.put("strong-share", Double.toString(strongShare));
       }
-      if (farBackground != DEFAULT.farBackground) {
-        m.put("far-background", Double.toString(farBackground));
-      }
+      // Always written: a run recorded before "auto" had no entry for 0 (off).
+      m.put("far-background", Double.isNaN(farBackground) ? "auto"
+          : Double.toString(farBackground));
       m.put("seed-threshold",
           Double.isNaN(seedThreshold) ? "auto" : Double.toString(seedThreshold));
       if (minSeed != DEFAULT.minSeed) {
@@ -236,8 +246,10 @@ public final class RecursiveApproximation implements Method {
       Setting.integer("overlays", 4, 0, Integer.MAX_VALUE, "weak images pictured per round"),
       Setting.number("strong-share", 0, 0, 1, "share of each batch drawn from the strongly"
           + " labelled images (0 = uniform draws)"),
-      Setting.number("far-background", 0, 0, Double.POSITIVE_INFINITY, "as multitask's;"
-          + " the labels also never grow into that background (0 = off)"),
+      Setting.number("far-background", Double.NaN, 0, Double.POSITIVE_INFINITY, "as"
+          + " multitask's; the labels also never grow into that background (0 = off; auto: "
+          + FarBackground.REACH + " where the images with both a strong and a partial mask"
+          + " have a core in every object, else off)").orWord("auto", Double.NaN),
       Setting.number("seed-threshold", Double.NaN, 0, 1, "prediction: seeds where the"
           + " approximation exceeds this (auto: chosen after training on the weak images)")
           .aboveMin().belowMax().orWord("auto", Double.NaN),
@@ -295,15 +307,52 @@ public final class RecursiveApproximation implements Method {
     return options.separation.equals("true");
   }
 
-  /** Settles "auto" separation: on when some training image has a scribble pixel. */
+  /**
+   * Settles "auto" separation (on when some training image has a scribble pixel) and "auto"
+   * far background ({@link FarBackground#REACH} when the images with both a strong and a
+   * partial mask have a core in every object, see {@link #everyObjectMarked}; else off).
+   */
   @Override
   public Method forData(TrainingSet data) {
-    if (!options.separation.equals("auto")) {
-      return this;
+    Settings s = options;
+    if (s.separation.equals("auto")) {
+      s = s.withSeparation(LazyMultiTask.anyScribblePixel(data));
     }
-    return new RecursiveApproximation(
-        options.withSeparation(LazyMultiTask.anyScribblePixel(data)));
+    if (Double.isNaN(s.farBackground)) {
+      s = s.withFarBackground(everyObjectMarked(data) ? FarBackground.REACH : 0);
+    }
+    return s == options ? this : new RecursiveApproximation(s);
   }
+
+  /**
+   * Whether the annotator marks every object: at least one training image carries both a
+   * strong mask and a partial mask, and on each of them every object of the strong mask
+   * holds a partial-mask pixel ({@link FarBackground#marksEveryObject}). Far background
+   * assumes this of every weakly labelled image; an annotator who leaves objects unmarked
+   * would teach the segmentation head that those objects are background.
+   */
+  static boolean everyObjectMarked(TrainingSet data) {
+    int looked = 0;
+    for (LabeledImage image : data.train()) {
+      if (looked == EVIDENCE_IMAGES) {
+        break;
+      }
+      if (image.has(LabeledImage.Kind.MASK) && image.has(LabeledImage.Kind.PARTIAL)) {
+        if (!FarBackground.marksEveryObject(image.instances().orElseThrow(),
+            image.partial().orElseThrow())) {
+          return false;
+        }
+        looked++;
+      }
+    }
+    return looked > 0;
+  }
+
+  /**
+   * Images {@link #everyObjectMarked} reads at most: enough to see an annotator's habit,
+   * and a bound on the loading before training (two label files each).
+   */
+  static final int EVIDENCE_IMAGES = 64;
 
   /**
    * Always three entries (segmentation, approximation, separation); the engine reads only
@@ -361,15 +410,9 @@ public final class RecursiveApproximation implements Method {
 
   /**
    * Settles an "auto" seed threshold on the weakly labelled training images
-   * ({@link SeededGrowth#settle}, which writes RUN/seed-threshold.json). Nothing to do without
-   * weak images or a given threshold.
+   * ({@link SeededGrowth#settle}, which writes RUN/seed-threshold.json and stops by the
+   * budget's end). Nothing to do without weak images or a given threshold.
    */
-  @Override
-  public Method afterTraining(Path runDir, TrainingData data) throws IOException {
-    return afterTraining(runDir, data, TimeBudget.NONE, note -> {});
-  }
-
-  /** The seed search stops by the budget's end ({@link SeededGrowth#settle}). */
   @Override
   public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
       Consumer<String> notes) throws IOException {

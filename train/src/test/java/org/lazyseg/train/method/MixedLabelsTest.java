@@ -280,5 +280,17 @@ class MixedLabelsTest {
       assertThat(model.method()).isEqualTo("lazy");
       assertThat(model.segment(images.get(0).image()).classes().width()).isEqualTo(32);
     }
+    // The split read-out of multitask: its seeds are settled after training on the weak
+    // images' cores and recorded with the run; the model reads out with them.
+    Training.of("lazy").optSetting("prediction", "split").optConfig(tiny).optWidth(4)
+        .optDepth(2).optThreads(1).run(set, "memory", dir.resolve("split"));
+    try (SegmentationModel model = SegmentationModel.open(dir.resolve("split"),
+        SegmentationModel.Options.DEFAULT.withThreads(1))) {
+      assertThat(model.methodSettings()).containsEntry("prediction", "split")
+          .containsKey("seed-threshold");
+      assertThat(model.segment(images.get(0).image()).classes().width()).isEqualTo(32);
+    }
+    assertThat(dir.resolve("split").resolve("seed-threshold.json")).isRegularFile();
+    assertThat(new MixedLabels().options()).doesNotContainKeys("prediction", "seed-threshold");
   }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.LabeledImage;
+import org.lazyseg.core.data.TrainingSet;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
@@ -161,7 +163,7 @@ class RecursiveApproximationTest {
     Method far = Methods.create("recursive", Map.of("far-background", "3"));
     assertThat(far.options()).containsEntry("far-background", "3.0");
     assertThat(Methods.create("recursive", far.options()).options()).isEqualTo(far.options());
-    assertThat(new RecursiveApproximation().options()).doesNotContainKey("far-background");
+    assertThat(new RecursiveApproximation().options()).containsEntry("far-background", "auto");
     for (org.lazyseg.core.data.Sample s : data.samples()) {
       LabelImage[] weak = far.targets(s.labeled().withoutMask(), 1);
       LabelImage[] plain = new RecursiveApproximation().targets(s.labeled().withoutMask(), 1);
@@ -172,6 +174,34 @@ class RecursiveApproximationTest {
       assertThat(far.targets(s.labeled(), 1)[0].data()).isEqualTo(s.loadClasses().data());
     }
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("far-background", "-2")))
-        .hasMessageContaining("far-background must be a number >= 0, not '-2'");
+        .hasMessageContaining("far-background must be a number >= 0 or auto, not '-2'");
+  }
+
+  @Test
+  void autoFarBackgroundIsOnOnlyWhereTheAnnotatorMarksEveryObject(@TempDir Path dir) {
+    TrainingSet set = Dataset.open(org.lazyseg.train.testing.DiscDatasets.write(dir, 4, 96, 5))
+        .trainingSet("train");
+    RecursiveApproximation auto = new RecursiveApproximation();
+    assertThat(auto.forData(set).options()).containsEntry("far-background", "3.0");
+    // the annotator skipped one object of one image that has both labels: off
+    List<LabeledImage> skipped = new java.util.ArrayList<>(set.train());
+    LabeledImage first = skipped.get(0);
+    LabelImage ids = first.instances().orElseThrow();
+    LabelImage partial = first.partial().orElseThrow().copy();
+    for (int i = 0; i < ids.data().length; i++) {
+      if (ids.data()[i] == 1) {
+        partial.data()[i] = 0;
+      }
+    }
+    skipped.set(0, LabeledImage.of(first.id(), first.image()).withMask(first.mask().orElseThrow())
+        .withPartial(partial));
+    assertThat(auto.forData(TrainingSet.of(set.classNames(), skipped)).options())
+        .containsEntry("far-background", "0.0");
+    // no image with both labels: nothing shows the habit, off
+    assertThat(auto.forData(set.withStrongFraction(0, 0)).options())
+        .containsEntry("far-background", "0.0");
+    // given: kept as given
+    assertThat(Methods.create("recursive", Map.of("far-background", "0"))
+        .forData(set).options()).containsEntry("far-background", "0.0");
   }
 }
