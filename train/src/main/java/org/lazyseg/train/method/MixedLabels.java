@@ -60,10 +60,12 @@ public final class MixedLabels implements Method {
    *     pixel), "true" or "false"
    * @param crop training crop, 0 = the profile's (a crop that holds whole images lets sizes
    *     and present tags count)
+   * @param pseudoLabels whether the segmentation head also learns from the GrabCut pseudo
+   *     masks of the images with a partial mask (multitask's {@code pseudo-labels})
    */
   public record Settings(double detectionWeight, String separation, double separationWeight,
       double sizeWeight, int samples, double tagWeight, double r, int crop, double strongShare,
-      double interfaceThreshold, int minPiece, String prediction, double seedThreshold,
+      boolean pseudoLabels, double interfaceThreshold, int minPiece, String prediction, double seedThreshold,
       int minSeed) {
     public Settings {
       if (!List.of("auto", "true", "false").contains(separation)) {
@@ -80,24 +82,24 @@ public final class MixedLabels implements Method {
     }
 
     /**
-     * The pixel part: multitask's settings (shared decoder, no far background, no pseudo
-     * masks) with this method's read-out.
+     * The pixel part: multitask's settings (shared decoder, no far background) with this
+     * method's pseudo masks and read-out.
      */
     LazyMultiTask pixels() {
       return new LazyMultiTask(new LazyMultiTask.Settings(!separation.equals("false"),
-          ModelSpec.UNET, strongShare, separationWeight, interfaceThreshold, minPiece, 0, false,
-          prediction, seedThreshold, minSeed));
+          ModelSpec.UNET, strongShare, separationWeight, interfaceThreshold, minPiece, 0,
+          pseudoLabels, prediction, seedThreshold, minSeed));
     }
 
     Settings withSeparation(String on) {
       return new Settings(detectionWeight, on, separationWeight, sizeWeight, samples,
-          tagWeight, r, crop, strongShare, interfaceThreshold, minPiece, prediction,
+          tagWeight, r, crop, strongShare, pseudoLabels, interfaceThreshold, minPiece, prediction,
           seedThreshold, minSeed);
     }
 
     Settings withSeeds(double threshold, int least) {
       return new Settings(detectionWeight, separation, separationWeight, sizeWeight, samples,
-          tagWeight, r, crop, strongShare, interfaceThreshold, minPiece, prediction, threshold,
+          tagWeight, r, crop, strongShare, pseudoLabels, interfaceThreshold, minPiece, prediction, threshold,
           least);
     }
   }
@@ -111,7 +113,7 @@ public final class MixedLabels implements Method {
   public static final String PREDICTION = "segmentation";
 
   static final Settings DEFAULTS = new Settings(1, "auto", LazyMultiTask.SEPARATION_WEIGHT, 1,
-      1, 1, 5, 0, LazyMultiTask.STRONG_SHARE, LazyMultiTask.INTERFACE_THRESHOLD,
+      1, 1, 5, 0, LazyMultiTask.STRONG_SHARE, false, LazyMultiTask.INTERFACE_THRESHOLD,
       LazyMultiTask.MIN_PIECE, PREDICTION, Double.NaN, 0);
 
   static final List<Setting> SETTINGS = List.of(
@@ -134,6 +136,9 @@ public final class MixedLabels implements Method {
           + " sizes and present tags count only where a crop holds the whole image"),
       Setting.number("strong-share", DEFAULTS.strongShare(), 0, 1, "share of each batch drawn"
           + " from the strongly labelled images (0 = uniform draws)"),
+      Setting.bool("pseudo-labels", DEFAULTS.pseudoLabels(), "the segmentation head also"
+          + " learns from the GrabCut pseudo masks of the images with a partial mask, as"
+          + " multitask's (their pseudo/ masks, else computed when the examples load)"),
       Setting.number("interface-threshold", DEFAULTS.interfaceThreshold(), 0, 1, "prediction:"
           + " cut objects where the interface probability exceeds this").aboveMin().belowMax(),
       Setting.integer("min-piece", DEFAULTS.minPiece(), 0, Integer.MAX_VALUE, "prediction: a"
@@ -180,7 +185,7 @@ public final class MixedLabels implements Method {
     return new MixedLabels(new Settings(v.number("detection-weight"), v.text("separation"),
         v.number("separation-weight"), v.number("size-weight"), v.integer("samples"),
         v.number("tag-weight"), v.number("r"), v.integer("crop"), v.number("strong-share"),
-        v.number("interface-threshold"), v.integer("min-piece"), v.text("prediction"),
+        v.bool("pseudo-labels"), v.number("interface-threshold"), v.integer("min-piece"), v.text("prediction"),
         v.number("seed-threshold"), v.integer("min-seed")));
   }
 
@@ -210,6 +215,9 @@ public final class MixedLabels implements Method {
     putIf(o, "r", s.r(), d.r());
     putIf(o, "crop", s.crop(), d.crop());
     putIf(o, "strong-share", s.strongShare(), d.strongShare());
+    if (s.pseudoLabels() != d.pseudoLabels()) {
+      o.put("pseudo-labels", Boolean.toString(s.pseudoLabels()));
+    }
     putIf(o, "interface-threshold", s.interfaceThreshold(), d.interfaceThreshold());
     putIf(o, "min-piece", s.minPiece(), d.minPiece());
     if (!s.prediction().equals(d.prediction())) {

@@ -245,6 +245,23 @@ class MixedLabelsTest {
   }
 
   @Test
+  void pseudoMasksTeachTheSegmentationHeadOnlyWhenAskedFor() {
+    int[] core = {0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0};
+    int[] grown = {0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0};
+    LabeledImage weak = LabeledImage.of("w", new org.lazyseg.core.image.FloatImage(4, 4, 1))
+        .withPartial(new LabelImage(4, 4, core)).withPseudo(new LabelImage(4, 4, grown));
+    LabelImage[] plain = new MixedLabels().targets(weak, K);
+    LabelImage[] pseudo = new MixedLabels().configure(Map.of("pseudo-labels", "true"))
+        .targets(weak, K);
+    assertThat(plain[0]).isNull();
+    assertThat(pseudo[0].data()).containsExactly(grown);
+    assertThat(pseudo[1].data()).containsExactly(plain[1].data());   // detection unchanged
+    assertThat(new MixedLabels().configure(Map.of("pseudo-labels", "true")).options())
+        .containsEntry("pseudo-labels", "true");
+    assertThat(new MixedLabels().options()).doesNotContainKey("pseudo-labels");
+  }
+
+  @Test
   void trainsFromEveryKindOfLabelThroughTheJavaApi(@TempDir Path dir) throws IOException {
     FoamGenerator foam = new FoamGenerator(32, 32, FoamGenerator.Settings.defaults());
     List<LabeledImage> images = new ArrayList<>();
