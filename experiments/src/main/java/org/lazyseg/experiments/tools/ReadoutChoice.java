@@ -26,7 +26,8 @@ import org.lazyseg.train.method.SeededGrowth;
 import org.lazyseg.train.predict.Predictor;
 
 /**
- * The read-outs of one trained multi-task network side by side on validation images (a split
+ * The read-outs of one trained multi-task network (or a single-head one: its segmentation
+ * and split only) side by side on validation images (a split
  * carved from the training images, never the test split): the segmentation head cut along the
  * separation head, its surest pixels grown back inside it ("split"), and the detection head's
  * cores grown inside the segmentation ("grow", "grow-keep"), with the seed threshold the run
@@ -57,11 +58,18 @@ public final class ReadoutChoice {
     Dataset lazy = Dataset.open(Path.of(args[1]));
     String split = args[2];
     List<Sample> weak = weakImages(run, lazy);
+    boolean detection;
+    try (Predictor predictor = Predictor.open(run, RunFolder.BEST)) {
+      detection = predictor.spec().tasks().stream()
+          .anyMatch(t -> t.name().equals(LazyMultiTask.DETECTION));
+    }
     Map<String, Map<String, String>> readouts = new LinkedHashMap<>();
     readouts.put("segmentation", Map.of("prediction", "segmentation"));
-    readouts.put("grow argmax", Map.of("prediction", "grow"));
-    readouts.put("grow-keep argmax", Map.of("prediction", "grow-keep"));
-    for (String mode : List.of("split", "grow", "grow-keep")) {
+    if (detection) {   // grow needs a detection head (multitask, lazy); split any network
+      readouts.put("grow argmax", Map.of("prediction", "grow"));
+      readouts.put("grow-keep argmax", Map.of("prediction", "grow-keep"));
+    }
+    for (String mode : detection ? List.of("split", "grow", "grow-keep") : List.of("split")) {
       List<FloatImage> images = new ArrayList<>();
       List<LabelImage> cores = new ArrayList<>();
       for (Sample s : weak) {

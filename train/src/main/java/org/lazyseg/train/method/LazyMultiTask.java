@@ -306,20 +306,8 @@ public final class LazyMultiTask implements Method {
     return SeparationCut.regrown(classes, cut, settings.minPiece());
   }
 
-  /** Whether the read-out grows seeds: grow and grow-keep, and split once its seeds are settled. */
-  private boolean grows() {
-    return switch (settings.prediction()) {
-      case "segmentation" -> false;
-      case "split" -> !Double.isNaN(settings.seedThreshold());
-      default -> true;
-    };
-  }
-
-  private SeededGrowth growth() {
-    String p = settings.prediction();
-    return new SeededGrowth(p.equals("split") ? Supervised.SEGMENTATION : DETECTION,
-        Double.POSITIVE_INFINITY, p.equals("grow-keep"), settings.seedThreshold(),
-        settings.minSeed());
+  private SeedReadout readout() {
+    return new SeedReadout(settings.prediction(), settings.seedThreshold(), settings.minSeed());
   }
 
   /**
@@ -328,21 +316,21 @@ public final class LazyMultiTask implements Method {
    */
   @Override
   public Segmentation segment(Predictor predictor, FloatImage image) {
-    return grows() && growth().applies(predictor) ? growth().segment(predictor, image)
+    return readout().grows(predictor) ? readout().growth().segment(predictor, image)
         : Method.super.segment(predictor, image);
   }
 
   /** "grow" needs the whole image's seeds and foreground: null. */
   @Override
   public int[] pixelHeads(Predictor predictor) {
-    return grows() && growth().applies(predictor) ? null : Method.super.pixelHeads(predictor);
+    return readout().grows(predictor) ? null : Method.super.pixelHeads(predictor);
   }
 
   @Override
   public Segmentation segmentInBands(Predictor predictor, FloatImage image,
       float[] foreground) {
-    return grows() && growth().applies(predictor)
-        ? growth().segmentInBands(predictor, image, foreground)
+    return readout().grows(predictor)
+        ? readout().growth().segmentInBands(predictor, image, foreground)
         : Method.super.segmentInBands(predictor, image, foreground);
   }
 
@@ -354,30 +342,19 @@ public final class LazyMultiTask implements Method {
   @Override
   public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
       Consumer<String> notes) throws IOException {
-    if (!searchesSeeds()) {
-      return this;
-    }
-    SeededGrowth g = growth();
-    SeedThreshold.Candidate best = SeededGrowth.settle(runDir, data, g.seedHead(), g.lambda(),
-        g.keepUnseeded(), budget, notes);
-    if (best == null) {
+    SeedReadout settled = readout().settle(runDir, data, budget, notes);
+    if (settled.equals(readout())) {
       return this;
     }
     Settings s = settings;
     return new LazyMultiTask(new Settings(s.separation(), s.network(), s.strongShare(),
         s.separationWeight(), s.interfaceThreshold(), s.minPiece(), s.farBackground(),
-        s.pseudoLabels(), s.prediction(), best.threshold(), best.minSeed()));
-  }
-
-  /** Whether {@link #afterTraining} searches the seed threshold (an auto one, grown read-outs). */
-  private boolean searchesSeeds() {
-    return !settings.prediction().equals("segmentation")
-        && Double.isNaN(settings.seedThreshold());
+        s.pseudoLabels(), s.prediction(), settled.seedThreshold(), settled.minSeed()));
   }
 
   @Override
   public double afterTrainingShare() {
-    return searchesSeeds() ? SeededGrowth.SEARCH_SHARE : 0;
+    return readout().afterTrainingShare();
   }
 
   @Override

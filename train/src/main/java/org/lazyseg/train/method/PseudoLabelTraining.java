@@ -1,10 +1,19 @@
 package org.lazyseg.train.method;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.lazyseg.core.data.LabeledImage;
+import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.weak.PseudoLabels;
 import org.lazyseg.train.Task;
+import org.lazyseg.train.engine.TimeBudget;
+import org.lazyseg.train.predict.Predictor;
+import org.lazyseg.train.predict.Segmentation;
 
 /**
  * The pseudo-label baseline of papers 000 and 001 ("PL"; docs/methods.md, Pseudo labels): every
@@ -17,9 +26,60 @@ import org.lazyseg.train.Task;
  * <p>Regions: a partial mask with several ids (instance ids of a single-class dataset) gives
  * one region per id; otherwise (class ids, or a 0/1 mask as the simulator writes for one
  * class) each 8-connected component is a region.
+ *
+ * <p>Read-out ({@code prediction}): the papers' argmax and its components ("segmentation"),
+ * or multitask's "split" (the head's surest pixels grown back inside its foreground, the
+ * seeds settled after training on the weak images' annotated cores, {@link SeedReadout}).
  */
 public final class PseudoLabelTraining implements Method {
   public static final String NAME = "pseudo-labels";
+  /** Default read-out: the papers' baseline; split has not been chosen on validation yet. */
+  static final String PREDICTION = "segmentation";
+
+  static final List<Setting> SETTINGS = List.of(
+      Setting.choice("prediction", PREDICTION, List.of("split", "segmentation"), "read-out:"
+          + " split = the segmentation's surest pixels grown back inside it (joined objects"
+          + " come apart); segmentation = the argmax and its connected components"),
+      LazyMultiTask.setting("seed-threshold"),
+      LazyMultiTask.setting("min-seed"));
+
+  private final SeedReadout readout;
+
+  public PseudoLabelTraining() {
+    this(new SeedReadout(PREDICTION, Double.NaN, 0));
+  }
+
+  private PseudoLabelTraining(SeedReadout readout) {
+    this.readout = readout;
+  }
+
+  @Override
+  public List<Setting> settings() {
+    return SETTINGS;
+  }
+
+  @Override
+  public PseudoLabelTraining configure(Map<String, String> options) {
+    OptionValues v = OptionValues.parse(NAME, SETTINGS, options);
+    return new PseudoLabelTraining(new SeedReadout(v.text("prediction"),
+        v.number("seed-threshold"), v.integer("min-seed")));
+  }
+
+  /** The read-out and, once settled, its seeds; nothing at the defaults. */
+  @Override
+  public Map<String, String> options() {
+    Map<String, String> o = new TreeMap<>();
+    if (!readout.prediction().equals(PREDICTION)) {
+      o.put("prediction", readout.prediction());
+    }
+    if (!Double.isNaN(readout.seedThreshold())) {
+      o.put("seed-threshold", Setting.plain(readout.seedThreshold()));
+    }
+    if (readout.minSeed() != 0) {
+      o.put("min-seed", Integer.toString(readout.minSeed()));
+    }
+    return o;
+  }
 
   @Override
   public String name() {
@@ -43,6 +103,39 @@ public final class PseudoLabelTraining implements Method {
     }
     LabelImage pseudo = pseudoMask(image, null, classes);
     return pseudo == null ? null : new LabelImage[] {pseudo};
+  }
+
+  @Override
+  public Segmentation segment(Predictor predictor, FloatImage image) {
+    return readout.grows(predictor) ? readout.growth().segment(predictor, image)
+        : Method.super.segment(predictor, image);
+  }
+
+  /** Split needs the whole image's seeds and foreground: null. */
+  @Override
+  public int[] pixelHeads(Predictor predictor) {
+    return readout.grows(predictor) ? null : Method.super.pixelHeads(predictor);
+  }
+
+  @Override
+  public Segmentation segmentInBands(Predictor predictor, FloatImage image,
+      float[] foreground) {
+    return readout.grows(predictor)
+        ? readout.growth().segmentInBands(predictor, image, foreground)
+        : Method.super.segmentInBands(predictor, image, foreground);
+  }
+
+  /** Settles split's auto seeds on the weakly labelled training images. */
+  @Override
+  public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
+      Consumer<String> notes) throws IOException {
+    SeedReadout settled = readout.settle(runDir, data, budget, notes);
+    return settled.equals(readout) ? this : new PseudoLabelTraining(settled);
+  }
+
+  @Override
+  public double afterTrainingShare() {
+    return readout.afterTrainingShare();
   }
 
   /**

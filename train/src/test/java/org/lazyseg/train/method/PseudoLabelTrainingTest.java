@@ -2,13 +2,18 @@ package org.lazyseg.train.method;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lazyseg.api.SegmentationModel;
+import org.lazyseg.api.Training;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.measure.PixelMeasures;
+import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.testing.DiscDatasets;
 
 class PseudoLabelTrainingTest {
@@ -25,6 +30,26 @@ class PseudoLabelTrainingTest {
       assertThat(PixelMeasures.dice(truth, pseudo))
           .isGreaterThan(PixelMeasures.dice(truth, s.loadPartial()));
       assertThat(m.targets(s.labeled(), 1)[0].data()).isEqualTo(truth.data());
+    }
+  }
+
+  @Test
+  void splitReadOutSettlesItsSeedsAfterTrainingAndRecordsThem() throws IOException {
+    Dataset data = Dataset.open(DiscDatasets.write(dir.resolve("data"), 4, 48, 5));
+    assertThat(new PseudoLabelTraining().options()).isEmpty();
+    TrainConfig tiny = TrainConfig.builder().setCrop(48).setBatch(2).setLearningRate(1e-3)
+        .setEpochs(1).setStepsPerEpoch(2).optValidationTile(48).build();
+    Path run = dir.resolve("run");
+    Training.of(PseudoLabelTraining.NAME).optSetting("prediction", "split").optConfig(tiny)
+        .optStrongFraction(0.25).optWidth(4).optDepth(2).optThreads(1)
+        .run(data.trainingSet("train"), "memory", run);
+    assertThat(run.resolve(SeededGrowth.SEED_THRESHOLD_FILE)).isRegularFile();
+    try (SegmentationModel model = SegmentationModel.open(run,
+        SegmentationModel.Options.DEFAULT.withThreads(1))) {
+      Map<String, String> settled = model.methodSettings();
+      assertThat(settled).containsEntry("prediction", "split").containsKey("seed-threshold");
+      assertThat(model.segment(data.samples().get(0).loadImage()).instances().width())
+          .isEqualTo(48);
     }
   }
 }
