@@ -105,6 +105,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "How pixel values are scaled before they enter the network; the model records it and predict scales every image the same way. dataset: one mean and standard deviation per channel, computed once from the training images, for every image, so an image whose intensities are on another scale than the training images' (another exposure or camera gain) looks different to the network. percentile: each image by its own 1st and 99.8th percentile per channel, (v - p1) / (p99.8 - p1), in training and predict alike, so an image and the same image with its intensities scaled give the same segmentation. Default: " + Normalization.DEFAULT_KIND + ", and dataset for --method tags (its images without objects must stay dark); a resumed run keeps its own, naming the other is refused.")
   String normalize;
 
+  @Option(names = "--anneal", paramLabel = "F",
+      description = "Share of the last epochs over which the learning rate falls along a half cosine towards zero, so that the last checkpoint (the one kept when there are no validation images) does not swing; 0 = a constant rate. Default: 0 (being compared on validation images, BENCHMARKS.md).")
+  Double anneal;
+
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches in parallel with training. Default: ${DEFAULT-VALUE}.")
   int workers;
 
@@ -216,6 +220,8 @@ public final class TrainCommand implements Callable<Integer> {
     require(minutes == null || (minutes > 0 && minutes <= 60 * 24 * 365),
         "--minutes must be a number of minutes > 0, not " + minutes);
     require(lr == null || (lr > 0 && lr < 1), "--lr must be in (0, 1), not " + lr);
+    require(anneal == null || (anneal >= 0 && anneal <= 1),
+        "--anneal must be in [0, 1], not " + anneal);
     require(normalize == null || Normalization.DATASET.equals(normalize)
         || Normalization.PERCENTILE.equals(normalize),
         "--normalize must be " + Normalization.DATASET + " or " + Normalization.PERCENTILE
@@ -255,6 +261,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (lr != null) {
       b.setLearningRate(lr);
+    }
+    if (anneal != null) {
+      b.optAnneal(anneal);
     }
     if (augment != null) {
       switch (augment) {

@@ -79,6 +79,14 @@ class UserMistakesTest {
   }
 
   @Test
+  void anAnnealShareOutsideZeroToOneIsAUsageError() {
+    CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",
+        dir.resolve("a").toString(), "--anneal", "1.5");
+    assertOneLine(r, 2, "--anneal must be in [0, 1], not 1.5", "lazyseg train --help");
+    assertThat(dir.resolve("a")).doesNotExist();
+  }
+
+  @Test
   void anUnknownNormalisationIsAUsageErrorAndHelpSaysWhatEachDoes() {
     CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",
         dir.resolve("t").toString(), "--normalize", "minmax");

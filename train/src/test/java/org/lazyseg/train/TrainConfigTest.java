@@ -2,6 +2,7 @@ package org.lazyseg.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,33 @@ class TrainConfigTest {
     assertThat(ModelSpec.builder().setChannels(3).addTask(Task.of("fg", 2))
         .optProfile("paper").build().width()).isEqualTo(32);
     assertThatThrownBy(() -> TrainConfig.profile("fast"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void annealingLowersTheRateAlongAHalfCosineInTheLastEpochsOnly() {
+    TrainConfig constant = TrainConfig.profile("standard").build();
+    TrainConfig annealed = TrainConfig.profile("standard").optAnneal(0.25).build();
+    assertThat(annealed.toBuilder().build()).isEqualTo(annealed);
+    for (int e = 1; e <= 20; e++) {
+      assertThat(constant.learningRateFactor(e)).isEqualTo(1.0);
+    }
+    for (int e = 1; e <= 15; e++) {   // 0.25 x 20 epochs: the last 5 anneal
+      assertThat(annealed.learningRateFactor(e)).isEqualTo(1.0);
+    }
+    assertThat(annealed.learningRateFactor(16))
+        .isCloseTo(0.5 * (1 + Math.cos(Math.PI * 0.1)), within(1e-12));
+    assertThat(annealed.learningRateFactor(18)).isCloseTo(0.5, within(1e-12));
+    assertThat(annealed.learningRateFactor(20))
+        .isCloseTo(0.5 * (1 + Math.cos(Math.PI * 0.9)), within(1e-12)).isPositive();
+    for (int e = 16; e <= 20; e++) {
+      assertThat(annealed.learningRateFactor(e)).isLessThan(annealed.learningRateFactor(e - 1));
+    }
+    // Whole-run annealing over 3 rounds of 2 epochs: every epoch lower than the one before.
+    TrainConfig rounds = TrainConfig.builder().setRounds(3, 2).optAnneal(1).build();
+    assertThat(rounds.learningRateFactor(1)).isLessThan(1.0);
+    assertThat(rounds.learningRateFactor(6)).isLessThan(rounds.learningRateFactor(5));
+    assertThatThrownBy(() -> TrainConfig.builder().optAnneal(1.5).build())
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -322,7 +322,8 @@ public final class TrainingRun {
       int round = (epoch - 1) / config.epochsPerRound();
       boolean roundStarts = (epoch - 1) % config.epochsPerRound() == 0;
       RoundOptimizer plan = optimizerSchedule.inRound(round);
-      learningRate[0] = (float) (config.learningRate() * plan.learningRateFactor());
+      learningRate[0] = (float) (config.learningRate() * plan.learningRateFactor()
+          * config.learningRateFactor(epoch));
       if (plan.fresh() && roundStarts && epoch > firstEpoch) {
         // (at the first epoch of this JVM the trainer is new anyway)
         trainers.restart();
