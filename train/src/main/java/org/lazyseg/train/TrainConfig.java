@@ -33,7 +33,8 @@ import org.lazyseg.train.nn.Precision;
  *     chosen: {@link Normalization#DEFAULT_KIND} for a new run, a resumed run's own (a kind
  *     named that differs from a resumed run's is refused)
  * @param anneal share of the last epochs over which the learning rate falls along a half
- *     cosine towards zero ({@link #learningRateFactor}); 0 = a constant rate
+ *     cosine towards zero ({@link #learningRateFactor}); 0 = a constant rate; NaN (the
+ *     builder's default) = the method's choice ({@link #withDefaultAnneal}), else constant
  */
 public record TrainConfig(
     int crop, int batch, double learningRate, int rounds, int epochsPerRound,
@@ -48,7 +49,7 @@ public record TrainConfig(
     if (crop <= 0 || batch <= 0 || !(learningRate > 0) || rounds <= 0 || epochsPerRound <= 0
         || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
         || validationTile < 0 || !(strongShare >= 0 && strongShare <= 1)
-        || precision == null || !(anneal >= 0 && anneal <= 1)) {
+        || precision == null || !(Double.isNaN(anneal) || (anneal >= 0 && anneal <= 1))) {
       throw new IllegalArgumentException("bad training configuration: " + toStringOf(
           crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch, threads, workers,
           strongShare, anneal));
@@ -57,6 +58,11 @@ public record TrainConfig(
 
   private static String toStringOf(Object... values) {
     return java.util.Arrays.toString(values);
+  }
+
+  /** This config with annealing share {@code share} unless one was chosen (not NaN). */
+  public TrainConfig withDefaultAnneal(double share) {
+    return Double.isNaN(anneal) ? toBuilder().optAnneal(share).build() : this;
   }
 
   public int epochs() {
@@ -71,7 +77,7 @@ public record TrainConfig(
    * GlaS validation images), and a run without validation images keeps the last.
    */
   public double learningRateFactor(int epoch) {
-    int window = (int) Math.ceil(anneal * epochs() - 1e-9);
+    int window = Double.isNaN(anneal) ? 0 : (int) Math.ceil(anneal * epochs() - 1e-9);
     int k = epoch - (epochs() - window) - 1;   // 0 .. window - 1 inside the window
     if (window == 0 || k < 0) {
       return 1;
@@ -134,7 +140,7 @@ public record TrainConfig(
     private double strongShare;
     private Precision precision = Precision.FP32;
     private String normalize;
-    private double anneal;
+    private double anneal = Double.NaN;
 
     public Builder setCrop(int crop) { this.crop = crop; return this; }
 
@@ -183,7 +189,10 @@ public record TrainConfig(
       return this;
     }
 
-    /** Share of the last epochs whose learning rate is annealed ({@link #learningRateFactor}). */
+    /**
+     * Share of the last epochs whose learning rate is annealed ({@link #learningRateFactor});
+     * default NaN: the method's choice, constant unless it makes one.
+     */
     public Builder optAnneal(double share) { this.anneal = share; return this; }
 
     public TrainConfig build() {

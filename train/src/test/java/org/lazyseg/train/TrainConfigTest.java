@@ -53,6 +53,23 @@ class TrainConfigTest {
   }
 
   @Test
+  void recursiveAndPseudoLabelsAnnealByDefaultButAGivenShareStands() {
+    TrainConfig unset = TrainConfig.profile("standard").build();
+    assertThat(unset.anneal()).isNaN();
+    assertThat(unset.learningRateFactor(20)).isEqualTo(1.0);
+    TrainConfig off = TrainConfig.profile("standard").optAnneal(0).build();
+    for (String method : java.util.List.of("recursive", "pseudo-labels")) {
+      var m = org.lazyseg.train.method.Methods.byName(method);
+      assertThat(m.adjust(unset).anneal()).as(method).isEqualTo(0.25);
+      assertThat(m.adjust(off).anneal()).as(method).isEqualTo(0.0);
+    }
+    for (String method : java.util.List.of("supervised", "multitask")) {
+      assertThat(org.lazyseg.train.method.Methods.byName(method).adjust(unset)
+          .learningRateFactor(20)).as(method).isEqualTo(1.0);
+    }
+  }
+
+  @Test
   void configAndSpecSurviveJson() throws Exception {
     TrainConfig config = TrainConfig.profile("standard").optSeed(3).build();
     String json = RunFolder.JSON.writeValueAsString(config);
