@@ -73,8 +73,8 @@ public record TrainConfig(
    * What the learning rate of epoch {@code epoch} (from 1) is multiplied by: 1 before the
    * last {@code ceil(anneal x epochs)} epochs, then a half cosine from 1 towards 0 taken at
    * each epoch's middle (so the last epoch still learns a little). Why: at a constant rate the
-   * last epoch's weights swing (pixel Dice of a run's last checkpoint 0.09 below its best on
-   * GlaS validation images), and a run without validation images keeps the last.
+   * last epochs' weights swing, and a run without validation images keeps one of them (the
+   * lowest training loss of its last round; BENCHMARKS.md, issue 30).
    */
   public double learningRateFactor(int epoch) {
     int window = Double.isNaN(anneal) ? 0 : (int) Math.ceil(anneal * epochs() - 1e-9);

@@ -36,7 +36,7 @@ public final class PseudoLabelTraining implements Method {
   public static final String NAME = "pseudo-labels";
   /**
    * Default read-out: the papers' (argmax and components). Split was worse on GlaS validation
-   * images (object Dice 0.685 against 0.747: it broke glands apart; BENCHMARKS.md, issue 30).
+   * images: it broke glands apart (BENCHMARKS.md, issue 30).
    */
   static final String PREDICTION = "segmentation";
 
@@ -111,8 +111,8 @@ public final class PseudoLabelTraining implements Method {
 
   /**
    * Default of {@code train --anneal}: the last quarter of the epochs at a falling rate,
-   * chosen on GlaS validation images (BENCHMARKS.md, issue 30): the last checkpoint scored
-   * 0.768 Dice at a constant rate, 0.861 annealed.
+   * chosen on GlaS validation images as {@link RecursiveApproximation#ANNEAL} was
+   * (BENCHMARKS.md, issue 30).
    */
   static final double ANNEAL = RecursiveApproximation.ANNEAL;
 

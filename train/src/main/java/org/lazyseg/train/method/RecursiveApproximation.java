@@ -392,8 +392,8 @@ public final class RecursiveApproximation implements Method {
   /**
    * Default of {@code train --anneal} for this method: the last quarter of the epochs at a
    * falling rate. Chosen on GlaS validation images (BENCHMARKS.md, issue 30): at a constant
-   * rate the last checkpoint, which a run without validation images keeps, scored 0.759 Dice
-   * against its best epoch's 0.852; annealed, 0.845.
+   * rate the last checkpoint, which a run without validation images keeps, scored well below
+   * its best epoch; annealed, close to it.
    */
   public static final double ANNEAL = 0.25;
 
