@@ -34,23 +34,23 @@ import org.lazyseg.train.engine.TrainingRun;
  */
 public final class TrainingJob {
   /**
-   * What a run was trained on, written to RUN/training-data.json for people and tools.
-   *
-   * @param minArea least object area (pixels) of the predictions, derived from the annotated
-   *     objects of the training images ({@link #leastObjectArea}); 0 = keep every object
-   *     (also for runs recorded before it existed)
-   */
-  /**
-   * What a run was trained on and with. {@code methodOptions} are the method's settings after
-   * training (some settle then); {@code startOptions} those it started with, which a resume
-   * must repeat (null in runs of versions before it was recorded). {@code precision} is what
-   * the network computed in at the latest start (fp32 or bf16; null before it was recorded,
-   * which means fp32), {@code cpuBf16Flags} the CPU's bf16 instructions then.
+   * What a run was trained on and with, written to RUN/{@value #RECORD_FILE} for people and
+   * tools. {@code methodOptions} are the method's settings after training (some settle then);
+   * {@code startOptions} those it started with, which a resume must repeat (null in runs of
+   * versions before it was recorded). {@code minArea} is the least object area (pixels) of
+   * the predictions, derived from the annotated objects of the training images
+   * ({@link #leastObjectArea}); 0 keeps every object (also for runs recorded before it
+   * existed). {@code precision} is what the network computed in at the latest start (fp32 or
+   * bf16; null before it was recorded, which means fp32), {@code cpuBf16Flags} the CPU's bf16
+   * instructions then. {@code anneal} is the share of the last epochs whose learning rate fell
+   * ({@link TrainConfig#anneal}, after the method's default; 0 = constant rate), which a
+   * resume must repeat (null before it was recorded).
    */
   public record Record(String data, String method, Map<String, String> methodOptions,
       String profile, double strongFraction, long seed, List<String> classes,
       List<String> strongIds, List<String> validationIds, int minArea,
-      Map<String, String> startOptions, String precision, List<String> cpuBf16Flags) {}
+      Map<String, String> startOptions, String precision, List<String> cpuBf16Flags,
+      Double anneal) {}
 
   public static final String RECORD_FILE = "training-data.json";
 
@@ -240,6 +240,9 @@ public final class TrainingJob {
     if (before.startOptions() != null && !before.startOptions().equals(method.options())) {
       differs.add("settings " + changed(before.startOptions(), method.options()));
     }
+    if (before.anneal() != null && before.anneal() != annealShare()) {
+      differs.add("anneal " + before.anneal() + ", now " + annealShare());
+    }
     if (before.strongFraction() != selection.strongFraction()) {
       differs.add("strong fraction " + before.strongFraction() + ", now " + selection.strongFraction());
     }
@@ -394,7 +397,13 @@ public final class TrainingJob {
         selection.strongFraction(), selection.seed(), data.classNames(),
         td.strongIds().stream().sorted().toList(),
         td.validation().stream().map(e -> e.id()).toList(), minArea, method.options(),
-        config.precision().label(), org.lazyseg.train.nn.Precision.cpuBf16Flags()));
+        config.precision().label(), org.lazyseg.train.nn.Precision.cpuBf16Flags(),
+        annealShare()));
+  }
+
+  /** The annealed share of epochs this run uses (a method without a default: 0). */
+  private double annealShare() {
+    return Double.isNaN(config.anneal()) ? 0 : config.anneal();
   }
 
   /**

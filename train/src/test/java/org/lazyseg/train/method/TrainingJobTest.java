@@ -39,6 +39,28 @@ class TrainingJobTest {
     assertThat(again.run(run, again.load(ProgressCallback.NONE)).epochs()).isEqualTo(1);
   }
 
+  /** The annealed share is recorded (0 for a constant rate) and a resume must repeat it. */
+  @Test
+  void theAnnealedShareIsRecordedAndAResumeWithAnotherIsRefused() throws IOException {
+    Dataset data = Dataset.open(DiscDatasets.write(dir.resolve("data"), 3, 48, 5));
+    TrainConfig annealed = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
+        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3).optAnneal(0.5).build();
+    Path run = dir.resolve("run");
+    TrainingJob first = new TrainingJob(data, Methods.create("supervised", Map.of()),
+        new TrainingData.Selection("train", 1.0, 0, 0), annealed).optWidth(4).optDepth(3);
+    first.run(run, first.load(ProgressCallback.NONE));
+    assertThat(RunFolder.read(run.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
+        .anneal()).isEqualTo(0.5);
+    TrainingJob constant = job(data, "supervised");
+    assertThatThrownBy(() -> constant.run(run, constant.load(ProgressCallback.NONE)))
+        .isInstanceOf(RunFolder.ConflictException.class)
+        .hasMessageContaining("anneal 0.5, now 0.0");
+    Path other = dir.resolve("other");
+    constant.run(other, constant.load(ProgressCallback.NONE));
+    assertThat(RunFolder.read(other.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
+        .anneal()).isZero();
+  }
+
   @Test
   void otherSettingsSeedOrFractionAreRefusedNamingWhatDiffersAndRestartSetsTheOldRunAside()
       throws Exception {
