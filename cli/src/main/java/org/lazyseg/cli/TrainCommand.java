@@ -106,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
   String normalize;
 
   @Option(names = "--anneal", paramLabel = "F",
-      description = "Share of the last epochs over which the learning rate falls along a half cosine towards zero, so that the last checkpoint (the one kept when there are no validation images) does not swing; 0 = a constant rate. Default: the method's: 0.25 for recursive and pseudo-labels (chosen on validation images, BENCHMARKS.md), else 0.")
+      description = "Share of the last epochs over which the learning rate falls along a half cosine towards zero, so that the last checkpoint (the one kept when there are no validation images) does not swing; 0 = a constant rate. Default: the method's: 0.25 for multitask, recursive and pseudo-labels (chosen on validation images, BENCHMARKS.md) and lazy (from multitask), else 0.")
   Double anneal;
 
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches in parallel with training. Default: ${DEFAULT-VALUE}.")

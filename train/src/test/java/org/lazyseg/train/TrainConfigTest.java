@@ -53,17 +53,17 @@ class TrainConfigTest {
   }
 
   @Test
-  void recursiveAndPseudoLabelsAnnealByDefaultButAGivenShareStands() {
+  void recursivePseudoLabelsMultiTaskAndLazyAnnealByDefaultButAGivenShareStands() {
     TrainConfig unset = TrainConfig.profile("standard").build();
     assertThat(unset.anneal()).isNaN();
     assertThat(unset.learningRateFactor(20)).isEqualTo(1.0);
     TrainConfig off = TrainConfig.profile("standard").optAnneal(0).build();
-    for (String method : java.util.List.of("recursive", "pseudo-labels")) {
+    for (String method : java.util.List.of("recursive", "pseudo-labels", "multitask", "lazy")) {
       var m = org.lazyseg.train.method.Methods.byName(method);
       assertThat(m.adjust(unset).anneal()).as(method).isEqualTo(0.25);
       assertThat(m.adjust(off).anneal()).as(method).isEqualTo(0.0);
     }
-    for (String method : java.util.List.of("supervised", "multitask")) {
+    for (String method : java.util.List.of("supervised", "weak-only")) {
       assertThat(org.lazyseg.train.method.Methods.byName(method).adjust(unset)
           .learningRateFactor(20)).as(method).isEqualTo(1.0);
     }

@@ -357,9 +357,19 @@ public final class LazyMultiTask implements Method {
     return readout().afterTrainingShare();
   }
 
+  /**
+   * Default of {@code train --anneal}: the last quarter of the epochs at a falling rate, as
+   * for {@link RecursiveApproximation#ANNEAL}. Chosen on GlaS validation images
+   * (BENCHMARKS.md, issue 31): at a constant rate the last checkpoint, which a run without
+   * validation images keeps, scored below the best epoch; annealed, close to it. The
+   * {@code lazy} method, whose pixel heads are this method's, inherits it.
+   */
+  static final double ANNEAL = RecursiveApproximation.ANNEAL;
+
   @Override
   public TrainConfig adjust(TrainConfig config) {
-    return config.toBuilder().optStrongShare(settings.strongShare()).build();
+    return config.withDefaultAnneal(ANNEAL).toBuilder().optStrongShare(settings.strongShare())
+        .build();
   }
 
   @Override
