@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
+import org.lazyseg.core.weak.LazyLabels;
 import org.lazyseg.core.weak.PseudoLabels;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
@@ -31,6 +32,11 @@ import org.lazyseg.train.predict.Segmentation;
  * <p>Read-out ({@code prediction}): the papers' argmax and its components ("segmentation"),
  * or multitask's "split" (the head's surest pixels grown back inside its foreground, the
  * seeds settled after training on the weak images' annotated cores, {@link SeedReadout}).
+ *
+ * <p>{@code separate-touching}: GrabCut grows neighbouring regions into each other (on GlaS
+ * most pseudo masks have glands that touch, where no two annotated glands do), and a class
+ * mask then joins them; with this setting the pixels where two objects of a single-class
+ * pseudo mask touch ({@link LazyLabels#scribbles}) are background in the target instead.
  */
 public final class PseudoLabelTraining implements Method {
   public static final String NAME = "pseudo-labels";
@@ -40,21 +46,28 @@ public final class PseudoLabelTraining implements Method {
    */
   static final String PREDICTION = "segmentation";
 
+  /** Off until chosen on validation images. */
+  static final boolean SEPARATE_TOUCHING = false;
+
   static final List<Setting> SETTINGS = List.of(
       Setting.choice("prediction", PREDICTION, List.of("split", "segmentation"), "read-out:"
           + " split = the segmentation's surest pixels grown back inside it (joined objects"
           + " come apart); segmentation = the argmax and its connected components"),
       LazyMultiTask.setting("seed-threshold"),
-      LazyMultiTask.setting("min-seed"));
+      LazyMultiTask.setting("min-seed"),
+      Setting.bool("separate-touching", SEPARATE_TOUCHING, "where two objects of a"
+          + " single-class pseudo mask touch, the target is background (neighbours stay apart)"));
 
   private final SeedReadout readout;
+  private final boolean separateTouching;
 
   public PseudoLabelTraining() {
-    this(new SeedReadout(PREDICTION, Double.NaN, 0));
+    this(new SeedReadout(PREDICTION, Double.NaN, 0), SEPARATE_TOUCHING);
   }
 
-  private PseudoLabelTraining(SeedReadout readout) {
+  private PseudoLabelTraining(SeedReadout readout, boolean separateTouching) {
     this.readout = readout;
+    this.separateTouching = separateTouching;
   }
 
   @Override
@@ -66,7 +79,7 @@ public final class PseudoLabelTraining implements Method {
   public PseudoLabelTraining configure(Map<String, String> options) {
     OptionValues v = OptionValues.parse(NAME, SETTINGS, options);
     return new PseudoLabelTraining(new SeedReadout(v.text("prediction"),
-        v.number("seed-threshold"), v.integer("min-seed")));
+        v.number("seed-threshold"), v.integer("min-seed")), v.bool("separate-touching"));
   }
 
   /** The read-out and, once settled, its seeds; nothing at the defaults. */
@@ -81,6 +94,9 @@ public final class PseudoLabelTraining implements Method {
     }
     if (readout.minSeed() != 0) {
       o.put("min-seed", Integer.toString(readout.minSeed()));
+    }
+    if (separateTouching != SEPARATE_TOUCHING) {
+      o.put("separate-touching", Boolean.toString(separateTouching));
     }
     return o;
   }
@@ -105,8 +121,40 @@ public final class PseudoLabelTraining implements Method {
     if (image.has(LabeledImage.Kind.MASK)) {
       return new LabelImage[] {image.mask().orElseThrow()};
     }
-    LabelImage pseudo = pseudoMask(image, null, classes);
+    LabelImage pseudo = separateTouching && classes == 1
+        ? apart(pseudoObjects(image)) : pseudoMask(image, null, classes);
     return pseudo == null ? null : new LabelImage[] {pseudo};
+  }
+
+  /** A single-class image's pseudo objects (ids), null without a partial or pseudo mask. */
+  private static LabelImage pseudoObjects(LabeledImage image) {
+    if (image.has(LabeledImage.Kind.PSEUDO)) {
+      return image.pseudo().orElseThrow();
+    }
+    if (!image.has(LabeledImage.Kind.PARTIAL)) {
+      return null;
+    }
+    LabelImage partial = image.partial().orElseThrow();
+    return partial.max() <= 1 ? PseudoLabels.grabCut(image.image(), partial).instances()
+        : PseudoLabels.pseudoMask(image.image(), null, partial, false);
+  }
+
+  /**
+   * Objects (ids) as a 0/1 class mask whose touching objects stay apart: the pixels where two
+   * different ids meet ({@link LazyLabels#scribbles}, a line 2 pixels wide) are background.
+   */
+  static LabelImage apart(LabelImage objects) {
+    if (objects == null) {
+      return null;
+    }
+    int[] ids = objects.data();
+    int[] line = LazyLabels.scribbles(objects, 1).data();
+    LabelImage out = new LabelImage(objects.width(), objects.height());
+    int[] o = out.data();
+    for (int i = 0; i < ids.length; i++) {
+      o[i] = ids[i] > 0 && line[i] == 0 ? 1 : 0;
+    }
+    return out;
   }
 
   /**
@@ -146,7 +194,7 @@ public final class PseudoLabelTraining implements Method {
   public Method afterTraining(Path runDir, TrainingData data, TimeBudget budget,
       Consumer<String> notes) throws IOException {
     SeedReadout settled = readout.settle(runDir, data, budget, notes);
-    return settled.equals(readout) ? this : new PseudoLabelTraining(settled);
+    return settled.equals(readout) ? this : new PseudoLabelTraining(settled, separateTouching);
   }
 
   @Override

@@ -33,6 +33,38 @@ class PseudoLabelTrainingTest {
     }
   }
 
+  /** Two squares that touch along a column come apart by a 2-pixel line; a lone one stays. */
+  @Test
+  void touchingPseudoObjectsAreKeptApartByABackgroundLine() {
+    LabelImage objects = new LabelImage(12, 4);
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 8; x++) {
+        objects.set(x, y, x < 4 ? 1 : 2);   // 1 in columns 0-3, 2 in 4-7: they touch at 3|4
+      }
+      objects.set(10, y, 3);                // alone
+    }
+    LabelImage apart = PseudoLabelTraining.apart(objects);
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 12; x++) {
+        int expected = x <= 2 || (x >= 5 && x <= 7) || x == 10 ? 1 : 0;
+        assertThat(apart.get(x, y)).as("(%d, %d)", x, y).isEqualTo(expected);
+      }
+    }
+  }
+
+  /** Where no two pseudo objects touch, the setting changes nothing; it is recorded when on. */
+  @Test
+  void separateTouchingChangesNothingWhereNoObjectsTouch() {
+    Dataset data = Dataset.open(DiscDatasets.write(dir, 3, 64, 4));
+    Method plain = Methods.byName(PseudoLabelTraining.NAME);
+    Method apart = Methods.create(PseudoLabelTraining.NAME, Map.of("separate-touching", "true"));
+    assertThat(apart.options()).containsExactly(Map.entry("separate-touching", "true"));
+    for (Sample s : data.samples()) {
+      assertThat(apart.targets(s.labeled().withoutMask(), 1)[0].data())
+          .isEqualTo(plain.targets(s.labeled().withoutMask(), 1)[0].data());
+    }
+  }
+
   @Test
   void splitReadOutSettlesItsSeedsAfterTrainingAndRecordsThem() throws IOException {
     Dataset data = Dataset.open(DiscDatasets.write(dir.resolve("data"), 4, 48, 5));
