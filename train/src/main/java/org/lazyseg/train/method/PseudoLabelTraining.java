@@ -46,7 +46,7 @@ public final class PseudoLabelTraining implements Method {
    */
   static final String PREDICTION = "segmentation";
 
-  /** Off until chosen on validation images. */
+  /** Off: not better on GlaS validation images (docs/methods.md, Touching pseudo objects). */
   static final boolean SEPARATE_TOUCHING = false;
 
   static final List<Setting> SETTINGS = List.of(
