@@ -65,6 +65,11 @@ public record TrainConfig(
     return Double.isNaN(anneal) ? toBuilder().optAnneal(share).build() : this;
   }
 
+  /** The share of epochs annealed: {@link #anneal}, 0 when none was chosen (NaN). */
+  public double annealedShare() {
+    return Double.isNaN(anneal) ? 0 : anneal;
+  }
+
   public int epochs() {
     return rounds * epochsPerRound;
   }
@@ -77,7 +82,7 @@ public record TrainConfig(
    * lowest training loss of its last round; BENCHMARKS.md, issue 30).
    */
   public double learningRateFactor(int epoch) {
-    int window = Double.isNaN(anneal) ? 0 : (int) Math.ceil(anneal * epochs() - 1e-9);
+    int window = (int) Math.ceil(annealedShare() * epochs() - 1e-9);
     int k = epoch - (epochs() - window) - 1;   // 0 .. window - 1 inside the window
     if (window == 0 || k < 0) {
       return 1;

@@ -240,8 +240,8 @@ public final class TrainingJob {
     if (before.startOptions() != null && !before.startOptions().equals(method.options())) {
       differs.add("settings " + changed(before.startOptions(), method.options()));
     }
-    if (before.anneal() != null && before.anneal() != annealShare()) {
-      differs.add("anneal " + before.anneal() + ", now " + annealShare());
+    if (before.anneal() != null && before.anneal() != config.annealedShare()) {
+      differs.add("anneal " + before.anneal() + ", now " + config.annealedShare());
     }
     if (before.strongFraction() != selection.strongFraction()) {
       differs.add("strong fraction " + before.strongFraction() + ", now " + selection.strongFraction());
@@ -398,13 +398,9 @@ public final class TrainingJob {
         td.strongIds().stream().sorted().toList(),
         td.validation().stream().map(e -> e.id()).toList(), minArea, method.options(),
         config.precision().label(), org.lazyseg.train.nn.Precision.cpuBf16Flags(),
-        annealShare()));
+        config.annealedShare()));
   }
 
-  /** The annealed share of epochs this run uses (a method without a default: 0). */
-  private double annealShare() {
-    return Double.isNaN(config.anneal()) ? 0 : config.anneal();
-  }
 
   /**
    * The least object area the run's predictions keep: from the objects of the strong masks
