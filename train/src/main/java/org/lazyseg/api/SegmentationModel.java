@@ -48,11 +48,13 @@ public final class SegmentationModel implements AutoCloseable {
    *     segmenting (e.g. another read-out of the same network); empty = as recorded
    * @param precision what the network computes in; null = {@link Precision#auto()} (bf16
    *     where the hardware has it, whatever precision the model was trained in)
+   * @param flips test-time flips, 1, 2 or 4 ({@link Predictor#setFlips}): each costs one
+   *     more pass of the network
    */
   public record Options(String checkpoint, int threads, int tileSize, int minArea,
-      Map<String, String> methodSettings, Precision precision) {
+      Map<String, String> methodSettings, Precision precision, int flips) {
     public static final Options DEFAULT = new Options(RunFolder.BEST,
-        Math.max(1, Runtime.getRuntime().availableProcessors()), 0, -1, Map.of(), null);
+        Math.max(1, Runtime.getRuntime().availableProcessors()), 0, -1, Map.of(), null, 1);
 
     public Options {
       Objects.requireNonNull(checkpoint, "checkpoint");
@@ -61,32 +63,40 @@ public final class SegmentationModel implements AutoCloseable {
         throw new IllegalArgumentException("need threads >= 1, tile size >= 0 and min area >= "
             + "-1 (the model's), not " + threads + ", " + tileSize + ", " + minArea);
       }
+      if (!Predictor.FLIPS.contains(flips)) {
+        throw new IllegalArgumentException("flips must be 1, 2 or 4, not " + flips);
+      }
     }
 
     public Options withCheckpoint(String name) {
-      return new Options(name, threads, tileSize, minArea, methodSettings, precision);
+      return new Options(name, threads, tileSize, minArea, methodSettings, precision, flips);
     }
 
     public Options withThreads(int n) {
-      return new Options(checkpoint, n, tileSize, minArea, methodSettings, precision);
+      return new Options(checkpoint, n, tileSize, minArea, methodSettings, precision, flips);
     }
 
     public Options withTileSize(int size) {
-      return new Options(checkpoint, threads, size, minArea, methodSettings, precision);
+      return new Options(checkpoint, threads, size, minArea, methodSettings, precision, flips);
     }
 
     public Options withMinArea(int pixels) {
-      return new Options(checkpoint, threads, tileSize, pixels, methodSettings, precision);
+      return new Options(checkpoint, threads, tileSize, pixels, methodSettings, precision, flips);
     }
 
     /** These method settings instead of the recorded ones (those not named keep theirs). */
     public Options withMethodSettings(Map<String, String> settings) {
-      return new Options(checkpoint, threads, tileSize, minArea, settings, precision);
+      return new Options(checkpoint, threads, tileSize, minArea, settings, precision, flips);
     }
 
     /** Computes in {@code p}; null = {@link Precision#auto()}. */
     public Options withPrecision(Precision p) {
-      return new Options(checkpoint, threads, tileSize, minArea, methodSettings, p);
+      return new Options(checkpoint, threads, tileSize, minArea, methodSettings, p, flips);
+    }
+
+    /** With {@code n} test-time flips (1, 2 or 4). */
+    public Options withFlips(int n) {
+      return new Options(checkpoint, threads, tileSize, minArea, methodSettings, precision, n);
     }
   }
 
@@ -153,6 +163,7 @@ public final class SegmentationModel implements AutoCloseable {
     if (options.tileSize() > 0) {
       predictor.setTileSize(options.tileSize());
     }
+    predictor.setFlips(options.flips());
     return new SegmentationModel(runDir, predictor, method, classes, minArea,
         options.checkpoint());
   }

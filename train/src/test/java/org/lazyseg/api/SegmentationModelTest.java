@@ -69,6 +69,27 @@ class SegmentationModelTest {
   }
 
   @Test
+  void flipsReachThePredictorAndChangeTheProbabilitiesOnly() throws IOException {
+    float[] plain, flipped;
+    try (SegmentationModel model = open(SegmentationModel.Options.DEFAULT.withMinArea(0))) {
+      plain = model.segment(large.image()).foregroundProbability();
+    }
+    try (SegmentationModel model = open(SegmentationModel.Options.DEFAULT.withMinArea(0)
+        .withFlips(4))) {
+      flipped = model.segment(large.image()).foregroundProbability();
+    }
+    assertThat(flipped).hasSameSizeAs(plain).isNotEqualTo(plain);
+    double gap = 0;
+    for (int i = 0; i < plain.length; i++) {
+      gap = Math.max(gap, Math.abs(plain[i] - flipped[i]));
+    }
+    assertThat(gap).as("an average of the same network's passes, not another network")
+        .isLessThan(0.5);
+    assertThatThrownBy(() -> SegmentationModel.Options.DEFAULT.withFlips(8))
+        .hasMessage("flips must be 1, 2 or 4, not 8");
+  }
+
+  @Test
   void aFolderThatIsNoRunIsAClearError(@TempDir Path empty) throws IOException {
     assertThatThrownBy(() -> SegmentationModel.open(empty)).isInstanceOf(IOException.class)
         .hasMessageContaining(empty + ": not a run folder");

@@ -53,6 +53,34 @@ public final class ReadoutChoice {
         .sorted(Comparator.comparing(Sample::id)).limit(SeedThreshold.MAX_IMAGES).toList();
   }
 
+  /**
+   * Segments the images of {@code split} with the run opened with {@code options} and returns
+   * their mean scores as a JSON line ({@code key}: {@code name}, e.g. the read-out).
+   */
+  static String scoreLine(Path run, Dataset lazy, String split, String key, String name,
+      Object settings, SegmentationModel.Options options) throws java.io.IOException {
+    List<ImageScores> scores = new ArrayList<>();
+    double predicted = 0, objects = 0;
+    try (SegmentationModel model = SegmentationModel.open(run, options)) {
+      for (Sample s : lazy.samples(split)) {
+        FloatImage image = ImageFiles.readImage(s.image());
+        LabelImage truth = ImageFiles.readLabels(s.mask().orElseThrow());
+        LabelImage instances = model.segment(image).instances();
+        scores.add(ImageScores.of(s.id(), truth, instances, 1));
+        predicted += Components.countIds(instances);
+        objects += Components.countIds(Components.instances(truth));
+      }
+    }
+    ImageScores m = Evaluation.of(scores).mean();
+    return String.format(Locale.ROOT, "{\"date\":\"%s\",\"run\":\"%s\",\"split\":\"%s\","
+        + "\"%s\":\"%s\",\"settings\":\"%s\",\"dice\":%.4f,\"object_dice\":%.4f,"
+        + "\"object_hausdorff\":%.1f,\"count_error\":%.2f,\"predicted_objects\":%.2f,"
+        + "\"true_objects\":%.2f}",
+        java.time.LocalDate.now(), run, split, key, name, settings, m.dice(),
+        m.objectDice(), m.objectHausdorff(), m.countError(), predicted / scores.size(),
+        objects / scores.size());
+  }
+
   public static void main(String[] args) throws Exception {
     Path run = Path.of(args[0]);
     Dataset lazy = Dataset.open(Path.of(args[1]));
@@ -91,27 +119,8 @@ public final class ReadoutChoice {
           "min-seed", Integer.toString(best.minSeed())));
     }
     for (Map.Entry<String, Map<String, String>> r : readouts.entrySet()) {
-      List<ImageScores> scores = new ArrayList<>();
-      double predicted = 0, objects = 0;
-      try (SegmentationModel model = SegmentationModel.open(run,
-          SegmentationModel.Options.DEFAULT.withThreads(1).withMethodSettings(r.getValue()))) {
-        for (Sample s : lazy.samples(split)) {
-          FloatImage image = ImageFiles.readImage(s.image());
-          LabelImage truth = ImageFiles.readLabels(s.mask().orElseThrow());
-          LabelImage instances = model.segment(image).instances();
-          scores.add(ImageScores.of(s.id(), truth, instances, 1));
-          predicted += Components.countIds(instances);
-          objects += Components.countIds(Components.instances(truth));
-        }
-      }
-      ImageScores m = Evaluation.of(scores).mean();
-      System.out.printf(Locale.ROOT, "{\"date\":\"%s\",\"run\":\"%s\",\"split\":\"%s\","
-          + "\"readout\":\"%s\",\"settings\":\"%s\",\"dice\":%.4f,\"object_dice\":%.4f,"
-          + "\"object_hausdorff\":%.1f,\"count_error\":%.2f,\"predicted_objects\":%.2f,"
-          + "\"true_objects\":%.2f}%n",
-          java.time.LocalDate.now(), run, split, r.getKey(), r.getValue(), m.dice(),
-          m.objectDice(), m.objectHausdorff(), m.countError(), predicted / scores.size(),
-          objects / scores.size());
+      System.out.println(scoreLine(run, lazy, split, "readout", r.getKey(), r.getValue(),
+          SegmentationModel.Options.DEFAULT.withThreads(1).withMethodSettings(r.getValue())));
     }
   }
 }

@@ -55,6 +55,7 @@ public final class Predictor implements AutoCloseable {
   private final ParameterStore parameters;
   private int tileSize;
   private int tileBatch = 1;
+  private int flips = 1;
   /** Set for a window view ({@link #window}): where the images it is given lie in the source. */
   private FloatImage windowSource;
   private int windowX, windowY, windowWidth, windowHeight;
@@ -146,6 +147,7 @@ public final class Predictor implements AutoCloseable {
     }
     Predictor view = new Predictor(block, spec, manager, false, tileSize);
     view.tileBatch = tileBatch;
+    view.flips = flips;
     view.windowSource = Channels.adapt(source, spec.channels());
     view.windowShiftAndScale = spec.normalization().shiftAndScale(view.windowSource);
     view.windowX = x0;
@@ -167,6 +169,25 @@ public final class Predictor implements AutoCloseable {
     this.tileBatch = Math.max(1, tiles);
     return this;
   }
+
+  /** The flip choices of {@link #setFlips}. */
+  public static final List<Integer> FLIPS = List.of(1, 2, 4);
+
+  /**
+   * Test-time flips: each tile also goes through the network mirrored left-right (2), and
+   * also upside down and both (4); the flipped outputs are mirrored back and the softmax
+   * probabilities averaged per tile, so tiling, bands and windows are unchanged. 1 (default)
+   * = the tile as it is; each flip costs one more forward pass.
+   */
+  public Predictor setFlips(int n) {
+    if (!FLIPS.contains(n)) {
+      throw new IllegalArgumentException("flips must be 1, 2 or 4, not " + n);
+    }
+    this.flips = n;
+    return this;
+  }
+
+  public int flips() { return flips; }
 
   /** Argmax over the classes of {@code head}. */
   public LabelImage segment(FloatImage image, int head) {
@@ -267,10 +288,10 @@ public final class Predictor implements AutoCloseable {
       }
       int bh = Math.min(band, ry + rh - top);
       try (NDManager scope = manager.newSubManager()) {
-        NDList out = block.forward(parameters,
-            new NDList(scope.create(batch, new Shape(n, channels, th, tw))), false);
+        NDArray[] mean = tileProbabilities(
+            scope.create(batch, new Shape(n, channels, th, tw)), heads);
         for (int i = 0; i < heads.length; i++) {
-          float[] p = out.get(heads[i]).softmax(1).toFloatArray();
+          float[] p = mean[i].toFloatArray();
           int k = classes[heads[i]];
           for (int j = 0; j < n; j++) {
             int[] t = tiles.get(first + j);
@@ -286,6 +307,34 @@ public final class Predictor implements AutoCloseable {
       }
     }
     handOver(sums, weights, rw, band, ry, top, ry + rh, rows);
+  }
+
+  /** Axes (of N, C, H, W) mirrored by each flip pass after the first. */
+  private static final int[][] FLIP_AXES = {{3}, {2}, {2, 3}};
+
+  /**
+   * Softmax probabilities of {@code heads} for a batch of tiles: the mean over the flip
+   * passes ({@link #setFlips}), each flipped output mirrored back first.
+   */
+  private NDArray[] tileProbabilities(NDArray tiles, int[] heads) {
+    NDList out = block.forward(parameters, new NDList(tiles), false);
+    NDArray[] p = new NDArray[heads.length];
+    for (int i = 0; i < heads.length; i++) {
+      p[i] = out.get(heads[i]).softmax(1);
+    }
+    for (int f = 0; f < flips - 1; f++) {
+      int[] axes = FLIP_AXES[f];
+      NDList flipped = block.forward(parameters, new NDList(tiles.flip(axes)), false);
+      for (int i = 0; i < heads.length; i++) {
+        p[i] = p[i].add(flipped.get(heads[i]).softmax(1).flip(axes));
+      }
+    }
+    if (flips > 1) {
+      for (int i = 0; i < heads.length; i++) {
+        p[i] = p[i].div(flips);
+      }
+    }
+    return p;
   }
 
   /**

@@ -108,6 +108,64 @@ class PredictorTest {
     }
   }
 
+  /** The image mirrored left-right ({@code x}) or upside down. */
+  private static FloatImage mirrored(FloatImage image, boolean x) {
+    int w = image.width(), h = image.height();
+    float[] out = new float[w * h];
+    for (int y = 0; y < h; y++) {
+      for (int i = 0; i < w; i++) {
+        out[y * w + i] = image.data()[x ? y * w + w - 1 - i : (h - 1 - y) * w + i];
+      }
+    }
+    return new FloatImage(w, h, 1, out);
+  }
+
+  /** Largest difference between a plane of {@code a} and the mirrored plane of {@code b}. */
+  private static float mirrorGap(float[] a, float[] b, int w, int h, boolean x) {
+    float gap = 0;
+    for (int y = 0; y < h; y++) {
+      for (int i = 0; i < w; i++) {
+        float v = b[x ? y * w + w - 1 - i : (h - 1 - y) * w + i];
+        gap = Math.max(gap, Math.abs(a[y * w + i] - v));
+      }
+    }
+    return gap;
+  }
+
+  @Test
+  void withFourFlipsAMirroredImageGetsTheMirroredProbabilities() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.nn.Block net = initialised(m);
+      FloatImage image = noise(32, 24, 1, 5);   // one tile, no padding: tiling is symmetric
+      try (Predictor p = Predictor.of(net, SPEC, m, 32)) {
+        for (boolean x : new boolean[] {true, false}) {
+          float[] plain = p.setFlips(1).probabilities(image, 1)[2];
+          float[] plainMirror = p.probabilities(mirrored(image, x), 1)[2];
+          // A network with random weights is not mirror-symmetric by itself ...
+          assertThat(mirrorGap(plain, plainMirror, 32, 24, x)).isGreaterThan(1e-3f);
+          float[] both = p.setFlips(4).probabilities(image, 1)[2];
+          float[] bothMirror = p.probabilities(mirrored(image, x), 1)[2];
+          // ... averaged over the four flips it is.
+          assertThat(mirrorGap(both, bothMirror, 32, 24, x)).isLessThan(1e-6f);
+        }
+        float[] two = p.setFlips(2).probabilities(image, 1)[2];
+        float[] twoMirror = p.probabilities(mirrored(image, true), 1)[2];
+        assertThat(mirrorGap(two, twoMirror, 32, 24, true)).isLessThan(1e-6f);
+        assertThat(mirrorGap(two, p.probabilities(mirrored(image, false), 1)[2], 32, 24, false))
+            .as("two flips: left-right only").isGreaterThan(1e-3f);
+      }
+    }
+  }
+
+  @Test
+  void flipsOtherThanOneTwoOrFourAreRefused() {
+    try (NDManager m = NDManager.newBaseManager();
+        Predictor p = Predictor.of(initialised(m), SPEC, m, 32)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.setFlips(3))
+          .hasMessage("flips must be 1, 2 or 4, not 3");
+    }
+  }
+
   @Test
   void perImagePercentilesAreOfTheWholeImageForEveryTileAndWindow() {
     ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("fg", 2))
