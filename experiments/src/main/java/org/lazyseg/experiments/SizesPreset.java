@@ -311,7 +311,7 @@ public final class SizesPreset implements Preset {
               Tracker.fixed((float) config.learningRate())).build());
       try (Trainer trainer = model.newTrainer(tc);
           BatchProducer producer = new BatchProducer(examples,
-              new Augmenter(config.crop(), config.augmentation(), spec.normalization()),
+              new Augmenter(config.crop(), config.effectiveAugmentation(), spec.normalization()),
               config.batch(), 1, 1, 1)) {
         trainer.initialize(new Shape(config.batch(), spec.channels(), config.crop(),
             config.crop()));

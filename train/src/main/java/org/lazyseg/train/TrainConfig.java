@@ -20,7 +20,8 @@ import org.lazyseg.train.nn.Precision;
  * @param seed seeds network initialisation and batch sampling
  * @param threads PyTorch intra-op threads
  * @param workers batch-preparing threads
- * @param augmentation random transforms of the crops
+ * @param augmentation random transforms of the crops; null (the builder's default) = the
+ *     method's choice ({@link #withDefaultAugmentation}), else flips and 90-degree turns
  * @param validationTile tile size for validation, 0 = the crop size
  * @param strongShare share of each batch drawn from the examples that have a head-0
  *     (segmentation) target, the rest uniformly from all; 0 = all uniformly. Methods whose
@@ -58,6 +59,19 @@ public record TrainConfig(
 
   private static String toStringOf(Object... values) {
     return java.util.Arrays.toString(values);
+  }
+
+  /**
+   * The crops' random transforms: the one chosen ({@link #augmentation}), else flips and
+   * 90-degree turns ({@link Augmentation#flipsAndRotations}).
+   */
+  public Augmentation effectiveAugmentation() {
+    return augmentation != null ? augmentation : Augmentation.flipsAndRotations();
+  }
+
+  /** This config with augmentation {@code a} unless one was chosen (not null). */
+  public TrainConfig withDefaultAugmentation(Augmentation a) {
+    return augmentation == null ? toBuilder().setAugmentation(a).build() : this;
   }
 
   /** This config with annealing share {@code share} unless one was chosen (not NaN). */
@@ -140,7 +154,7 @@ public record TrainConfig(
     private long seed;
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int workers = 1;
-    private Augmentation augmentation = Augmentation.flipsAndRotations();
+    private Augmentation augmentation;   // null: the method's choice, else flips and turns
     private int validationTile;
     private double strongShare;
     private Precision precision = Precision.FP32;

@@ -70,6 +70,24 @@ class TrainConfigTest {
   }
 
   @Test
+  void pseudoLabelsAugmentsFullyByDefaultButAGivenAugmentationStands() {
+    var full = org.lazyseg.train.data.Augmentation.full();
+    var basic = org.lazyseg.train.data.Augmentation.flipsAndRotations();
+    TrainConfig unset = TrainConfig.profile("standard").build();
+    assertThat(unset.augmentation()).isNull();
+    assertThat(unset.effectiveAugmentation()).isEqualTo(basic);
+    var pl = org.lazyseg.train.method.Methods.byName("pseudo-labels");
+    assertThat(pl.adjust(unset).effectiveAugmentation()).isEqualTo(full);
+    assertThat(pl.adjust(TrainConfig.profile("standard").setAugmentation(basic).build())
+        .effectiveAugmentation()).isEqualTo(basic);
+    for (String method : java.util.List.of("supervised", "multitask", "recursive", "lazy")) {
+      assertThat(org.lazyseg.train.method.Methods.byName(method).adjust(unset)
+          .effectiveAugmentation()).as(method).isEqualTo(basic);
+    }
+    assertThat(TrainConfig.profile("paper").build().effectiveAugmentation()).isEqualTo(full);
+  }
+
+  @Test
   void configAndSpecSurviveJson() throws Exception {
     TrainConfig config = TrainConfig.profile("standard").optSeed(3).build();
     String json = RunFolder.JSON.writeValueAsString(config);

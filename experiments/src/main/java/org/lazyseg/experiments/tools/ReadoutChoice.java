@@ -85,6 +85,7 @@ public final class ReadoutChoice {
     Path run = Path.of(args[0]);
     Dataset lazy = Dataset.open(Path.of(args[1]));
     String split = args[2];
+    String checkpoint = args.length > 3 ? args[3] : RunFolder.BEST;
     List<Sample> weak = weakImages(run, lazy);
     boolean detection;
     try (Predictor predictor = Predictor.open(run, RunFolder.BEST)) {
@@ -119,8 +120,11 @@ public final class ReadoutChoice {
           "min-seed", Integer.toString(best.minSeed())));
     }
     for (Map.Entry<String, Map<String, String>> r : readouts.entrySet()) {
-      System.out.println(scoreLine(run, lazy, split, "readout", r.getKey(), r.getValue(),
-          SegmentationModel.Options.DEFAULT.withThreads(1).withMethodSettings(r.getValue())));
+      Map<String, String> settings = new java.util.TreeMap<>(r.getValue());
+      settings.put("checkpoint", checkpoint);
+      System.out.println(scoreLine(run, lazy, split, "readout", r.getKey(), settings,
+          SegmentationModel.Options.DEFAULT.withThreads(1).withCheckpoint(checkpoint)
+              .withMethodSettings(r.getValue())));
     }
   }
 }

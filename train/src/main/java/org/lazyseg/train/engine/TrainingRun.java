@@ -292,7 +292,7 @@ public final class TrainingRun {
       recovery.notes().forEach(l::onMessage);   // damaged checkpoints, where it resumes
       l.onStart(start);
     }
-    Augmenter augmenter = new Augmenter(config.crop(), config.augmentation(),
+    Augmenter augmenter = new Augmenter(config.crop(), config.effectiveAugmentation(),
         spec.normalization());
     int tasks = spec.tasks().size();
     Objective goal = objective != null ? objective

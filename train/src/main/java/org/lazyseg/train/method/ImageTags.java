@@ -268,7 +268,7 @@ public final class ImageTags implements Method {
     int classificationRounds = Math.max(1, Math.round((float) total / perRound));
     int rounds = classificationRounds + refineRounds;
     int crop = cropOption > 0 ? cropOption : config.crop();
-    Augmentation a = config.augmentation();
+    Augmentation a = config.effectiveAugmentation();
     TrainConfig.Builder b = config.toBuilder()
         .setRounds(rounds, perRound)
         .setCrop(crop)

@@ -223,7 +223,7 @@ public final class ObjectSizes implements Method {
   @Override
   public TrainConfig adjust(TrainConfig config) {
     int crop = (side + 31) / 32 * 32;
-    Augmentation a = config.augmentation();
+    Augmentation a = config.effectiveAugmentation();
     TrainConfig.Builder b = config.toBuilder().setCrop(crop)
         .setAugmentation(new Augmentation(a.flips(), a.rotate90(), 0, 1, 1))
         .optValidationTile(crop);

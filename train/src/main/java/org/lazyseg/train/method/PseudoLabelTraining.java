@@ -13,6 +13,7 @@ import org.lazyseg.core.weak.LazyLabels;
 import org.lazyseg.core.weak.PseudoLabels;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
@@ -164,9 +165,18 @@ public final class PseudoLabelTraining implements Method {
    */
   static final double ANNEAL = RecursiveApproximation.ANNEAL;
 
+  /**
+   * Default augmentation of the crops: full (free rotation and rescaling besides flips and
+   * turns), unless the profile or the user chose one. Chosen on GlaS validation images
+   * carved from the training split (BENCHMARKS.md, issue 30): the network learns from 85
+   * GrabCut masks whose errors rotate and scale with their glands, and with full
+   * augmentation it joined fewer glands, scoring better on Dice, object Dice and count error.
+   */
+  static final Augmentation AUGMENTATION = Augmentation.full();
+
   @Override
   public TrainConfig adjust(TrainConfig config) {
-    return config.withDefaultAnneal(ANNEAL);
+    return config.withDefaultAnneal(ANNEAL).withDefaultAugmentation(AUGMENTATION);
   }
 
   @Override
