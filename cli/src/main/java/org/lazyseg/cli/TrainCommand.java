@@ -98,7 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
   int depth;
 
   @Option(names = "--augment", paramLabel = "KIND",
-      description = "basic (flips, 90-degree turns) or full (also free rotation and rescaling 0.8-1.25). Default: the profile's.")
+      description = "basic (flips, 90-degree turns) or full (also free rotation and rescaling 0.8-1.25). Default: full for the paper profile and the pseudo-labels method, else basic.")
   String augment;
 
   @Option(names = "--normalize", paramLabel = "KIND",

@@ -30,6 +30,11 @@ public record Augmentation(
     return new Augmentation(true, true, 180, 0.8, 1.25);
   }
 
+  /** "basic" or "full" (the names of {@code train --augment}), else the values. */
+  public String label() {
+    return equals(flipsAndRotations()) ? "basic" : equals(full()) ? "full" : toString();
+  }
+
   public static Augmentation none() {
     return new Augmentation(false, false, 0, 1, 1);
   }

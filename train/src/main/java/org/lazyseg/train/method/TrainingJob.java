@@ -15,6 +15,7 @@ import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.engine.EpochPlan;
+import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.engine.TrainingListener;
 import org.lazyseg.train.engine.TrainingResult;
@@ -44,13 +45,14 @@ public final class TrainingJob {
    * bf16; null before it was recorded, which means fp32), {@code cpuBf16Flags} the CPU's bf16
    * instructions then. {@code anneal} is the share of the last epochs whose learning rate fell
    * ({@link TrainConfig#anneal}, after the method's default; 0 = constant rate), which a
-   * resume must repeat (null before it was recorded).
+   * resume must repeat (null before it was recorded); {@code augmentation} likewise the crops'
+   * random transforms ({@link TrainConfig#effectiveAugmentation}, after the method's default).
    */
   public record Record(String data, String method, Map<String, String> methodOptions,
       String profile, double strongFraction, long seed, List<String> classes,
       List<String> strongIds, List<String> validationIds, int minArea,
       Map<String, String> startOptions, String precision, List<String> cpuBf16Flags,
-      Double anneal) {}
+      Double anneal, Augmentation augmentation) {}
 
   public static final String RECORD_FILE = "training-data.json";
 
@@ -243,6 +245,11 @@ public final class TrainingJob {
     if (before.anneal() != null && before.anneal() != config.annealedShare()) {
       differs.add("anneal " + before.anneal() + ", now " + config.annealedShare());
     }
+    if (before.augmentation() != null
+        && !before.augmentation().equals(config.effectiveAugmentation())) {
+      differs.add("augmentation " + before.augmentation().label() + ", now "
+          + config.effectiveAugmentation().label());
+    }
     if (before.strongFraction() != selection.strongFraction()) {
       differs.add("strong fraction " + before.strongFraction() + ", now " + selection.strongFraction());
     }
@@ -398,7 +405,7 @@ public final class TrainingJob {
         td.strongIds().stream().sorted().toList(),
         td.validation().stream().map(e -> e.id()).toList(), minArea, method.options(),
         config.precision().label(), org.lazyseg.train.nn.Precision.cpuBf16Flags(),
-        config.annealedShare()));
+        config.annealedShare(), config.effectiveAugmentation()));
   }
 
 

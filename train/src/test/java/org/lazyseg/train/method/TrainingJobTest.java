@@ -61,6 +61,26 @@ class TrainingJobTest {
         .anneal()).isZero();
   }
 
+  /** The crops' augmentation is recorded after the method's default; a resume repeats it. */
+  @Test
+  void theAugmentationIsRecordedAfterTheMethodsDefaultAndAResumeWithAnotherIsRefused()
+      throws IOException {
+    Dataset data = Dataset.open(DiscDatasets.write(dir.resolve("data"), 3, 48, 5));
+    Path run = dir.resolve("run");
+    TrainingJob pseudo = job(data, "pseudo-labels");
+    pseudo.run(run, pseudo.load(ProgressCallback.NONE));
+    assertThat(RunFolder.read(run.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
+        .augmentation()).isEqualTo(org.lazyseg.train.data.Augmentation.full());
+    TrainConfig basic = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
+        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3)
+        .setAugmentation(org.lazyseg.train.data.Augmentation.flipsAndRotations()).build();
+    TrainingJob again = new TrainingJob(data, Methods.create("pseudo-labels", Map.of()),
+        new TrainingData.Selection("train", 1.0, 0, 0), basic).optWidth(4).optDepth(3);
+    assertThatThrownBy(() -> again.run(run, again.load(ProgressCallback.NONE)))
+        .isInstanceOf(RunFolder.ConflictException.class)
+        .hasMessageContaining("augmentation full, now basic");
+  }
+
   @Test
   void otherSettingsSeedOrFractionAreRefusedNamingWhatDiffersAndRestartSetsTheOldRunAside()
       throws Exception {
