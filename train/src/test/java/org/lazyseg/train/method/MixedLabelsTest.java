@@ -250,15 +250,16 @@ class MixedLabelsTest {
     int[] grown = {0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0};
     LabeledImage weak = LabeledImage.of("w", new org.lazyseg.core.image.FloatImage(4, 4, 1))
         .withPartial(new LabelImage(4, 4, core)).withPseudo(new LabelImage(4, 4, grown));
-    LabelImage[] plain = new MixedLabels().targets(weak, K);
-    LabelImage[] pseudo = new MixedLabels().configure(Map.of("pseudo-labels", "true"))
+    LabelImage[] plain = new MixedLabels().configure(Map.of("pseudo-labels", "false"))
         .targets(weak, K);
+    LabelImage[] pseudo = new MixedLabels().targets(weak, K);   // the default
     assertThat(plain[0]).isNull();
     assertThat(pseudo[0].data()).containsExactly(grown);
     assertThat(pseudo[1].data()).containsExactly(plain[1].data());   // detection unchanged
-    assertThat(new MixedLabels().configure(Map.of("pseudo-labels", "true")).options())
-        .containsEntry("pseudo-labels", "true");
-    assertThat(new MixedLabels().options()).doesNotContainKey("pseudo-labels");
+    // Recorded either way: runs from before the default changed left it out.
+    assertThat(new MixedLabels().options()).containsEntry("pseudo-labels", "true");
+    assertThat(new MixedLabels().configure(Map.of("pseudo-labels", "false")).options())
+        .containsEntry("pseudo-labels", "false");
   }
 
   @Test
@@ -292,22 +293,26 @@ class MixedLabelsTest {
         }).run(set, "memory", dir.resolve("run"));
     assertThat(r.steps()).isEqualTo(3);
     assertThat(losses).hasSize(3).allMatch(Float::isFinite);
+    // The default read-out is multitask's split: its seeds are settled after training on
+    // the weak images' cores and recorded with the run; the model reads out with them.
     try (SegmentationModel model = SegmentationModel.open(dir.resolve("run"),
         SegmentationModel.Options.DEFAULT.withThreads(1))) {
       assertThat(model.method()).isEqualTo("lazy");
+      assertThat(model.methodSettings()).containsKey("seed-threshold")
+          .doesNotContainKey("prediction");
       assertThat(model.segment(images.get(0).image()).classes().width()).isEqualTo(32);
     }
-    // The split read-out of multitask: its seeds are settled after training on the weak
-    // images' cores and recorded with the run; the model reads out with them.
-    Training.of("lazy").optSetting("prediction", "split").optConfig(tiny).optWidth(4)
-        .optDepth(2).optThreads(1).run(set, "memory", dir.resolve("split"));
-    try (SegmentationModel model = SegmentationModel.open(dir.resolve("split"),
+    assertThat(dir.resolve("run").resolve("seed-threshold.json")).isRegularFile();
+    // The plain read-out settles nothing.
+    Training.of("lazy").optSetting("prediction", "segmentation").optConfig(tiny).optWidth(4)
+        .optDepth(2).optThreads(1).run(set, "memory", dir.resolve("plain"));
+    try (SegmentationModel model = SegmentationModel.open(dir.resolve("plain"),
         SegmentationModel.Options.DEFAULT.withThreads(1))) {
-      assertThat(model.methodSettings()).containsEntry("prediction", "split")
-          .containsKey("seed-threshold");
+      assertThat(model.methodSettings()).containsEntry("prediction", "segmentation")
+          .doesNotContainKey("seed-threshold");
       assertThat(model.segment(images.get(0).image()).classes().width()).isEqualTo(32);
     }
-    assertThat(dir.resolve("split").resolve("seed-threshold.json")).isRegularFile();
+    assertThat(dir.resolve("plain").resolve("seed-threshold.json")).doesNotExist();
     assertThat(new MixedLabels().options()).doesNotContainKeys("prediction", "seed-threshold");
   }
 }
