@@ -12,17 +12,26 @@ import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
+import org.lazyseg.train.data.Augmentation;
 import org.lazyseg.train.testing.DiscDatasets;
 
 /** A run folder holds one training: resuming it with another method is refused. */
 class TrainingJobTest {
   @TempDir Path dir;
 
+  /** Two steps of batch 2 on 32-pixel crops. */
+  private static TrainConfig.Builder tiny() {
+    return TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
+        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3);
+  }
+
   private TrainingJob job(Dataset data, String method) {
-    TrainConfig tiny = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
-        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3).build();
+    return job(data, method, tiny().build());
+  }
+
+  private TrainingJob job(Dataset data, String method, TrainConfig config) {
     return new TrainingJob(data, Methods.create(method, Map.of()),
-        new TrainingData.Selection("train", 1.0, 0, 0), tiny).optWidth(4).optDepth(3);
+        new TrainingData.Selection("train", 1.0, 0, 0), config).optWidth(4).optDepth(3);
   }
 
   @Test
@@ -39,46 +48,41 @@ class TrainingJobTest {
     assertThat(again.run(run, again.load(ProgressCallback.NONE)).epochs()).isEqualTo(1);
   }
 
-  /** The annealed share is recorded (0 for a constant rate) and a resume must repeat it. */
-  @Test
-  void theAnnealedShareIsRecordedAndAResumeWithAnotherIsRefused() throws IOException {
-    Dataset data = Dataset.open(DiscDatasets.write(dir.resolve("data"), 3, 48, 5));
-    TrainConfig annealed = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
-        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3).optAnneal(0.5).build();
-    Path run = dir.resolve("run");
-    TrainingJob first = new TrainingJob(data, Methods.create("supervised", Map.of()),
-        new TrainingData.Selection("train", 1.0, 0, 0), annealed).optWidth(4).optDepth(3);
-    first.run(run, first.load(ProgressCallback.NONE));
-    assertThat(RunFolder.read(run.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
-        .anneal()).isEqualTo(0.5);
-    TrainingJob constant = job(data, "supervised");
-    assertThatThrownBy(() -> constant.run(run, constant.load(ProgressCallback.NONE)))
-        .isInstanceOf(RunFolder.ConflictException.class)
-        .hasMessageContaining("anneal 0.5, now 0.0");
-    Path other = dir.resolve("other");
-    constant.run(other, constant.load(ProgressCallback.NONE));
-    assertThat(RunFolder.read(other.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
-        .anneal()).isZero();
+  private static TrainingJob.Record record(Path run) throws IOException {
+    return RunFolder.read(run.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class);
   }
 
-  /** The crops' augmentation is recorded after the method's default; a resume repeats it. */
+  private static void refused(TrainingJob job, Path run, String what) {
+    assertThatThrownBy(() -> job.run(run, job.load(ProgressCallback.NONE)))
+        .isInstanceOf(RunFolder.ConflictException.class).hasMessageContaining(what);
+  }
+
+  /**
+   * The annealed share (0 for a constant rate) and the crops' augmentation are recorded after
+   * the method's defaults, and a resume must repeat them.
+   */
   @Test
-  void theAugmentationIsRecordedAfterTheMethodsDefaultAndAResumeWithAnotherIsRefused()
+  void theAnnealedShareAndAugmentationAreRecordedAndAResumeWithOthersIsRefused()
       throws IOException {
     Dataset data = Dataset.open(DiscDatasets.write(dir.resolve("data"), 3, 48, 5));
     Path run = dir.resolve("run");
-    TrainingJob pseudo = job(data, "pseudo-labels");
-    pseudo.run(run, pseudo.load(ProgressCallback.NONE));
-    assertThat(RunFolder.read(run.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
-        .augmentation()).isEqualTo(org.lazyseg.train.data.Augmentation.full());
-    TrainConfig basic = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
-        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3)
-        .setAugmentation(org.lazyseg.train.data.Augmentation.flipsAndRotations()).build();
-    TrainingJob again = new TrainingJob(data, Methods.create("pseudo-labels", Map.of()),
-        new TrainingData.Selection("train", 1.0, 0, 0), basic).optWidth(4).optDepth(3);
-    assertThatThrownBy(() -> again.run(run, again.load(ProgressCallback.NONE)))
-        .isInstanceOf(RunFolder.ConflictException.class)
-        .hasMessageContaining("augmentation full, now basic");
+    TrainingJob first = job(data, "supervised", tiny().optAnneal(0.5).build());
+    first.run(run, first.load(ProgressCallback.NONE));
+    assertThat(record(run).anneal()).isEqualTo(0.5);
+    assertThat(record(run).augmentation()).isEqualTo(Augmentation.flipsAndRotations());
+    TrainingJob constant = job(data, "supervised");
+    refused(constant, run, "anneal 0.5, now 0.0");
+    Path other = dir.resolve("other");
+    constant.run(other, constant.load(ProgressCallback.NONE));
+    assertThat(record(other).anneal()).isZero();
+
+    Path pseudoRun = dir.resolve("pseudo");
+    TrainingJob pseudo = job(data, "pseudo-labels");   // augments fully by default
+    pseudo.run(pseudoRun, pseudo.load(ProgressCallback.NONE));
+    assertThat(record(pseudoRun).augmentation()).isEqualTo(Augmentation.full());
+    refused(job(data, "pseudo-labels",
+        tiny().setAugmentation(Augmentation.flipsAndRotations()).build()), pseudoRun,
+        "augmentation full, now basic");
   }
 
   @Test
@@ -88,8 +92,7 @@ class TrainingJobTest {
     Path run = dir.resolve("run");
     TrainingJob first = job(data, "multitask");
     first.run(run, first.load(ProgressCallback.NONE));
-    TrainConfig tiny = TrainConfig.builder().setCrop(32).setBatch(2).setLearningRate(1e-2)
-        .setEpochs(1).setStepsPerEpoch(2).optThreads(1).optSeed(3).build();
+    TrainConfig tiny = tiny().build();
     TrainingJob changed = new TrainingJob(data,
         Methods.create("multitask", Map.of("far-background", "3")),
         new TrainingData.Selection("train", 0.5, 0, 7), tiny).optWidth(4).optDepth(3);
