@@ -63,9 +63,7 @@ public final class SegmentationModel implements AutoCloseable {
         throw new IllegalArgumentException("need threads >= 1, tile size >= 0 and min area >= "
             + "-1 (the model's), not " + threads + ", " + tileSize + ", " + minArea);
       }
-      if (!Predictor.FLIPS.contains(flips)) {
-        throw new IllegalArgumentException("flips must be 1, 2 or 4, not " + flips);
-      }
+      Predictor.requireFlips(flips);
     }
 
     public Options withCheckpoint(String name) {

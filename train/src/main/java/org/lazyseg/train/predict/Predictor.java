@@ -180,14 +180,17 @@ public final class Predictor implements AutoCloseable {
    * = the tile as it is; each flip costs one more forward pass.
    */
   public Predictor setFlips(int n) {
-    if (!FLIPS.contains(n)) {
-      throw new IllegalArgumentException("flips must be 1, 2 or 4, not " + n);
-    }
-    this.flips = n;
+    this.flips = requireFlips(n);
     return this;
   }
 
-  public int flips() { return flips; }
+  /** {@code n} when it is one of {@link #FLIPS}; else IllegalArgumentException. */
+  public static int requireFlips(int n) {
+    if (!FLIPS.contains(n)) {
+      throw new IllegalArgumentException("flips must be 1, 2 or 4, not " + n);
+    }
+    return n;
+  }
 
   /** Argmax over the classes of {@code head}. */
   public LabelImage segment(FloatImage image, int head) {
