@@ -123,21 +123,8 @@ public final class PseudoLabelTraining implements Method {
       return new LabelImage[] {image.mask().orElseThrow()};
     }
     LabelImage pseudo = separateTouching && classes == 1
-        ? apart(pseudoObjects(image)) : pseudoMask(image, null, classes);
+        ? apart(pseudoLabel(image, null, classes)) : pseudoMask(image, null, classes);
     return pseudo == null ? null : new LabelImage[] {pseudo};
-  }
-
-  /** A single-class image's pseudo objects (ids), null without a partial or pseudo mask. */
-  private static LabelImage pseudoObjects(LabeledImage image) {
-    if (image.has(LabeledImage.Kind.PSEUDO)) {
-      return image.pseudo().orElseThrow();
-    }
-    if (!image.has(LabeledImage.Kind.PARTIAL)) {
-      return null;
-    }
-    LabelImage partial = image.partial().orElseThrow();
-    return partial.max() <= 1 ? PseudoLabels.grabCut(image.image(), partial).instances()
-        : PseudoLabels.pseudoMask(image.image(), null, partial, false);
   }
 
   /**
@@ -218,15 +205,27 @@ public final class PseudoLabelTraining implements Method {
    * partial mask.
    */
   static LabelImage pseudoMask(LabeledImage image, LabelImage partial, int classes) {
+    LabelImage pseudo = pseudoLabel(image, partial, classes);
+    return pseudo == null ? null : Method.asClasses(pseudo, classes);
+  }
+
+  /**
+   * The GrabCut pseudo label of {@link #pseudoMask} before it becomes a class image: with one
+   * class the objects keep ids of their own (a partial mask of ids keeps its ids, one of
+   * class ids gives an id per component), with several classes it holds class ids.
+   */
+  private static LabelImage pseudoLabel(LabeledImage image, LabelImage partial, int classes) {
     if (image.has(LabeledImage.Kind.PSEUDO)) { // computed once by lazyseg simulate --pseudo
-      return Method.asClasses(image.pseudo().orElseThrow(), classes);
+      return image.pseudo().orElseThrow();
     }
     if (partial == null && !image.has(LabeledImage.Kind.PARTIAL)) {
       return null;
     }
     partial = partial != null ? partial : image.partial().orElseThrow();
-    boolean byComponents = classes > 1 || partial.max() <= 1;
-    LabelImage pseudo = PseudoLabels.pseudoMask(image.image(), null, partial, byComponents);
-    return Method.asClasses(pseudo, classes);
+    if (classes > 1) {
+      return PseudoLabels.pseudoMask(image.image(), null, partial, true);
+    }
+    return partial.max() <= 1 ? PseudoLabels.grabCut(image.image(), partial).instances()
+        : PseudoLabels.pseudoMask(image.image(), null, partial, false);
   }
 }
