@@ -51,7 +51,6 @@ public final class ForegroundThreshold {
     List<LabelImage> truths = new ArrayList<>();
     List<float[][][]> probabilities = new ArrayList<>();
     List<String> ids = new ArrayList<>();
-    int[] size = new int[2 * lazy.samples(split).size()];
     try (Predictor predictor = Predictor.open(run, checkpoint)) {
       int separation = -1;
       for (int i = 0; i < predictor.spec().tasks().size(); i++) {
@@ -59,21 +58,18 @@ public final class ForegroundThreshold {
           separation = i;
         }
       }
-      int k = 0;
       for (Sample s : lazy.samples(split)) {
         FloatImage image = ImageFiles.readImage(s.image());
         truths.add(ImageFiles.readLabels(s.mask().orElseThrow()));
         probabilities.add(separation >= 0 ? predictor.probabilities(image, 0, separation)
             : predictor.probabilities(image, new int[] {0}));
         ids.add(s.id());
-        size[k++] = image.width();
-        size[k++] = image.height();
       }
     }
     for (double t : THRESHOLDS) {
       List<ImageScores> scores = new ArrayList<>();
       for (int i = 0; i < truths.size(); i++) {
-        int w = size[2 * i], h = size[2 * i + 1];
+        int w = truths.get(i).width(), h = truths.get(i).height();
         float[][][] p = probabilities.get(i);
         // Shifting the foreground probability by 0.5 - T moves the argmax's threshold to T
         // and keeps the seeds (the seed threshold shifts by as much).
