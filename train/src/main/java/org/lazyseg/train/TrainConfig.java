@@ -24,8 +24,9 @@ import org.lazyseg.train.nn.Precision;
  *     method's choice ({@link #withDefaultAugmentation}), else flips and 90-degree turns
  * @param validationTile tile size for validation, 0 = the crop size
  * @param strongShare share of each batch drawn from the examples that have a head-0
- *     (segmentation) target, the rest uniformly from all; 0 = all uniformly. Methods whose
- *     few strong masks would otherwise be under one crop per batch set it (multi-task).
+ *     (segmentation) target, the rest uniformly from all; 0 = all uniformly; NaN ("auto") =
+ *     one crop of each batch where uniform draws would leave most batches without a strong
+ *     crop, else uniform ({@link org.lazyseg.train.data.BatchProducer#strongSlots})
  * @param precision what the network computes in (fp32 parameters either way)
  * @param normalize how the images are normalised when the model spec does not fix it:
  *     {@value Normalization#DATASET} (one mean and standard deviation per channel from the
@@ -49,7 +50,8 @@ public record TrainConfig(
     }
     if (crop <= 0 || batch <= 0 || !(learningRate > 0) || rounds <= 0 || epochsPerRound <= 0
         || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
-        || validationTile < 0 || !(strongShare >= 0 && strongShare <= 1)
+        || validationTile < 0
+        || !(Double.isNaN(strongShare) || (strongShare >= 0 && strongShare <= 1))
         || precision == null || !(Double.isNaN(anneal) || (anneal >= 0 && anneal <= 1))) {
       throw new IllegalArgumentException("bad training configuration: " + toStringOf(
           crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch, threads, workers,

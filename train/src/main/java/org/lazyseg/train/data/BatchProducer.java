@@ -44,11 +44,12 @@ public final class BatchProducer implements AutoCloseable {
   }
 
   /**
-   * As above; the first {@code round(strongShare * batchSize)} crops of each batch come from
-   * the examples with a complete head-0 target (a strong mask: no pixel
+   * As above; the first {@link #strongSlots} crops of each batch come from the examples with
+   * a complete head-0 target (a strong mask: no pixel
    * {@link org.lazyseg.core.image.LabelImage#IGNORE}; a target a partial mask implies has
    * unlabelled pixels), uniformly among them, the others from all examples.
-   * Without such examples, or with all examples strong, every crop is drawn from all.
+   *
+   * @param strongShare share of each batch from the strong examples, or NaN ("auto")
    */
   public BatchProducer(List<Example> examples, Augmenter augmenter, int batchSize, int tasks,
       long seed, int workerCount, double strongShare) {
@@ -68,8 +69,7 @@ public final class BatchProducer implements AutoCloseable {
     this.imageLabelCount = labels;
     this.strong = this.examples.stream().filter(BatchProducer::hasCompleteHeadZeroTarget)
         .toList();
-    this.strongSlots = strong.isEmpty() || strong.size() == this.examples.size() ? 0
-        : (int) Math.round(strongShare * batchSize);
+    this.strongSlots = strongSlots(strongShare, strong.size(), this.examples.size(), batchSize);
     for (int i = 0; i < workerCount; i++) {
       BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
       queues.add(queue);
@@ -79,6 +79,32 @@ public final class BatchProducer implements AutoCloseable {
       workers.add(thread);
       thread.start();
     }
+  }
+
+  /**
+   * Crops of each batch drawn from the {@code strong} examples among {@code total}:
+   * {@code round(share * batch)}; for a NaN share ("auto") one crop where uniform draws would
+   * leave more than half of the batches without a strong crop, else none. Without strong
+   * examples, or with all examples strong, none.
+   */
+  public static int strongSlots(double share, int strong, int total, int batch) {
+    if (strong == 0 || strong == total) {
+      return 0;
+    }
+    if (Double.isNaN(share)) {
+      return withoutStrongCrop(strong, total, batch) > 0.5 ? 1 : 0;
+    }
+    return (int) Math.round(share * batch);
+  }
+
+  /** The share of uniformly drawn batches that hold no crop of the strong examples. */
+  public static double withoutStrongCrop(int strong, int total, int batch) {
+    return Math.pow(1 - (double) strong / total, batch);
+  }
+
+  /** The number of examples with a complete head-0 target (see the constructor). */
+  public static int strongCount(List<Example> examples) {
+    return (int) examples.stream().filter(BatchProducer::hasCompleteHeadZeroTarget).count();
   }
 
   /** A head-0 target that labels every pixel (a strong mask). */

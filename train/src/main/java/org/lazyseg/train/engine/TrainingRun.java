@@ -277,6 +277,21 @@ public final class TrainingRun {
     }
   }
 
+  /** What an "auto" strong share settles to on these examples; null for a given share. */
+  private String strongDraws(List<Example> train) {
+    if (!Double.isNaN(config.strongShare())) {
+      return null;
+    }
+    int strong = BatchProducer.strongCount(train);
+    int slots = BatchProducer.strongSlots(Double.NaN, strong, train.size(), config.batch());
+    return String.format(java.util.Locale.ROOT, "batches: %s (strong-share auto: %d of %d"
+        + " training images strongly labelled, uniform draws would leave %.0f%% of the batches"
+        + " without one)", slots == 0 ? "uniform draws" : slots + " crop of each from the"
+        + " strongly labelled images", strong, train.size(),
+        strong == 0 ? 100.0 : 100 * BatchProducer.withoutStrongCrop(strong, train.size(),
+            config.batch()));
+  }
+
   private TrainingResult loop(Trainers trainers, float[] learningRate, MultiTaskLoss loss,
       Block block, ModelSpec spec, Predictor predictor, List<Example> train,
       List<Example> validation, CheckpointState resumed, Recovery recovery, long deadline)
@@ -288,8 +303,12 @@ public final class TrainingRun {
     double bestScore = keepBest ? resumed.bestScore() : Double.NEGATIVE_INFINITY;
     int bestEpoch = keepBest ? resumed.bestEpoch() : 0;
     TrainingStart start = new TrainingStart(folder, spec, config, doneEpochs, resumed);
+    String strongDraws = strongDraws(train);
     for (TrainingListener l : listeners) {
       recovery.notes().forEach(l::onMessage);   // damaged checkpoints, where it resumes
+      if (strongDraws != null) {
+        l.onMessage(strongDraws);
+      }
       l.onStart(start);
     }
     Augmenter augmenter = new Augmenter(config.crop(), config.effectiveAugmentation(),

@@ -96,7 +96,9 @@ public final class RecursiveApproximation implements Method {
    *     uniform draws over all images). With 9 strong images of 200 (HC18 at 4.4%) uniform
    *     draws give the segmentation head a third of a crop a batch; after 800 steps its
    *     foreground was speckle on the ultrasound texture, not the head, so the labels, which
-   *     grow inside it, did not grow.
+   *     grow inside it, did not grow. NaN ("auto"): one crop of each batch where uniform
+   *     draws would leave most batches without a strong crop, else uniform
+   *     ({@link org.lazyseg.train.data.BatchProducer#strongSlots})
    * @param farBackground 0: the segmentation head learns from the strong masks alone; R &gt; 0:
    *     also from the annotator's partial masks of the other images, their cores as objects
    *     and the pixels farther than R core radii from every core as background
@@ -131,9 +133,9 @@ public final class RecursiveApproximation implements Method {
         throw new IllegalArgumentException(
             "method 'recursive': give epochs-per-round or steps-per-round, not both");
       }
-      if (!(strongShare >= 0 && strongShare <= 1)) {
+      if (!(Double.isNaN(strongShare) || (strongShare >= 0 && strongShare <= 1))) {
         throw new IllegalArgumentException(
-            "method 'recursive': strong-share must be in [0, 1], not " + strongShare);
+            "method 'recursive': strong-share must be auto or in [0, 1], not " + strongShare);
       }
       if (!(Double.isNaN(farBackground) || farBackground >= 0)
           || Double.isInfinite(farBackground)) {
@@ -204,8 +206,8 @@ public final class RecursiveApproximation implements Method {
         m.put("truth", truth);
       }
       m.put("overlays", Integer.toString(overlays));
-      if (strongShare != DEFAULT.strongShare) {   // absent by default: older runs read the same
-        m.put("strong-share", Double.toString(strongShare));
+      if (Double.compare(strongShare, DEFAULT.strongShare) != 0) {   // absent by default
+        m.put("strong-share", Double.isNaN(strongShare) ? "auto" : Double.toString(strongShare));
       }
       // Always written: a run recorded before "auto" had no entry for 0 (off).
       m.put("far-background", Double.isNaN(farBackground) ? "auto"
@@ -245,7 +247,8 @@ public final class RecursiveApproximation implements Method {
           + " for the per-round Dice only (never trained on)"),
       Setting.integer("overlays", 4, 0, Integer.MAX_VALUE, "weak images pictured per round"),
       Setting.number("strong-share", 0, 0, 1, "share of each batch drawn from the strongly"
-          + " labelled images (0 = uniform draws)"),
+          + " labelled images (0 = uniform draws; auto: one crop of each batch where uniform"
+          + " draws would leave most batches without one)").orWord("auto", Double.NaN),
       Setting.number("far-background", Double.NaN, 0, Double.POSITIVE_INFINITY, "as"
           + " multitask's; the labels also never grow into that background (0 = off; auto: "
           + FarBackground.REACH + " where the images with both a strong and a partial mask"

@@ -1,6 +1,7 @@
 package org.lazyseg.train.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Random;
@@ -125,6 +126,37 @@ class AugmenterTest {
     assertThat(strongCrops[0]).isBetween(crops / 20 / 2, crops / 20 * 2);
     // 4 fixed strong slots plus about 1 in 20 of the other 4.
     assertThat(strongCrops[1]).isBetween(batches * 4, batches * 4 + batches * 4 / 20 * 2);
+  }
+
+  @Test
+  void anAutoStrongShareGivesOneCropWhereMostUniformBatchesWouldHaveNone() {
+    // 9 strong of 200, batches of 8: 0.955^8 = 69% of uniform batches hold no strong crop.
+    assertThat(BatchProducer.withoutStrongCrop(9, 200, 8)).isCloseTo(0.692, within(0.001));
+    assertThat(BatchProducer.strongSlots(Double.NaN, 9, 200, 8)).isEqualTo(1);
+    // 8 of 85: 45% without one, so uniform draws stay.
+    assertThat(BatchProducer.strongSlots(Double.NaN, 8, 85, 8)).isZero();
+    // the boundary: (1 - 1/12)^8 = 0.498 stays uniform, (1 - 1/13)^8 = 0.527 does not
+    assertThat(BatchProducer.strongSlots(Double.NaN, 1, 12, 8)).isZero();
+    assertThat(BatchProducer.strongSlots(Double.NaN, 1, 13, 8)).isEqualTo(1);
+    // nothing to draw from, or nothing else to draw
+    assertThat(BatchProducer.strongSlots(Double.NaN, 0, 200, 8)).isZero();
+    assertThat(BatchProducer.strongSlots(Double.NaN, 200, 200, 8)).isZero();
+    // a given share is rounded to crops
+    assertThat(BatchProducer.strongSlots(0.5, 9, 200, 8)).isEqualTo(4);
+    assertThat(BatchProducer.strongSlots(0, 9, 200, 8)).isZero();
+    // and in a producer: 1 strong of 20 (0.95^8 = 66% without): the first crop is strong
+    List<Example> examples = new java.util.ArrayList<>();
+    examples.add(constant("strong", 100, true));
+    for (int i = 1; i < 20; i++) {
+      examples.add(constant("weak" + i, i, false));
+    }
+    assertThat(BatchProducer.strongCount(examples)).isEqualTo(1);
+    Augmenter a = new Augmenter(8, Augmentation.none(), Normalization.identity(1));
+    try (BatchProducer producer = new BatchProducer(examples, a, 8, 2, 3, 1, Double.NaN)) {
+      for (int k = 0; k < 10; k++) {
+        assertThat(producer.next().images()[0]).as("batch %d", k).isEqualTo(100f);
+      }
+    }
   }
 
   @Test

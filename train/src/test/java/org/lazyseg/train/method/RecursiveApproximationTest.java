@@ -50,6 +50,12 @@ class RecursiveApproximationTest {
         .isEqualTo(0.5);
     assertThat(Methods.create("recursive", shared.options()).options())
         .containsEntry("strong-share", "0.5");
+    Method auto = Methods.create("recursive", Map.of("strong-share", "auto"));
+    assertThat(auto.adjust(TrainConfig.profile("quick").build()).strongShare()).isNaN();
+    assertThat(Methods.create("recursive", auto.options()).options())
+        .containsEntry("strong-share", "auto");
+    assertThatThrownBy(() -> Methods.create("recursive", Map.of("strong-share", "1.5")))
+        .hasMessageContaining("strong-share");
     // seed-threshold: auto (NaN until settled after training) or a number in (0, 1)
     assertThat(m.values().seedThreshold()).isNaN();
     assertThat(m.options()).containsEntry("seed-threshold", "auto");
