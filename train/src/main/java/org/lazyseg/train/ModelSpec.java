@@ -52,6 +52,21 @@ public record ModelSpec(int channels, List<Task> tasks, int width, int depth,
     }
   }
 
+  /** The index of the head of the task named {@code name} among {@code tasks}; -1 if none. */
+  public static int headOf(List<Task> tasks, String name) {
+    for (int t = 0; t < tasks.size(); t++) {
+      if (tasks.get(t).name().equals(name)) {
+        return t;
+      }
+    }
+    return -1;
+  }
+
+  /** The index of this network's head of the task named {@code name}; -1 if none. */
+  public int headOf(String name) {
+    return headOf(tasks, name);
+  }
+
   /** Classes of each head, in task order. */
   public int[] heads() {
     return tasks.stream().mapToInt(Task::classes).toArray();

@@ -26,6 +26,15 @@ class TrainConfigTest {
   }
 
   @Test
+  void aHeadIsFoundByItsTasksName() {
+    ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("segmentation", 2))
+        .addTask(Task.of("separation", 2)).build();
+    assertThat(spec.headOf("separation")).isEqualTo(1);
+    assertThat(spec.headOf("segmentation")).isZero();
+    assertThat(spec.headOf("approximation")).isEqualTo(-1);
+  }
+
+  @Test
   void annealingLowersTheRateAlongAHalfCosineInTheLastEpochsOnly() {
     TrainConfig constant = TrainConfig.profile("standard").build();
     TrainConfig annealed = TrainConfig.profile("standard").optAnneal(0.25).build();

@@ -52,12 +52,7 @@ public final class ForegroundThreshold {
     List<float[][][]> probabilities = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     try (Predictor predictor = Predictor.open(run, checkpoint)) {
-      int separation = -1;
-      for (int i = 0; i < predictor.spec().tasks().size(); i++) {
-        if (predictor.spec().tasks().get(i).name().equals(LazyMultiTask.SEPARATION)) {
-          separation = i;
-        }
-      }
+      int separation = predictor.spec().headOf(LazyMultiTask.SEPARATION);
       for (Sample s : lazy.samples(split)) {
         FloatImage image = ImageFiles.readImage(s.image());
         truths.add(ImageFiles.readLabels(s.mask().orElseThrow()));

@@ -193,7 +193,7 @@ public interface Method {
    * ({@link #instances}).
    */
   default Segmentation segment(Predictor predictor, FloatImage image) {
-    int separation = headOf(predictor, LazyMultiTask.SEPARATION);
+    int separation = predictor.spec().headOf(LazyMultiTask.SEPARATION);
     int[] heads = separation >= 0 ? new int[] {0, separation} : new int[] {0};
     float[][][] p = predictor.probabilities(image, heads);
     LabelImage classes = Probabilities.argmax(p[0], image.width(), image.height());
@@ -228,7 +228,7 @@ public interface Method {
    * overrides {@link #segmentInBands}. The default: head 0 and the separation head.
    */
   default int[] pixelHeads(Predictor predictor) {
-    return new int[] {0, headOf(predictor, LazyMultiTask.SEPARATION)};
+    return new int[] {0, predictor.spec().headOf(LazyMultiTask.SEPARATION)};
   }
 
   /**
@@ -245,10 +245,6 @@ public interface Method {
     }
     Bands.argmaxAndCut(this, predictor, image, heads[0], heads[1], foreground, classes,
         heads[1] >= 0 ? cut : null);
-  }
-
-  private static int headOf(Predictor predictor, String task) {
-    return RecursiveApproximation.headOf(predictor.spec().tasks(), task);
   }
 
   /** A class-id image: positive values of a single-class label become class 1. */

@@ -16,6 +16,7 @@ import org.lazyseg.core.weak.FarBackground;
 import org.lazyseg.core.weak.LevelSetGrowth;
 import org.lazyseg.core.weak.RecursiveGrowth;
 import org.lazyseg.core.weak.SeedThreshold;
+import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
@@ -485,12 +486,12 @@ public final class RecursiveApproximation implements Method {
    */
   @Override
   public Segmentation segment(Predictor predictor, FloatImage image) {
-    List<Task> tasks = predictor.spec().tasks();
-    int approximation = headOf(tasks, APPROXIMATION);
+    ModelSpec spec = predictor.spec();
+    int approximation = spec.headOf(APPROXIMATION);
     if (approximation < 0 || options.prediction.equals("segmentation")) {
       return Method.super.segment(predictor, image);
     }
-    int separation = headOf(tasks, LazyMultiTask.SEPARATION);
+    int separation = spec.headOf(LazyMultiTask.SEPARATION);
     if (options.prediction.equals("approximation")) {
       int[] heads = separation >= 0 ? new int[] {approximation, separation}
           : new int[] {approximation};
@@ -508,13 +509,13 @@ public final class RecursiveApproximation implements Method {
    */
   @Override
   public int[] pixelHeads(Predictor predictor) {
-    List<Task> tasks = predictor.spec().tasks();
-    int approximation = headOf(tasks, APPROXIMATION);
+    ModelSpec spec = predictor.spec();
+    int approximation = spec.headOf(APPROXIMATION);
     if (approximation < 0 || options.prediction.equals("segmentation")) {
       return Method.super.pixelHeads(predictor);
     }
     return options.prediction.equals("approximation")
-        ? new int[] {approximation, headOf(tasks, LazyMultiTask.SEPARATION)} : null;
+        ? new int[] {approximation, spec.headOf(LazyMultiTask.SEPARATION)} : null;
   }
 
   /**
@@ -534,12 +535,4 @@ public final class RecursiveApproximation implements Method {
     return growth().segmentInBands(predictor, image, foreground);
   }
 
-  static int headOf(List<Task> tasks, String name) {
-    for (int t = 0; t < tasks.size(); t++) {
-      if (tasks.get(t).name().equals(name)) {
-        return t;
-      }
-    }
-    return -1;
-  }
 }

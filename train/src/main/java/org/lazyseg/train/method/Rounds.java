@@ -159,8 +159,7 @@ final class Rounds implements RoundHook {
         }
         return;
       }
-      int separation = RecursiveApproximation.headOf(current.spec().tasks(),
-          org.lazyseg.train.method.LazyMultiTask.SEPARATION);
+      int separation = current.spec().headOf(LazyMultiTask.SEPARATION);
       int[] heads = separation >= 0
           ? new int[] {RecursiveApproximation.SEGMENTATION_HEAD, a, separation}
           : new int[] {RecursiveApproximation.SEGMENTATION_HEAD, a};
@@ -200,8 +199,7 @@ final class Rounds implements RoundHook {
         return 0;
       }
       int a = RecursiveApproximation.APPROXIMATION_HEAD;
-      int separation = RecursiveApproximation.headOf(current.spec().tasks(),
-          org.lazyseg.train.method.LazyMultiTask.SEPARATION);
+      int separation = current.spec().headOf(LazyMultiTask.SEPARATION);
       int[] heads = separation >= 0
           ? new int[] {RecursiveApproximation.SEGMENTATION_HEAD, a, separation}
           : new int[] {RecursiveApproximation.SEGMENTATION_HEAD, a};

@@ -16,6 +16,7 @@ import org.lazyseg.core.weak.LevelSetGrowth;
 import org.lazyseg.core.weak.RecursiveGrowth;
 import org.lazyseg.core.weak.SeedThreshold;
 import org.lazyseg.train.RunFolder;
+import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.TimeBudget;
@@ -51,8 +52,8 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
    * has one.
    */
   int[] heads(List<Task> tasks) {
-    int core = RecursiveApproximation.headOf(tasks, seedHead);
-    int separation = RecursiveApproximation.headOf(tasks, LazyMultiTask.SEPARATION);
+    int core = ModelSpec.headOf(tasks, seedHead);
+    int separation = ModelSpec.headOf(tasks, LazyMultiTask.SEPARATION);
     java.util.stream.IntStream.Builder b = java.util.stream.IntStream.builder()
         .add(RecursiveApproximation.SEGMENTATION_HEAD);
     if (core != RecursiveApproximation.SEGMENTATION_HEAD) {
@@ -77,7 +78,7 @@ public record SeededGrowth(String seedHead, double lambda, boolean keepUnseeded,
 
   /** Whether the network has the core head this read-out needs. */
   boolean applies(Predictor predictor) {
-    return RecursiveApproximation.headOf(predictor.spec().tasks(), seedHead) >= 0;
+    return predictor.spec().headOf(seedHead) >= 0;
   }
 
   /** The whole image at once; probabilities are the segmentation head's. */
