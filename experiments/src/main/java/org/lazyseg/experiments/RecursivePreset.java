@@ -68,7 +68,7 @@ public final class RecursivePreset implements Preset {
   /**
    * Options {@code strong-share=F} and {@code far-background=R|auto}: the method's options of
    * the same names, for every recursive run, over the preset's defaults; a value equal to the
-   * method's default (strong-share 0, far-background auto) is left out, so such a run is
+   * method's default (auto for both) is left out, so such a run is
    * named and shared as one made without it; {@code far-background=0} turns far background
    * off. The baselines are unchanged, so they stay shared with the other presets.
    */

@@ -26,21 +26,21 @@ class RecursivePresetOptionsTest {
   }
 
   @Test
-  void hc18DefaultsToHalfStrongBatchesAndAnOptionAtTheMethodsDefaultIsLeftOut() {
+  void theMethodsDefaultsAreTheHc18PresetsAndAnOptionAtTheMethodsDefaultIsLeftOut() {
     RecursivePreset hc18 = (RecursivePreset) Presets.byName("recursive-hc18");
-    assertThat(hc18.recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5"));
-    assertThat(hc18.description()).contains("strong-share=0.5");
-    assertThat(((RecursivePreset) hc18.withOptions(Map.of("strong-share", "0.25")))
-        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.25"));
-    // far background's default is auto: 0 turns it off and is kept, auto is left out
-    assertThat(((RecursivePreset) hc18.withOptions(Map.of("far-background", "0")))
-        .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5", "far-background", "0"));
-    assertThat(((RecursivePreset) hc18.withOptions(Map.of("far-background", "auto")))
+    assertThat(hc18.recursiveOptions()).isEmpty();
+    assertThat(((RecursivePreset) hc18.withOptions(Map.of("strong-share", "0.5")))
         .recursiveOptions()).isEqualTo(Map.of("strong-share", "0.5"));
-    // The paper's plain runs: uniform batches (the default, left out), far background off.
+    // both defaults are auto: a number is kept, auto is left out
+    assertThat(((RecursivePreset) hc18.withOptions(Map.of("far-background", "0")))
+        .recursiveOptions()).isEqualTo(Map.of("far-background", "0"));
+    assertThat(((RecursivePreset) hc18.withOptions(
+        Map.of("far-background", "auto", "strong-share", "auto"))).recursiveOptions())
+        .isEmpty();
+    // The paper's plain runs: uniform batches, far background off.
     assertThat(((RecursivePreset) hc18.withOptions(
         Map.of("far-background", "0", "strong-share", "0.0"))).recursiveOptions())
-        .isEqualTo(Map.of("far-background", "0"));
+        .isEqualTo(Map.of("far-background", "0", "strong-share", "0.0"));
     RecursivePreset glas = (RecursivePreset) Presets.byName("recursive-glas");
     assertThat(glas.recursiveOptions()).isEmpty();
     assertThat(((RecursivePreset) glas.withOptions(Map.of("far-background", "3")))

@@ -42,9 +42,9 @@ class RecursiveApproximationTest {
         .hasMessageContaining(">= 0");
     assertThatThrownBy(() -> Methods.create("recursive", Map.of("rounds", "x")))
         .hasMessageContaining("whole number");
-    // strong-share reaches the batches, and is recorded only where it is not the default.
-    assertThat(m.options()).doesNotContainKey("strong-share");
-    assertThat(m.adjust(TrainConfig.profile("quick").build()).strongShare()).isZero();
+    // strong-share reaches the batches; auto by default, always recorded.
+    assertThat(m.options()).containsEntry("strong-share", "auto");
+    assertThat(m.adjust(TrainConfig.profile("quick").build()).strongShare()).isNaN();
     Method shared = Methods.create("recursive", Map.of("strong-share", "0.5"));
     assertThat(shared.adjust(TrainConfig.profile("quick").build()).strongShare())
         .isEqualTo(0.5);
