@@ -16,7 +16,7 @@ public final class PrecisionOption {
   private Precision precision;
 
   @Option(names = "--precision", paramLabel = "auto|fp32|bf16",
-      description = "What the network computes in: bf16 (bfloat16 arithmetic, fp32 parameters; about twice as fast to train and three times to segment on CPUs with AMX, see BENCHMARKS.md), fp32, or auto: bf16 where the CPU has AMX or AVX512-BF16 (flags amx_bf16, avx512_bf16 in /proc/cpuinfo), else fp32. A model trained in either segments in either. Default: auto.")
+      description = "What the network computes in: bf16 (bfloat16 arithmetic, fp32 parameters; about twice as fast to train and three times to segment on CPUs with AMX, see BENCHMARKS.md), fp32, or auto: bf16 where the CPU has AMX or AVX512-BF16 (flags amx_bf16, avx512_bf16 in /proc/cpuinfo) and ONEDNN_MAX_CPU_ISA does not cap PyTorch below them (./lazyseg caps it at AVX2 on AMD CPUs of family 26, where oneDNN's AVX-512 kernels gave wrong results), else fp32. A model trained in either segments in either. Default: auto.")
   void setPrecision(String name) {
     try {
       precision = Precision.parse(name);
@@ -39,6 +39,9 @@ public final class PrecisionOption {
         : "";
     String slow = p == Precision.BF16 && flags.isEmpty()
         ? "; this CPU has no bf16 instructions, so PyTorch emulates them: slower than fp32" : "";
-    return "computing in " + p.label() + why + slow;
+    String cap = System.getenv("ONEDNN_MAX_CPU_ISA");
+    String capped = cap == null || cap.isBlank() ? ""
+        : "; oneDNN capped at " + cap + " (ONEDNN_MAX_CPU_ISA)";
+    return "computing in " + p.label() + why + slow + capped;
   }
 }

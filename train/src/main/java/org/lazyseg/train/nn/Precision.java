@@ -75,11 +75,25 @@ public enum Precision {
   }
 
   /**
-   * Those of {@link #BF16_CPU_FLAGS} this machine's CPU has, from /proc/cpuinfo; empty where
-   * it has none or the file cannot be read (other systems than Linux: auto then means fp32).
+   * Those of {@link #BF16_CPU_FLAGS} this machine's CPU has, from /proc/cpuinfo, and that
+   * PyTorch's oneDNN may use (see {@link #usable}); empty where it has none or the file cannot
+   * be read (other systems than Linux: auto then means fp32).
    */
   public static List<String> cpuBf16Flags() {
-    return Flags.BF16;
+    return usable(Flags.BF16, System.getenv("ONEDNN_MAX_CPU_ISA"));
+  }
+
+  /**
+   * {@code flags} unless oneDNN is capped below its bf16 instructions ({@code
+   * ONEDNN_MAX_CPU_ISA} without BF16 or AMX in its name, e.g. AVX2, which ./lazyseg sets on
+   * AMD CPUs of family 26): then bf16 would be emulated, slower than fp32, so none.
+   */
+  static List<String> usable(List<String> flags, String oneDnnCap) {
+    if (oneDnnCap == null || oneDnnCap.isBlank() || oneDnnCap.equalsIgnoreCase("ALL")) {
+      return flags;
+    }
+    String cap = oneDnnCap.toUpperCase(Locale.ROOT);
+    return cap.contains("BF16") || cap.contains("AMX") ? flags : List.of();
   }
 
   /** Those of {@link #BF16_CPU_FLAGS} in the first "flags" line of a /proc/cpuinfo file. */

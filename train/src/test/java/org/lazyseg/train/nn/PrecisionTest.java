@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,17 @@ class PrecisionTest {
     assertThat(Precision.auto()).isEqualTo(
         Precision.cpuBf16Flags().isEmpty() ? Precision.FP32 : Precision.BF16);
     assertThat(Precision.BF16.label()).isEqualTo("bf16");
+  }
+
+  @Test
+  void aOneDnnCapBelowItsBf16InstructionsMeansNone() {
+    List<String> flags = List.of("avx512_bf16");
+    assertThat(Precision.usable(flags, null)).isEqualTo(flags);
+    assertThat(Precision.usable(flags, "ALL")).isEqualTo(flags);
+    assertThat(Precision.usable(flags, "avx512_core_bf16")).isEqualTo(flags);
+    assertThat(Precision.usable(flags, "AVX512_CORE_AMX")).isEqualTo(flags);
+    assertThat(Precision.usable(flags, "AVX2")).isEmpty();
+    assertThat(Precision.usable(flags, "AVX512_CORE_VNNI")).isEmpty();
   }
 
   @Test
