@@ -83,22 +83,34 @@ class ObjectSizesTest {
     }
     ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("segmentation", 2))
         .optWidth(4).optDepth(3).build();
-    TrainConfig config = new ObjectSizes().adjust(TrainConfig.builder().setCrop(32).setBatch(4)
-        .setLearningRate(1e-2).setEpochs(1).setStepsPerEpoch(40).optThreads(1).optSeed(1)
-        .build()).toBuilder().setCrop(32).optValidationTile(32).setLearningRate(1e-2).build();
-    Path pre = dir.resolve("pre");
-    new TrainingRun(pre, spec, config).run(strong, List.of());
-    double before = meanSizeError(pre, data);
-    assertThat(before).as("pre-trained on dilated masks: too big").isGreaterThan(3);
+    // Three seeds: one seed's outcome moves with the CPU's kernels (seed 1 gave 7.2 -> 0.8 on
+    // an Intel Xeon, 6.3 -> 3.5 with oneDNN capped at AVX2 on an AMD EPYC).
+    double before = 0;
+    double after = 0;
+    StringBuilder runs = new StringBuilder();
+    for (int seed = 1; seed <= 3; seed++) {
+      TrainConfig config = new ObjectSizes().adjust(TrainConfig.builder().setCrop(32)
+          .setBatch(4).setLearningRate(1e-2).setEpochs(1).setStepsPerEpoch(40).optThreads(1)
+          .optSeed(seed).build()).toBuilder().setCrop(32).optValidationTile(32)
+          .setLearningRate(1e-2).build();
+      Path pre = dir.resolve("pre" + seed);
+      new TrainingRun(pre, spec, config).run(strong, List.of());
+      double b = meanSizeError(pre, data);
+      assertThat(b).as("seed %d pre-trained on dilated masks: too big", seed).isGreaterThan(3);
 
-    Path fine = dir.resolve("fine");
-    new TrainingRun(fine, spec, config.toBuilder().setLearningRate(1e-2).setStepsPerEpoch(60).build())
-        .optObjective(new SizeObjective(1, 1, 0))
-        .optInitialModel(new RunFolder(pre).checkpoint(RunFolder.BEST))
-        .run(sized, List.of());
-    double after = meanSizeError(fine, data);
-    // Seeds 1-4 gave 7.2 -> 0.8, 6.2 -> 0.5, 7.3 -> 0.0, 6.2 -> 1.3.
-    assertThat(Math.abs(after)).as("mean g error before %.2f, after %.2f", before, after)
+      Path fine = dir.resolve("fine" + seed);
+      new TrainingRun(fine, spec, config.toBuilder().setLearningRate(1e-2).setStepsPerEpoch(60)
+          .build())
+          .optObjective(new SizeObjective(1, 1, 0))
+          .optInitialModel(new RunFolder(pre).checkpoint(RunFolder.BEST))
+          .run(sized, List.of());
+      double a = Math.abs(meanSizeError(fine, data));
+      runs.append(String.format(java.util.Locale.ROOT, " seed %d: %.2f -> %.2f;", seed, b, a));
+      before += b / 3;
+      after += a / 3;
+    }
+    System.out.println("size fine-tuning, mean g error before -> after:" + runs);
+    assertThat(after).as("mean g error, mean over the seeds:%s", runs)
         .isLessThan(0.5 * before);
   }
 
