@@ -34,14 +34,13 @@ public final class PrecisionOption {
   public String describe() {
     Precision p = precision();
     List<String> flags = Precision.cpuBf16Flags();
-    String why = precision == null ? " (auto: " + (flags.isEmpty()
-        ? "the CPU has no bf16 instructions)" : "the CPU has " + String.join(", ", flags) + ")")
-        : "";
-    String slow = p == Precision.BF16 && flags.isEmpty()
-        ? "; this CPU has no bf16 instructions, so PyTorch emulates them: slower than fp32" : "";
     String cap = System.getenv("ONEDNN_MAX_CPU_ISA");
-    String capped = cap == null || cap.isBlank() ? ""
-        : "; oneDNN capped at " + cap + " (ONEDNN_MAX_CPU_ISA)";
-    return "computing in " + p.label() + why + slow + capped;
+    String none = !Precision.oneDnnCappedBelowBf16() ? "the CPU has no bf16 instructions"
+        : "oneDNN is capped at " + cap + " (ONEDNN_MAX_CPU_ISA), below bf16 instructions";
+    String why = precision == null ? " (auto: " + (flags.isEmpty() ? none
+        : "the CPU has " + String.join(", ", flags)) + ")" : "";
+    String slow = p == Precision.BF16 && flags.isEmpty()
+        ? "; " + none + ", so PyTorch emulates them: slower than fp32" : "";
+    return "computing in " + p.label() + why + slow;
   }
 }

@@ -83,6 +83,11 @@ public enum Precision {
     return usable(Flags.BF16, System.getenv("ONEDNN_MAX_CPU_ISA"));
   }
 
+  /** Whether ONEDNN_MAX_CPU_ISA caps PyTorch's oneDNN below bf16 instructions. */
+  public static boolean oneDnnCappedBelowBf16() {
+    return usable(List.of("bf16"), System.getenv("ONEDNN_MAX_CPU_ISA")).isEmpty();
+  }
+
   /**
    * {@code flags} unless oneDNN is capped below its bf16 instructions ({@code
    * ONEDNN_MAX_CPU_ISA} without BF16 or AMX in its name, e.g. AVX2, which ./lazyseg sets on
