@@ -288,8 +288,7 @@ public final class TrainingRun {
         + " training images strongly labelled, uniform draws would leave %.0f%% of the batches"
         + " without one)", slots == 0 ? "uniform draws" : slots + " crop of each from the"
         + " strongly labelled images", strong, train.size(),
-        strong == 0 ? 100.0 : 100 * BatchProducer.withoutStrongCrop(strong, train.size(),
-            config.batch()));
+        100 * BatchProducer.withoutStrongCrop(strong, train.size(), config.batch()));
   }
 
   private TrainingResult loop(Trainers trainers, float[] learningRate, MultiTaskLoss loss,
