@@ -1,4 +1,5 @@
-# Sourced by ./lazyseg and .ci/run: settings that one kind of CPU needs.
+# Sourced by ./lazyseg, .ci/run and the bench scripts that start Java: settings that one kind
+# of CPU needs.
 # oneDNN's AVX-512 kernels gave wrong results on an AMD EPYC of CPU family 26 (PyTorch 2.7.1
 # from pytorch-native-cpu): TorchScript forwards 0.29 off in probability or NaN, bf16 0.46 off
 # fp32 (train's TorchScriptExportTest, Bf16ForwardTest); capped at AVX2 they match, at every

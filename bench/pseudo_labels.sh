@@ -11,6 +11,7 @@
 # The partial masks come from `lazyseg simulate --from DATA --seed 0` (made once, in
 # bench/work/sim-NAME). Appends one JSON line per setting to bench/results/pseudo_labels.jsonl.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../cpu-env.sh"   # oneDNN cap where a CPU needs it (see there)
 cd "$(dirname "$0")/.."
 data=${1:?usage: bench/pseudo_labels.sh DATA [SETTING...]}
 shift

@@ -17,6 +17,7 @@
 # size flips) run in the first SLOW_ROUNDS rounds only; their Java counterparts run in every
 # round. A call longer than 5 s is its own only sample (no warm-up, no repeats) on both sides.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../cpu-env.sh"   # oneDNN cap where a CPU needs it (see there)
 cd "$(dirname "$0")/.."
 rounds=${1:-${ROUNDS:-3}}
 repeats=${2:-${REPEATS:-3}}
