@@ -128,7 +128,11 @@ public final class PredictCommand implements Callable<Integer> {
     }
     long start = System.nanoTime();
     Prediction.Tally tally = new Prediction.Tally();
-    try (SegmentationModel segmenter = SegmentationModel.open(model, settings.modelOptions())) {
+    // A large image segments for minutes without a line: without a terminal, say so every 30 s.
+    try (QuietWatch watch = new QuietWatch(log, System.console() != null ? 0
+            : ProgressListener.QUIET_SECONDS, "opening the model");
+        SegmentationModel segmenter = SegmentationModel.open(model, settings.modelOptions())) {
+      log = watch.log();
       log.println("lazyseg: " + segmenter.describe());
       log.println("lazyseg: " + precision.describe());
       Prediction prediction = new Prediction(settings, segmenter.classNames(),
@@ -143,6 +147,7 @@ public final class PredictCommand implements Callable<Integer> {
           tally.before++;
           tally.outputs.add(item.id());
         } else {
+          watch.doing(Prediction.counter(n + 1, items.size(), item.id()) + "segmenting");
           tally.add(prediction.segmentFile(segmenter, item, n + 1, items.size(), log));
         }
         log.flush();

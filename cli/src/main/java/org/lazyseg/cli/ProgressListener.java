@@ -14,11 +14,11 @@ import org.lazyseg.train.engine.TrainingStart;
 /**
  * Shows training progress: a bar per epoch with loss and speed when a person watches a
  * terminal; without one (logs, scripts, clusters) a line at least every
- * {@value #QUIET_SECONDS} seconds during an epoch; and one summary line per finished epoch
- * always.
+ * {@value #QUIET_SECONDS} seconds, also while nothing steps (loading, validation, the work of
+ * a round's end, the seed search: a {@link QuietWatch} then says what the run is doing); and
+ * one summary line per finished epoch always.
  */
 public final class ProgressListener implements TrainingListener, AutoCloseable {
-  private final PrintWriter out;
   private final int epochs;
   private int stepsPerEpoch;
   private final boolean bar;
@@ -27,11 +27,12 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   private ProgressBar current;
   private int epoch;
   private double lossAverage = Double.NaN;
-  /** Without a bar: the longest silence during an epoch, and when the last line went out. */
+  /** Without a bar: the longest silence of the log. */
   static final int QUIET_SECONDS = 30;
   private final long quietNanos;
-  private long lastLine = System.nanoTime();
   private int stepInEpoch;
+  /** Writes every line and, without a bar, speaks up when the log stays quiet. */
+  private final QuietWatch watch;
 
   public ProgressListener(PrintWriter out, int firstEpoch, int epochs, int stepsPerEpoch, boolean bar) {
     this(out, firstEpoch, epochs, stepsPerEpoch, bar, QUIET_SECONDS);
@@ -39,12 +40,18 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
 
   ProgressListener(PrintWriter out, int firstEpoch, int epochs, int stepsPerEpoch, boolean bar,
       double quietSeconds) {
-    this.out = out;
     this.epoch = firstEpoch;
     this.epochs = epochs;
     this.stepsPerEpoch = stepsPerEpoch;
     this.bar = bar;
     this.quietNanos = (long) (quietSeconds * 1e9);
+    this.watch = new QuietWatch(out, bar ? 0 : quietSeconds, "preparing (images, network, plan)");
+  }
+
+  /** One line out (the quiet interval starts again). */
+  private void line(String text) {
+    watch.log().println(text);
+    watch.log().flush();
   }
 
   /**
@@ -58,15 +65,13 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
 
   @Override
   public void onDataLoaded(int trainImages, int strongImages, int validationImages) {
-    out.printf(Locale.ROOT, "lazyseg: %d training images (%d with strong masks), %d validation images%n",
-        trainImages, strongImages, validationImages);
-    out.flush();
+    line(String.format(Locale.ROOT, "lazyseg: %d training images (%d with strong masks), %d"
+        + " validation images", trainImages, strongImages, validationImages));
   }
 
   @Override
   public void onMessage(String message) {
-    out.println("lazyseg: " + message);
-    out.flush();
+    line("lazyseg: " + message);
   }
 
   /** A time-limited run's epochs get the planned steps. */
@@ -81,6 +86,7 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   @Override
   public void onEpochStart(int epoch, int round) {
     timing.onEpochStart(epoch, round);
+    watch.doing(String.format(Locale.ROOT, "epoch %d/%d  preparing batches", epoch, epochs));
   }
 
   @Override
@@ -96,6 +102,8 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   @Override
   public void onStepsEnd(int epoch) {
     timing.onStepsEnd(epoch);
+    watch.doing(String.format(Locale.ROOT, "epoch %d/%d  validating and saving", epoch,
+        epochs));
   }
 
   @Override
@@ -104,12 +112,11 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
     lossAverage = Double.isNaN(lossAverage) ? loss : 0.95 * lossAverage + 0.05 * loss;
     stepInEpoch++;
     if (!bar) {
-      long now = System.nanoTime();
-      if (now - lastLine >= quietNanos) {
-        out.printf(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f%n", epoch, epochs,
-            stepInEpoch, stepsPerEpoch, lossAverage);
-        out.flush();
-        lastLine = now;
+      String text = String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f", epoch,
+          epochs, stepInEpoch, stepsPerEpoch, lossAverage);
+      watch.doing(text);
+      if (watch.quietFor() >= quietNanos) {
+        line(text);
       }
       return;
     }
@@ -130,12 +137,12 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
   public void onEpochEnd(EpochStats s) {
     closeBar();
     int n = Math.max(1, s.steps());
-    out.printf(Locale.ROOT, "epoch %d/%d  round %d  train loss %.4f  val loss %s  val Dice %s  %d steps in %.1f s (%.0f ms/step: compute %.0f, waiting for data %.0f)%n",
+    line(String.format(Locale.ROOT, "epoch %d/%d  round %d  train loss %.4f  val loss %s  val Dice %s  %d steps in %.1f s (%.0f ms/step: compute %.0f, waiting for data %.0f)",
         s.epoch(), epochs, s.round(), s.trainLoss(), fmt(s.valLoss()), fmt(s.valDice()),
         s.steps(), s.seconds(), 1000 * timing.loopSeconds() / n,
-        1000 * timing.stepSeconds() / n, 1000 * timing.waitSeconds() / n);
-    out.flush();
-    lastLine = System.nanoTime();
+        1000 * timing.stepSeconds() / n, 1000 * timing.waitSeconds() / n));
+    watch.doing(String.format(Locale.ROOT, "epoch %d/%d done  (checkpoint, end-of-round or"
+        + " after-training work)", s.epoch(), epochs));
     stepInEpoch = 0;
     epoch = s.epoch() + 1;
   }
@@ -153,6 +160,7 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
 
   @Override
   public void close() {
+    watch.close();
     closeBar();
   }
 }

@@ -30,4 +30,34 @@ class ProgressListenerTest {
     }
     assertThat(quiet.toString()).as("no line before the interval has passed").isEmpty();
   }
+
+  @Test
+  void withoutATerminalTheWatchdogSaysWhatTheRunDoesWhenNoStepComes() throws Exception {
+    StringWriter text = new StringWriter();
+    try (ProgressListener p = new ProgressListener(new PrintWriter(text), 1, 2, 3, false, 1)) {
+      p.onEpochStart(1, 0);
+      p.onStep(1, 0.5f);
+      p.onStepsEnd(1);
+      long until = System.nanoTime() + 5_000_000_000L;
+      while (!text.toString().contains("validating") && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+    }
+    String said = text.toString();
+    assertThat(said).as("a line during a validation longer than the quiet interval")
+        .containsPattern("epoch 1/2  validating and saving  \\(\\d+ s since the last line\\)");
+    int lines = said.lines().toList().size();
+    Thread.sleep(1500);
+    assertThat(text.toString().lines().toList()).as("nothing after close").hasSize(lines);
+  }
+
+  @Test
+  void onATerminalThereIsNoWatchdog() throws Exception {
+    StringWriter text = new StringWriter();
+    try (ProgressListener p = new ProgressListener(new PrintWriter(text), 1, 2, 3, true, 1)) {
+      p.onStepsEnd(1);
+      Thread.sleep(1500);
+    }
+    assertThat(text.toString()).doesNotContain("since the last line");
+  }
 }
