@@ -1,18 +1,31 @@
 package org.lazyseg.core.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The small CSV files of a dataset (split.csv, sizes.csv, tags.csv): a header line, then one
- * row per line, comma-separated, fields trimmed, blank lines skipped; UTF-8 (see
- * {@link TextFiles}). Quoting is not supported
- * because ids and class names in our datasets never contain commas.
+ * The small CSV files of a dataset (split.csv, sizes.csv, tags.csv, pixel_size.csv,
+ * patches.csv), read and written as RFC 4180 by Jackson: a header line, then one row per
+ * record; a field holding a comma, quote or line break is quoted, so any file name can be an
+ * id. Reading trims unquoted fields and skips blank lines; UTF-8 (see {@link TextFiles}).
  */
-final class CsvTable {
-  /** One data row with its 1-based line number, for error messages. */
+public final class CsvTable {
+  /** One data row with its 1-based line number and that line's text, for error messages. */
   record Row(int line, String text, String[] fields) {}
+
+  private static final CsvMapper CSV = new CsvMapper()
+      .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+      .enable(CsvParser.Feature.TRIM_SPACES)
+      .enable(CsvParser.Feature.SKIP_EMPTY_LINES);
 
   final Path file;
   final String[] header;
@@ -29,35 +42,67 @@ final class CsvTable {
    * first column must be {@code id}.
    */
   static CsvTable read(Path file) {
-    List<String> lines = TextFiles.readLines(file);
+    List<String> lines = new ArrayList<>(TextFiles.readLines(file));
+    if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+      lines.set(0, lines.get(0).substring(1));
+    }
     String[] header = null;
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String text = stripBom(lines.get(i), i);
-      if (text.isBlank()) {
-        continue;
-      }
-      String[] fields = split(text);
-      if (header == null) {
-        if (!fields[0].equalsIgnoreCase("id") || fields.length < 2) {
-          throw malformed(file, i + 1, text, "expected a header line starting with 'id,'");
+    try (MappingIterator<String[]> records = CSV.readerFor(String[].class)
+        .with(CsvSchema.emptySchema()).readValues(String.join("\n", lines))) {
+      while (true) {
+        int line = records.getCurrentLocation().getLineNr();
+        String[] fields;
+        try {
+          if (!records.hasNextValue()) {
+            break;
+          }
+          fields = records.nextValue();
+        } catch (JsonProcessingException e) {
+          int at = e.getLocation() != null ? e.getLocation().getLineNr() : line;
+          throw malformed(file, at, textOf(lines, at), e.getOriginalMessage());
         }
-        header = fields;
-        continue;
+        line = Math.max(line, firstFilledLine(lines, line));
+        String text = textOf(lines, line);
+        if (fields.length == 0 || fields.length == 1 && fields[0].isEmpty()) {
+          continue;
+        }
+        if (header == null) {
+          if (!fields[0].equalsIgnoreCase("id") || fields.length < 2) {
+            throw malformed(file, line, text, "expected a header line starting with 'id,'");
+          }
+          header = fields;
+          continue;
+        }
+        if (fields.length != header.length) {
+          throw malformed(file, line, text, "expected " + header.length + " fields ("
+              + String.join(",", header) + "), found " + fields.length);
+        }
+        if (fields[0].isEmpty()) {
+          throw malformed(file, line, text, "empty id");
+        }
+        rows.add(new Row(line, text, fields));
       }
-      if (fields.length != header.length) {
-        throw malformed(file, i + 1, text,
-            "expected " + header.length + " fields (" + String.join(",", header) + "), found " + fields.length);
-      }
-      if (fields[0].isEmpty()) {
-        throw malformed(file, i + 1, text, "empty id");
-      }
-      rows.add(new Row(i + 1, text, fields));
+    } catch (IOException e) {
+      throw new DatasetException(file, "unreadable CSV (" + e.getMessage() + ")");
     }
     if (header == null) {
       throw new DatasetException(file, "empty file, expected a header line starting with 'id,'");
     }
     return new CsvTable(file, header, rows);
+  }
+
+  /** The first line from {@code line} (1-based) that is not blank: where a record starts. */
+  private static int firstFilledLine(List<String> lines, int line) {
+    int i = Math.max(1, line);
+    while (i <= lines.size() && lines.get(i - 1).isBlank()) {
+      i++;
+    }
+    return i;
+  }
+
+  private static String textOf(List<String> lines, int line) {
+    return line >= 1 && line <= lines.size() ? lines.get(line - 1) : "";
   }
 
   static DatasetException malformed(Path file, int line, String text, String problem) {
@@ -68,15 +113,58 @@ final class CsvTable {
     return malformed(file, row.line(), row.text(), problem);
   }
 
-  private static String stripBom(String s, int index) {
-    return index == 0 && s.startsWith("\uFEFF") ? s.substring(1) : s;
+  /** A tags.csv row: the id, then 1 or 0 for each class. */
+  public static Object[] idAndFlags(String id, boolean[] flags) {
+    Object[] row = new Object[flags.length + 1];
+    row[0] = id;
+    for (int k = 0; k < flags.length; k++) {
+      row[k + 1] = flags[k] ? "1" : "0";
+    }
+    return row;
   }
 
-  private static String[] split(String line) {
-    String[] fields = line.split(",", -1);
-    for (int i = 0; i < fields.length; i++) {
-      fields[i] = fields[i].trim();
+  /** A header and rows to write: {@code CsvTable.of("id", "split").row(id, "train").write(file)}. */
+  public static Writer of(String... header) {
+    return new Writer(header);
+  }
+
+  /** Rows collected for one CSV file (each field's {@code toString()}, quoted where needed). */
+  public static final class Writer {
+    private final List<String[]> records = new ArrayList<>();
+    private final int columns;
+
+    private Writer(String[] header) {
+      records.add(header.clone());
+      columns = header.length;
     }
-    return fields;
+
+    /** Adds a row of as many fields as the header. */
+    public Writer row(Object... fields) {
+      if (fields.length != columns) {
+        throw new IllegalArgumentException("a row of " + fields.length + " fields for a header of "
+            + columns + ": " + Arrays.toString(fields));
+      }
+      String[] text = new String[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        text[i] = String.valueOf(fields[i]);
+      }
+      records.add(text);
+      return this;
+    }
+
+    /** The CSV text, lines ending in \n. */
+    public String text() {
+      try {
+        return CSV.writer(CsvSchema.emptySchema().withLineSeparator("\n"))
+            .writeValueAsString(records);
+      } catch (JsonProcessingException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Writes {@link #text()} to {@code file} (under a temporary name, then renamed). */
+    public void write(Path file) throws IOException {
+      TextFiles.write(file, text());
+    }
   }
 }

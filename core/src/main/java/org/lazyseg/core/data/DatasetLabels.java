@@ -299,9 +299,9 @@ public final class DatasetLabels {
     } else {
       sizes.put(id, size);
     }
-    StringBuilder b = new StringBuilder("id,size\n");
-    sizes.forEach((k, v) -> b.append(k).append(',').append(format(v)).append('\n'));
-    write(dir.resolve("sizes.csv"), b.toString());
+    CsvTable.Writer csv = CsvTable.of("id", "size");
+    sizes.forEach((k, v) -> csv.row(k, format(v)));
+    write(dir.resolve("sizes.csv"), csv.text());
   }
 
   /** An image's tags (presence of each class, index 0 = class 1), if it has them. */
@@ -410,15 +410,11 @@ public final class DatasetLabels {
   }
 
   private void writeTags(List<String> names, Map<String, boolean[]> tags) {
-    StringBuilder b = new StringBuilder("id,").append(String.join(",", names)).append('\n');
-    tags.forEach((id, present) -> {
-      b.append(id);
-      for (boolean p : present) {
-        b.append(',').append(p ? '1' : '0');
-      }
-      b.append('\n');
-    });
-    write(dir.resolve("tags.csv"), b.toString());
+    List<String> header = new ArrayList<>(List.of("id"));
+    header.addAll(names);
+    CsvTable.Writer csv = CsvTable.of(header.toArray(String[]::new));
+    tags.forEach((id, present) -> csv.row(CsvTable.idAndFlags(id, present)));
+    write(dir.resolve("tags.csv"), csv.text());
   }
 
   private static String format(double v) {

@@ -204,11 +204,11 @@ public final class Patches {
     }
 
     int positive = 0, negative = 0;
-    StringBuilder tagsCsv = new StringBuilder("id");
-    from.classNames().forEach(c -> tagsCsv.append(',').append(c));
-    tagsCsv.append('\n');
-    StringBuilder splitCsv = new StringBuilder("id,split\n");
-    StringBuilder sourceCsv = new StringBuilder("id,source,x,y\n");
+    List<String> tagHeader = new ArrayList<>(List.of("id"));
+    tagHeader.addAll(from.classNames());
+    CsvTable.Writer tagsCsv = CsvTable.of(tagHeader.toArray(String[]::new));
+    CsvTable.Writer splitCsv = CsvTable.of("id", "split");
+    CsvTable.Writer sourceCsv = CsvTable.of("id", "source", "x", "y");
     try {
       Files.createDirectories(out.resolve("images"));
       if (classIds) {
@@ -229,14 +229,9 @@ public final class Patches {
               ImageFiles.writeLabels(mask.crop(p.x(), p.y(), size, size, 0),
                   out.resolve("masks").resolve(id + ".png"));
             }
-            tagsCsv.append(id);
-            for (boolean t : p.tags()) {
-              tagsCsv.append(',').append(t ? 1 : 0);
-            }
-            tagsCsv.append('\n');
-            splitCsv.append(id).append(',').append(s.split()).append('\n');
-            sourceCsv.append(id).append(',').append(s.id()).append(',').append(p.x())
-                .append(',').append(p.y()).append('\n');
+            tagsCsv.row(CsvTable.idAndFlags(id, p.tags()));
+            splitCsv.row(id, s.split());
+            sourceCsv.row(id, s.id(), p.x(), p.y());
             if (p.positive()) {
               positive++;
             } else {
@@ -246,9 +241,9 @@ public final class Patches {
         }
         progress.progress(++done, total, s.id());
       }
-      TextFiles.write(out.resolve("tags.csv"), tagsCsv.toString());
-      TextFiles.write(out.resolve("split.csv"), splitCsv.toString());
-      TextFiles.write(out.resolve("patches.csv"), sourceCsv.toString());
+      tagsCsv.write(out.resolve("tags.csv"));
+      splitCsv.write(out.resolve("split.csv"));
+      sourceCsv.write(out.resolve("patches.csv"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
     }

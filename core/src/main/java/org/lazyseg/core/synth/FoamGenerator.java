@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.lazyseg.core.data.CsvTable;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
 
@@ -85,17 +86,17 @@ public final class FoamGenerator {
     if (trainCount < 0 || testCount < 0) {
       throw new IllegalArgumentException("counts must not be negative: " + trainCount + ", " + testCount);
     }
-    StringBuilder split = new StringBuilder("id,split\n");
+    CsvTable.Writer split = CsvTable.of("id", "split");
     for (int i = 0; i < trainCount + testCount; i++) {
       String id = String.format("foam%04d", i);
       FoamImage img = generate(imageSeed(seed, i));
       ImageFiles.writeImage(img.image(), dir.resolve("images").resolve(id + ".png"), false);
       ImageFiles.writeLabels(img.classes(), dir.resolve("masks").resolve(id + ".png"));
       writeSixteenBit(img.instances(), dir.resolve("instances").resolve(id + ".png"));
-      split.append(id).append(',').append(i < trainCount ? "train" : "test").append('\n');
+      split.row(id, i < trainCount ? "train" : "test");
     }
     writeText(dir.resolve("classes.txt"), "bubble\ncrystal\n");
-    writeText(dir.resolve("split.csv"), split.toString());
+    writeText(dir.resolve("split.csv"), split.text());
   }
 
   /** Decorrelated per-image seeds (SplitMix64 finaliser), so neighbouring images differ fully. */

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,13 +16,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.lazyseg.core.data.CsvTable;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.OutputFolder;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.Sample;
-import org.lazyseg.core.data.TextFiles;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
@@ -259,12 +261,10 @@ public final class Simulator {
       Files.createDirectories(out);
       copyIfPresent(from.dir().resolve("split.csv"), out.resolve("split.csv"));
       copyIfPresent(from.dir().resolve("classes.txt"), out.resolve("classes.txt"));
-      StringBuilder sizes = new StringBuilder("id,size\n");
-      StringBuilder tags = new StringBuilder("id");
-      for (String c : from.classNames()) {
-        tags.append(',').append(c);
-      }
-      tags.append('\n');
+      CsvTable.Writer sizes = CsvTable.of("id", "size");
+      List<String> tagHeader = new ArrayList<>(List.of("id"));
+      tagHeader.addAll(from.classNames());
+      CsvTable.Writer tags = CsvTable.of(tagHeader.toArray(String[]::new));
 
       int done = 0;
       int partialCount = 0;
@@ -305,16 +305,12 @@ public final class Simulator {
           }
           if (sized.contains(s.id())) {
             sizeCount++;
-            sizes.append(s.id()).append(',').append(LazyLabels.size(cls)).append('\n');
+            sizes.row(s.id(), LazyLabels.size(cls));
           }
           if (tagged.contains(s.id())) {
             tagCount++;
-            tags.append(s.id());
             boolean[] present = LazyLabels.tags(cls, classes); // indexed by class id, 0 = background
-            for (int k = 1; k <= classes; k++) {
-              tags.append(',').append(present[k] ? 1 : 0);
-            }
-            tags.append('\n');
+            tags.row(CsvTable.idAndFlags(s.id(), Arrays.copyOfRange(present, 1, classes + 1)));
           }
           cost += AnnotationCost.of(kindsOf(s.id(), strong, partial, scribbled, sized, tagged));
           if (options.overlays() && (part != null || scrib != null)) {
@@ -330,10 +326,10 @@ public final class Simulator {
           ? writePseudoMasks(from, withPartial, out, options, progress, done, total)
           : new double[0];
       if (options.sizes()) {
-        TextFiles.write(out.resolve("sizes.csv"), sizes.toString());
+        sizes.write(out.resolve("sizes.csv"));
       }
       if (options.tags()) {
-        TextFiles.write(out.resolve("tags.csv"), tags.toString());
+        tags.write(out.resolve("tags.csv"));
       }
       double pseudoSum = 0;
       for (double d : pseudoDice) {

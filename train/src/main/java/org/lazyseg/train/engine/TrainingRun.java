@@ -331,6 +331,9 @@ public final class TrainingRun {
     Planner planner = budget == null ? null
         : new Planner(budget, deadline, reserveNanos, config, firstEpoch, roundHook, predictor,
             train);
+    if (planner != null && !validation.isEmpty()) {
+      validation = planner.fitValidation(validation, spec, listeners);
+    }
     for (int epoch = firstEpoch; epoch <= config.epochs() && !outOfTime; epoch++) {
       long epochStart = System.nanoTime();
       int stepsThisEpoch = config.stepsPerEpoch();
@@ -449,6 +452,8 @@ public final class TrainingRun {
   static final class Planner {
     /** Steps timed before the first plan (the first step of a start is not timed). */
     static final int CALIBRATION_STEPS = 3;
+    /** The most of a budgeted run's time per epoch that validation may take. */
+    static final double VALIDATION_SHARE = 0.25;
     private final TimeBudget budget;
     private final long loopEnd;
     private final long reserveNanos;
@@ -485,6 +490,46 @@ public final class TrainingRun {
       this.epoch = firstEpoch;
       this.estimates = new long[config.rounds()];
       java.util.Arrays.fill(estimates, -1);
+    }
+
+    /**
+     * Times the validation of one image and scales it by pixels, so that the first plan
+     * counts validation already (else it is known only after the first epoch, when one pass
+     * over many large images may have overrun a short budget). Where validating every image
+     * each epoch would take more than {@link #VALIDATION_SHARE} of the time per epoch left,
+     * evenly spaced images that fit it are validated instead (at least one; said once).
+     */
+    List<Example> fitValidation(List<Example> validation, ModelSpec spec,
+        List<TrainingListener> listeners) {
+      long t0 = budget.now();
+      validate(predictor, spec, validation.subList(0, 1));
+      double perPixel = (budget.now() - t0) / (double) pixels(validation.subList(0, 1));
+      double all = perPixel * pixels(validation);
+      int epochsLeft = Math.max(1, config.epochs() - epoch + 1);
+      double allowed = VALIDATION_SHARE * (loopEnd - budget.now()) / epochsLeft;
+      List<Example> kept = validation;
+      if (all > allowed) {
+        int n = validation.size();
+        int k = Math.max(1, Math.min(n, (int) (n * allowed / all)));
+        kept = new java.util.ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+          kept.add(validation.get((int) ((long) i * n / k)));
+        }
+        String line = String.format(java.util.Locale.ROOT, "time budget: validating %d of %d"
+            + " images each epoch (all of them would take about %.0f s an epoch, more than %.0f%%"
+            + " of the time per epoch left)", k, n, all / 1e9, 100 * VALIDATION_SHARE);
+        listeners.forEach(l -> l.onMessage(line));
+      }
+      epochNanos = (long) (perPixel * pixels(kept));
+      return kept;
+    }
+
+    private static long pixels(List<Example> examples) {
+      long sum = 0;
+      for (Example e : examples) {
+        sum += (long) e.image().width() * e.image().height();
+      }
+      return Math.max(1, sum);
     }
 
     /** The steps of the epoch that starts (the config's until a step has been timed). */

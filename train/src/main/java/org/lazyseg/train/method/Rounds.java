@@ -18,6 +18,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.lazyseg.core.data.CsvTable;
 import org.lazyseg.core.data.Dataset;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.Sample;
@@ -352,15 +353,12 @@ final class Rounds implements RoundHook {
 
   private void writeSummary() throws IOException {
     List<Row> rows = rows();
-    StringBuilder csv = new StringBuilder("round,mean_dice,images\n");
+    CsvTable.Writer csv = CsvTable.of("round", "mean_dice", "images");
     for (Row r : rows) {
-      csv.append(r.round()).append(',')
-          .append(r.meanDice() == null ? "" : String.format(Locale.ROOT, "%.6f", r.meanDice()))
-          .append(',').append(r.images()).append('\n');
+      csv.row(r.round(), r.meanDice() == null ? ""
+          : String.format(Locale.ROOT, "%.6f", r.meanDice()), r.images());
     }
-    Path tmp = RunFolder.temporary(runDir.resolve(CSV));
-    Files.writeString(tmp, csv);
-    ImageFiles.moveAtomically(tmp, runDir.resolve(CSV));
+    csv.write(runDir.resolve(CSV));
     RunFolder.write(runDir.resolve(JSON), rows);
     writePlot(rows);
   }

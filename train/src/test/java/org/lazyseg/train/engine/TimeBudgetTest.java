@@ -117,4 +117,44 @@ class TimeBudgetTest {
     assertThat(first.reserveSeconds()).isEqualTo(1.0);
     assertThat(first.shortened()).isTrue();
   }
+
+  /**
+   * Validation too long for a short budget: the first plan counts it already (measured on one
+   * image), and only as many evenly spaced images as fit a quarter of the time per epoch are
+   * validated, with a line saying so. Without a budget every image validates.
+   */
+  @Test
+  void aShortBudgetValidatesTheImagesThatFitAndPlansForThem() throws IOException {
+    ModelSpec spec = ModelSpec.builder().setChannels(1).optWidth(4).optDepth(3)
+        .addTask(Task.of("fg", 2)).build();
+    TrainConfig config = TrainConfig.builder().setCrop(32).setBatch(2).setEpochs(2)
+        .setStepsPerEpoch(1_000_000).optThreads(1).optSeed(7).build();
+    List<String> messages = new ArrayList<>();
+    List<EpochPlan> plans = new ArrayList<>();
+    List<org.lazyseg.train.data.Example> validation = Discs.examples(60, 512, 11);
+    long t0 = System.nanoTime();
+    new TrainingRun(dir, spec, config)
+        .optBudget(TimeBudget.of(6.0 / 60, System.nanoTime()), 0)
+        .addListener(new TrainingListener() {
+          @Override
+          public void onMessage(String message) {
+            messages.add(message);
+          }
+
+          @Override
+          public void onPlan(EpochPlan plan) {
+            plans.add(plan);
+          }
+        })
+        .run(Discs.examples(4, 40, 9), validation);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertThat(messages).anySatisfy(m -> assertThat(m)
+        .matches("time budget: validating \\d+ of 60 images each epoch \\(all of them would"
+            + " take about \\d+ s an epoch, more than 25% of the time per epoch left\\)"));
+    assertThat(plans).isNotEmpty();
+    assertThat(plans.get(0).epochSeconds()).as("validation counted from the first plan")
+        .isGreaterThan(0);
+    assertThat(seconds).as("the run keeps its 6 s budget (slack for the JVM's first steps)")
+        .isLessThan(6 * 1.5);
+  }
 }
