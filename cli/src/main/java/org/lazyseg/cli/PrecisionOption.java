@@ -16,7 +16,7 @@ public final class PrecisionOption {
   private Precision precision;
 
   @Option(names = "--precision", paramLabel = "auto|fp32|bf16",
-      description = "What the network computes in: bf16 (bfloat16 arithmetic, fp32 parameters; about twice as fast to train and three times to segment on CPUs with AMX, see BENCHMARKS.md), fp32, or auto: bf16 where the CPU has AMX or AVX512-BF16 (flags amx_bf16, avx512_bf16 in /proc/cpuinfo) and ONEDNN_MAX_CPU_ISA does not cap PyTorch below them (./lazyseg caps it at AVX2 on AMD CPUs of family 26, where oneDNN's AVX-512 kernels gave wrong results), else fp32. A model trained in either segments in either. Default: auto.")
+      description = "What the network computes in: bf16 (bfloat16 arithmetic, fp32 parameters; about twice as fast to train and three times to segment on CPUs with AMX, see BENCHMARKS.md), fp32, or auto: bf16 where the CPU has AMX or AVX512-BF16 (flags amx_bf16, avx512_bf16 in /proc/cpuinfo) and ONEDNN_MAX_CPU_ISA does not cap PyTorch below them (./lazyseg caps it at SSE41 on AMD CPUs of family 26, where oneDNN's wider kernels gave wrong results), else fp32. A model trained in either segments in either. Default: auto.")
   void setPrecision(String name) {
     try {
       precision = Precision.parse(name);

@@ -90,7 +90,7 @@ public enum Precision {
 
   /**
    * {@code flags} unless oneDNN is capped below its bf16 instructions ({@code
-   * ONEDNN_MAX_CPU_ISA} without BF16 or AMX in its name, e.g. AVX2, which ./lazyseg sets on
+   * ONEDNN_MAX_CPU_ISA} without BF16 or AMX in its name, e.g. SSE41, which ./lazyseg sets on
    * AMD CPUs of family 26): then bf16 would be emulated, slower than fp32, so none.
    */
   static List<String> usable(List<String> flags, String oneDnnCap) {

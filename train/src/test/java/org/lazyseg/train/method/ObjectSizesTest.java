@@ -84,7 +84,8 @@ class ObjectSizesTest {
     ModelSpec spec = ModelSpec.builder().setChannels(1).addTask(Task.of("segmentation", 2))
         .optWidth(4).optDepth(3).build();
     // Three seeds: one seed's outcome moves with the CPU's kernels (seed 1 gave 7.2 -> 0.8 on
-    // an Intel Xeon, 6.3 -> 3.5 with oneDNN capped at AVX2 on an AMD EPYC).
+    // an Intel Xeon, 6.3 -> 3.5 with oneDNN capped at AVX2 on an AMD EPYC, where AVX2 turned
+    // out to compute wrongly too: cpu-env.sh).
     double before = 0;
     double after = 0;
     StringBuilder runs = new StringBuilder();
