@@ -73,10 +73,8 @@ final class QuietWatch implements AutoCloseable {
   private void sayIfQuiet() {
     long quiet = quietFor();
     if (quiet >= quietNanos) {
-      synchronized (log) {
-        log.printf(Locale.ROOT, "%s  (%.0f s since the last line)%n", doing, quiet / 1e9);
-        log.flush();
-      }
+      log.printf(Locale.ROOT, "%s  (%.0f s since the last line)%n", doing, quiet / 1e9);
+      log.flush();
     }
   }
 
