@@ -30,7 +30,10 @@ public final class PrecisionOption {
     return precision != null ? precision : Precision.auto();
   }
 
-  /** One line for the log: what the network computes in and why it is slow, where it is. */
+  /**
+   * One line for the log: what the network computes in, why it is slow where it is, and a
+   * warning where the CPU needs a oneDNN cap that is not set ({@link Precision#cpuFaultWarning}).
+   */
   public String describe() {
     Precision p = precision();
     List<String> flags = Precision.cpuBf16Flags();
@@ -41,6 +44,7 @@ public final class PrecisionOption {
         : "the CPU has " + String.join(", ", flags)) + ")" : "";
     String slow = p == Precision.BF16 && flags.isEmpty()
         ? "; " + none + ", so PyTorch emulates them: slower than fp32" : "";
-    return "computing in " + p.label() + why + slow;
+    return "computing in " + p.label() + why + slow
+        + Precision.cpuFaultWarning().map(w -> "; WARNING: " + w).orElse("");
   }
 }

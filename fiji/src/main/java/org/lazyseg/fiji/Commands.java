@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.lazyseg.api.SegmentationModel;
 import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.image.ImageFiles;
 
@@ -88,6 +89,12 @@ final class Commands {
   /** A line in the Log window (the console when headless), prefixed "LazySeg". */
   static void log(String line) {
     IJ.log("LazySeg: " + line);
+  }
+
+  /** {@link SegmentationModel#cpuWarning}'s warning in the Log window, where there is one. */
+  static void warnAboutTheCpu() {
+    SegmentationModel.cpuWarning().ifPresent(w -> log("WARNING: " + w
+        + ". For Fiji: start it from a shell where that variable is set"));
   }
 
   /** The dataset folder an image was opened from (DATA/images/x.png: DATA), else the last used. */

@@ -81,6 +81,7 @@ public final class SegmentCommand implements PlugIn {
         .withMinArea((int) Math.round(minArea)).withThreads(threads);
     try (SegmentationModel m = SegmentationModel.open(model, options)) {
       Commands.log(m.describe());
+      Commands.warnAboutTheCpu();
       Result r = segment(imp, m);
       r.labels.show();
       if (classesImage) {

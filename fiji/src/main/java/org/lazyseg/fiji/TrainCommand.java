@@ -116,6 +116,7 @@ public final class TrainCommand implements PlugIn {
         .optSettings(settings(settings)).optRestart(restart).optThreads(threads)
         .optNormalization(normalize);
     Method m = training.method();   // checks the settings now, before the thread starts
+    Commands.warnAboutTheCpu();
     Task task = new Task(run, data, m.name());
     training.addListener(task);
     running = task;

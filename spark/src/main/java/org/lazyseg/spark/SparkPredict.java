@@ -49,6 +49,8 @@ public final class SparkPredict implements PredictCommand.OnSpark {
       boolean regions;
       try {
         log.println("lazyseg: " + model.describe());
+        SegmentationModel.cpuWarning().ifPresent(w -> log.println("lazyseg: WARNING (driver): "
+            + w + "; on executors too: spark.executorEnv.ONEDNN_MAX_CPU_ISA=SSE41"));
         shared = new Tasks.Job(job, model.classNames(), Prediction.units(job, items));
         regions = model.decodesRegions();
       } finally {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
@@ -123,6 +124,16 @@ public final class SegmentationModel implements AutoCloseable {
    */
   public static void useThreads(int threads) {
     TrainingRun.configureThreads(threads);
+  }
+
+  /**
+   * A warning for the log where this CPU is known to need a setting that is missing (an AMD
+   * CPU of family 26 without {@code ONEDNN_MAX_CPU_ISA=SSE41}: PyTorch gave wrong results
+   * there), else empty. Front ends that start Java themselves (Fiji, Spark) print it; training
+   * and segmenting go on either way.
+   */
+  public static Optional<String> cpuWarning() {
+    return Precision.cpuFaultWarning();
   }
 
   /** Opens the best checkpoint of a run folder written by training. */

@@ -36,6 +36,7 @@ import org.lazyseg.train.loss.MultiTaskLoss;
 import org.lazyseg.train.loss.Objective;
 import ai.djl.nn.Block;
 import org.lazyseg.train.nn.Parameters;
+import org.lazyseg.train.nn.Precision;
 import org.lazyseg.train.predict.Predictor;
 
 /**
@@ -381,7 +382,8 @@ public final class TrainingRun {
             throw new DivergedException("training diverged: the loss is " + value + " at step "
                 + (steps + 1) + " (epoch " + epoch + "); the checkpoints of the epochs before"
                 + " are kept. A lower learning rate (--lr) or smaller labels (object sizes)"
-                + " usually help");
+                + " usually help" + Precision.cpuFaultWarning().map(w -> "; but " + w)
+                .orElse(""));
           }
           lossSum += value;
           epochSteps++;

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The number format a network computes in. Parameters, gradients, the optimizer and the
@@ -101,10 +103,53 @@ public enum Precision {
     return cap.contains("BF16") || cap.contains("AMX") ? flags : List.of();
   }
 
+  /**
+   * A warning where this CPU is one on which PyTorch's oneDNN gave wrong results and oneDNN is
+   * not capped at SSE41: an AMD CPU of family 26 without {@code ONEDNN_MAX_CPU_ISA=SSE41} in
+   * the environment (./lazyseg sets it there; Java programs that start LazySeg themselves, as
+   * Fiji and Spark do, must set it before Java starts: the library reads it once, and Java
+   * cannot set it). Empty elsewhere. Front ends print it; nothing is refused, because the fault
+   * was seen on one such machine (a VM) and the others are untested.
+   */
+  public static Optional<String> cpuFaultWarning() {
+    return cpuFaultWarning(Flags.CPU, System.getenv("ONEDNN_MAX_CPU_ISA"));
+  }
+
+  /** {@link #cpuFaultWarning()} for a CPU as "vendor family" and a oneDNN cap (null: none). */
+  static Optional<String> cpuFaultWarning(String cpu, String oneDnnCap) {
+    if (!cpu.equals("AuthenticAMD 26")
+        || (oneDnnCap != null && oneDnnCap.strip().equalsIgnoreCase("SSE41"))) {
+      return Optional.empty();
+    }
+    return Optional.of("this is an AMD CPU of family 26, where PyTorch's oneDNN gave"
+        + " wrong results (a loss of NaN, probabilities far off) unless capped: set"
+        + " ONEDNN_MAX_CPU_ISA=SSE41 in the environment before Java starts (ONEDNN_MAX_CPU_ISA is "
+        + (oneDnnCap == null || oneDnnCap.isBlank() ? "not set" : oneDnnCap) + " now)");
+  }
+
+  /** "vendor family" from the first vendor_id and cpu family lines of a /proc/cpuinfo file. */
+  static String vendorAndFamily(Path cpuinfo) {
+    String vendor = "";
+    String family = "";
+    try (Stream<String> lines = Files.lines(cpuinfo)) {
+      for (String l : (Iterable<String>) lines::iterator) {
+        String value = l.substring(l.indexOf(':') + 1).trim();
+        if (vendor.isEmpty() && l.startsWith("vendor_id")) {
+          vendor = value;
+        } else if (family.isEmpty() && l.startsWith("cpu family")) {
+          family = value;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or no such file: an unknown CPU.
+    }
+    return vendor + " " + family;
+  }
+
   /** Those of {@link #BF16_CPU_FLAGS} in the first "flags" line of a /proc/cpuinfo file. */
   static List<String> bf16Flags(Path cpuinfo) {
     List<String> found = new ArrayList<>();
-    try (java.util.stream.Stream<String> lines = Files.lines(cpuinfo)) {
+    try (Stream<String> lines = Files.lines(cpuinfo)) {
       String flags = lines.filter(l -> l.startsWith("flags")).findFirst().orElse("");
       List<String> present = List.of(flags.substring(flags.indexOf(':') + 1).trim()
           .split("\\s+"));
@@ -122,5 +167,6 @@ public enum Precision {
   /** Read once: the CPU does not change while the JVM runs. */
   private static final class Flags {
     static final List<String> BF16 = bf16Flags(Path.of("/proc/cpuinfo"));
+    static final String CPU = vendorAndFamily(Path.of("/proc/cpuinfo"));
   }
 }

@@ -51,4 +51,27 @@ class PrecisionTest {
     assertThat(Precision.bf16Flags(amd)).isEmpty();
     assertThat(Precision.bf16Flags(dir.resolve("missing"))).isEmpty();
   }
+
+  @Test
+  void onlyAnAmdCpuOfFamily26WithoutTheSse41CapIsWarnedAbout(@TempDir Path dir)
+      throws IOException {
+    Path zen5 = dir.resolve("zen5");
+    Files.writeString(zen5, "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\n"
+        + "model\t\t: 2\nprocessor\t: 1\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\n");
+    Path intel = dir.resolve("intel");
+    Files.writeString(intel, "vendor_id\t: GenuineIntel\ncpu family\t: 6\n");
+    assertThat(Precision.vendorAndFamily(zen5)).isEqualTo("AuthenticAMD 26");
+    assertThat(Precision.vendorAndFamily(intel)).isEqualTo("GenuineIntel 6");
+    assertThat(Precision.vendorAndFamily(dir.resolve("missing"))).isEqualTo(" ");
+
+    assertThat(Precision.cpuFaultWarning("AuthenticAMD 26", null)).hasValueSatisfying(w ->
+        assertThat(w).contains("ONEDNN_MAX_CPU_ISA=SSE41").endsWith("(ONEDNN_MAX_CPU_ISA is not"
+            + " set now)"));
+    assertThat(Precision.cpuFaultWarning("AuthenticAMD 26", "AVX2")).hasValueSatisfying(w ->
+        assertThat(w).endsWith("(ONEDNN_MAX_CPU_ISA is AVX2 now)"));
+    assertThat(Precision.cpuFaultWarning("AuthenticAMD 26", "sse41")).isEmpty();
+    assertThat(Precision.cpuFaultWarning("AuthenticAMD 25", null)).isEmpty();
+    assertThat(Precision.cpuFaultWarning("GenuineIntel 6", null)).isEmpty();
+    assertThat(Precision.cpuFaultWarning(" ", null)).isEmpty();
+  }
 }
