@@ -42,7 +42,8 @@ public final class SegmentationModel implements AutoCloseable {
    * @param checkpoint "best" (highest validation score) or "last"
    * @param threads CPU threads of the engine; PyTorch keeps one thread pool per process, so
    *     the last model opened (or training started) sets it for all
-   * @param tileSize tile side in pixels, 0 = the model's (larger is faster, uses more memory)
+   * @param tileSize tile side in pixels (larger is faster, uses more memory); 0 = the
+   *     model's, and images up to {@link Predictor#wholeImagePixels(ModelSpec)} pixels whole
    * @param minArea least object area in pixels, or -1 for the model's own (derived from its
    *     training labels); 0 keeps every object
    * @param methodSettings settings of the method that replace the recorded ones for
@@ -171,6 +172,9 @@ public final class SegmentationModel implements AutoCloseable {
     Predictor predictor = Predictor.open(runDir, options.checkpoint(), precision);
     if (options.tileSize() > 0) {
       predictor.setTileSize(options.tileSize());
+    } else {
+      // The model's tile: images that fit the memory budget go through whole, faster.
+      predictor.setWholeImagePixels(Predictor.wholeImagePixels(predictor.spec()));
     }
     predictor.setFlips(options.flips());
     return new SegmentationModel(runDir, predictor, method, classes, minArea,

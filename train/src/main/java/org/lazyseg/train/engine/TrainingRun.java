@@ -214,7 +214,8 @@ public final class TrainingRun {
         return t;
       });
       try (trainers;
-          Predictor predictor = Predictor.of(block, spec, model.getNDManager(), tile)) {
+          Predictor predictor = Predictor.of(block, spec, model.getNDManager(), tile)
+              .setWholeImagePixels(Predictor.wholeImagePixels(spec))) {
         return loop(trainers, learningRate, loss, block, spec, predictor, train, validation,
             resumed, recovery, deadline);
       }

@@ -24,13 +24,16 @@ import org.lazyseg.train.nn.PrecisionSwitch;
 import org.lazyseg.train.nn.TorchScriptExport;
 
 /**
- * Segments images of any size with overlapping tiles.
+ * Segments images of any size with overlapping tiles, or small enough ones whole.
  *
  * <p>Tiles of size T (a multiple of 2^(depth-1)) are placed with stride T/2, the last one
  * flush with the image border; an image smaller than T gets one tile per axis, filled by
  * mirroring. Each tile's softmax probabilities are weighted by a Gaussian centred on the
  * tile (sigma = T/8, floored at {@value #MIN_WEIGHT} so tile borders still count), summed
- * per class, and divided by the summed weights. So seams don't show.
+ * per class, and divided by the summed weights. So seams don't show. An image whose padded
+ * size is at most {@link #setWholeImagePixels} pixels goes through the network as one tile
+ * instead: overlapping tiles compute each pixel about four times (stride T/2 on both axes),
+ * one tile once, and it sees all of the image.
  * {@link #probabilities} returns K + 1 float planes of the whole image (K classes and the
  * weights); {@link #stream} keeps the sums only for a band of rows as tall as a tile and hands
  * finished rows over, so its memory beyond the image grows with the width, not the area.
@@ -54,6 +57,7 @@ public final class Predictor implements AutoCloseable {
   private final boolean ownsManager;
   private final ParameterStore parameters;
   private int tileSize;
+  private long wholeImagePixels;
   private int tileBatch = 1;
   private int flips = 1;
   /** Set for a window view ({@link #window}): where the images it is given lie in the source. */
@@ -147,6 +151,7 @@ public final class Predictor implements AutoCloseable {
     }
     Predictor view = new Predictor(block, spec, manager, false, tileSize);
     view.tileBatch = tileBatch;
+    view.wholeImagePixels = wholeImagePixels;
     view.flips = flips;
     view.windowSource = Channels.adapt(source, spec.channels());
     view.windowShiftAndScale = spec.normalization().shiftAndScale(view.windowSource);
@@ -163,6 +168,40 @@ public final class Predictor implements AutoCloseable {
     this.tileSize = Math.max(m, (size + m - 1) / m * m);
     return this;
   }
+
+  /**
+   * Images whose size, rounded up to multiples of 2^(depth-1), is at most {@code pixels} go
+   * through the network whole, as one tile; larger ones in tiles of {@link #tileSize}. 0
+   * (default) = always tiles. {@link #wholeImagePixels(int, int)} is a budget for it.
+   */
+  public Predictor setWholeImagePixels(long pixels) {
+    this.wholeImagePixels = Math.max(0, pixels);
+    return this;
+  }
+
+  /** The pixels of {@link #setWholeImagePixels}; 0 = always tiles. */
+  public long wholeImagePixels() { return wholeImagePixels; }
+
+  /**
+   * How many pixels an image may have to go through a network of this width and these head
+   * classes whole: about {@value #WHOLE_IMAGE_BYTES} bytes of activations at {@value
+   * #BYTES_PER_PIXEL_AND_WIDTH} bytes per pixel and unit of width (forward pass, softmax and
+   * sums), and at most 1024 x 1024 pixels.
+   */
+  public static long wholeImagePixels(int width, int headClasses) {
+    long perPixel = BYTES_PER_PIXEL_AND_WIDTH * Math.max(1, width) + 12L * headClasses;
+    return Math.min(1024L * 1024, WHOLE_IMAGE_BYTES / perPixel);
+  }
+
+  /** {@link #wholeImagePixels(int, int)} for this spec's width and all its heads' classes. */
+  public static long wholeImagePixels(ModelSpec spec) {
+    return wholeImagePixels(spec.width(), java.util.Arrays.stream(spec.heads()).sum());
+  }
+
+  /** Memory a whole image may take in the network, in bytes. */
+  static final long WHOLE_IMAGE_BYTES = 2_000_000_000L;
+  /** Activation bytes per pixel and unit of network width when segmenting. */
+  static final long BYTES_PER_PIXEL_AND_WIDTH = 100;
 
   /** How many tiles go through the network at once (default 1). */
   public Predictor setTileBatch(int tiles) {
@@ -262,7 +301,9 @@ public final class Predictor implements AutoCloseable {
       int[] heads, boolean bands, Rows rows) {
     int w = input.width(), h = input.height();
     int m = spec.sizeMultiple();
-    int tw = Math.min(tileSize, roundUp(w, m)), th = Math.min(tileSize, roundUp(h, m));
+    int pw = roundUp(w, m), ph = roundUp(h, m);
+    boolean whole = (long) pw * ph <= wholeImagePixels;
+    int tw = whole ? pw : Math.min(tileSize, pw), th = whole ? ph : Math.min(tileSize, ph);
     int[] xs = starts(w, tw), ys = starts(h, th);
     float[] gx = gaussian(tw), gy = gaussian(th);
     int[] classes = spec.heads();

@@ -108,6 +108,47 @@ class PredictorTest {
     }
   }
 
+  @Test
+  void anImageWithinTheWholeImageBudgetGoesThroughAsOneTile() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.nn.Block net = initialised(m);
+      FloatImage image = noise(48, 40, 1, 5);
+      try (Predictor p = Predictor.of(net, SPEC, m, 16)) {
+        float[][] tiled = p.probabilities(image, 1);
+        assertThat(p.setWholeImagePixels(48 * 40 - 1).probabilities(image, 1))
+            .as("one pixel over the budget: tiles as before").isDeepEqualTo(tiled);
+        float[][] whole = p.setWholeImagePixels(48 * 40).probabilities(image, 1);
+        float[] normalised = image.data().clone();
+        for (int i = 0; i < normalised.length; i++) {
+          normalised[i] = (normalised[i] - 0.5f) / 2f;
+        }
+        NDArray direct = p.forwardDirect(m.create(normalised, new Shape(1, 1, 40, 48)), 1)
+            .softmax(1);
+        for (int k = 0; k < 3; k++) {
+          assertThat(whole[k]).containsExactly(direct.get("0," + k).toFloatArray(),
+              within(1e-5f));
+        }
+        assertThat(whole[1]).isNotEqualTo(tiled[1]);
+        // A window of it sees the same single tile, so the same numbers.
+        try (Predictor view = p.window(image, 10, 7, 20, 15)) {
+          float[][] window = view.probabilities(image.crop(10, 7, 20, 15), 1);
+          for (int y = 0; y < 15; y++) {
+            for (int x = 0; x < 20; x++) {
+              assertThat(window[2][y * 20 + x]).isEqualTo(whole[2][(7 + y) * 48 + 10 + x]);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theWholeImageBudgetIsAboutTwoGigabytesAndAtMostAMegapixel() {
+    assertThat(Predictor.wholeImagePixels(16, 2)).isEqualTo(1024 * 1024);
+    assertThat(Predictor.wholeImagePixels(64, 2)).isEqualTo(2_000_000_000L / (64 * 100 + 24));
+    assertThat(Predictor.wholeImagePixels(SPEC)).isEqualTo(1024 * 1024);
+  }
+
   /** The image mirrored left-right ({@code x}) or upside down. */
   private static FloatImage mirrored(FloatImage image, boolean x) {
     int w = image.width(), h = image.height();
