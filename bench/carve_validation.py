@@ -5,8 +5,13 @@ Writes OUT/split.csv (train / val) and links OUT/images and OUT/masks to DATA's 
 that `lazyseg simulate --from OUT` gives lazy labels to the rest and leaves the val images
 with their masks for scoring choices. The same carve for every bench tool that chooses an
 option (normalisation_choice, validation_choice): choices never look at a test split.
-usage: bench/carve_validation.py DATA OUT NVAL
+With LARGEST = FILE:COLUMN (a CSV of DATA with an id column, e.g. pixel_size.csv:
+head_circumference_mm) the NVAL training images with the largest values of COLUMN are carved
+instead: for a test split whose objects are larger than a random carve's (HC18's test heads
+are from later in pregnancy than its training heads: BENCHMARKS.md, issue 30).
+usage: bench/carve_validation.py DATA OUT NVAL [LARGEST]
 """
+import csv
 import os
 import random
 import sys
@@ -14,8 +19,13 @@ import sys
 data, out, nval = os.path.abspath(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rows = [l.strip().split(',') for l in open(f'{data}/split.csv')][1:]
 train = sorted(r[0] for r in rows if r[1] == 'train')
-random.seed(31)
-val = set(random.sample(train, nval))
+if len(sys.argv) > 4:
+    table, column = sys.argv[4].split(':')
+    value = {r['id']: float(r[column]) for r in csv.DictReader(open(f'{data}/{table}'))}
+    val = set(sorted(train, key=lambda t: -value[t])[:nval])
+else:
+    random.seed(31)
+    val = set(random.sample(train, nval))
 for d in ('images', 'masks'):
     os.makedirs(f'{out}/{d}', exist_ok=True)
 with open(f'{out}/split.csv', 'w') as f:
