@@ -87,23 +87,28 @@ class PredictorTest {
     }
   }
 
+  /** Head 1's probabilities equal one forward pass of the whole normalised image. */
+  private static void assertEqualsTheDirectForwardPass(float[][] probabilities, Predictor p,
+      NDManager m, FloatImage image) {
+    float[] normalised = image.data().clone();
+    for (int i = 0; i < normalised.length; i++) {
+      normalised[i] = (normalised[i] - 0.5f) / 2f;
+    }
+    NDArray direct = p.forwardDirect(m.create(normalised,
+        new Shape(1, 1, image.height(), image.width())), 1).softmax(1);
+    for (int k = 0; k < 3; k++) {
+      assertThat(probabilities[k]).containsExactly(direct.get("0," + k).toFloatArray(),
+          within(1e-5f));
+    }
+  }
+
   @Test
   void anImageOfExactlyOneTileEqualsTheDirectForwardPass() {
     try (NDManager m = NDManager.newBaseManager()) {
       ai.djl.nn.Block net = initialised(m);
       FloatImage image = noise(32, 24, 1, 3);
       try (Predictor p = Predictor.of(net, SPEC, m, 32)) {
-        float[][] tiled = p.probabilities(image, 1);
-        float[] normalised = image.data().clone();
-        for (int i = 0; i < normalised.length; i++) {
-          normalised[i] = (normalised[i] - 0.5f) / 2f;
-        }
-        NDArray direct = p.forwardDirect(m.create(normalised, new Shape(1, 1, 24, 32)), 1)
-            .softmax(1);
-        for (int k = 0; k < 3; k++) {
-          assertThat(tiled[k]).containsExactly(direct.get("0," + k).toFloatArray(),
-              within(1e-5f));
-        }
+        assertEqualsTheDirectForwardPass(p.probabilities(image, 1), p, m, image);
       }
     }
   }
@@ -118,16 +123,7 @@ class PredictorTest {
         assertThat(p.setWholeImagePixels(48 * 40 - 1).probabilities(image, 1))
             .as("one pixel over the budget: tiles as before").isDeepEqualTo(tiled);
         float[][] whole = p.setWholeImagePixels(48 * 40).probabilities(image, 1);
-        float[] normalised = image.data().clone();
-        for (int i = 0; i < normalised.length; i++) {
-          normalised[i] = (normalised[i] - 0.5f) / 2f;
-        }
-        NDArray direct = p.forwardDirect(m.create(normalised, new Shape(1, 1, 40, 48)), 1)
-            .softmax(1);
-        for (int k = 0; k < 3; k++) {
-          assertThat(whole[k]).containsExactly(direct.get("0," + k).toFloatArray(),
-              within(1e-5f));
-        }
+        assertEqualsTheDirectForwardPass(whole, p, m, image);
         assertThat(whole[1]).isNotEqualTo(tiled[1]);
         // A window of it sees the same single tile, so the same numbers.
         try (Predictor view = p.window(image, 10, 7, 20, 15)) {
