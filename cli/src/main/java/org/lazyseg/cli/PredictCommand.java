@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Segment images of any size with a trained model.",
     description = {
-        "Images up to about a megapixel go through the network whole; larger ones in overlapping tiles, each tile's class probabilities weighted by a Gaussian centred on it, summed and normalised: no seams, any image size, bounded memory. Writes OUT/ID.png (class ids: 0 background, 1..K; 8-bit when K < 256; ID is the file name without extension and an OME-TIFF's .ome; a stack, i.e. a multi-page TIFF, ImageJ hyperstack or OME-TIFF, gives one output per plane, OUT/ID_z0001.png, ID_t0001.png or ID_p0001.png for plain pages), and on request OUT/probabilities/ID.png (16-bit foreground probability), OUT/instances/ID.png (16-bit instance ids, or a 32-bit OUT/instances/ID.tif above 65535 objects; touching objects are cut apart where the model has a separation task), OUT/overlays/ID.png, OUT/rois/ID.zip (ImageJ ROIs) and OUT/objects.csv.",
+        "Images up to about 0.6 megapixels (at the standard network width) go through the network whole; larger ones in overlapping tiles, each tile's class probabilities weighted by a Gaussian centred on it, summed and normalised: no seams, any image size, bounded memory. Writes OUT/ID.png (class ids: 0 background, 1..K; 8-bit when K < 256; ID is the file name without extension and an OME-TIFF's .ome; a stack, i.e. a multi-page TIFF, ImageJ hyperstack or OME-TIFF, gives one output per plane, OUT/ID_z0001.png, ID_t0001.png or ID_p0001.png for plain pages), and on request OUT/probabilities/ID.png (16-bit foreground probability), OUT/instances/ID.png (16-bit instance ids, or a 32-bit OUT/instances/ID.tif above 65535 objects; touching objects are cut apart where the model has a separation task), OUT/overlays/ID.png, OUT/rois/ID.zip (ImageJ ROIs) and OUT/objects.csv.",
         "A batch goes on past a file it cannot read (one line names it and the reason) and exits with 3 when any failed. Run it again with the same --out and it segments only the images whose outputs are not all there; every file is written under a temporary name and renamed, so a killed run leaves no half file."})
 public final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -76,7 +76,7 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--channel", paramLabel = "K", description = "Segment channel K (from 1) of each image only, as a grey image: one of an OME-TIFF's or hyperstack's channels, or red, green or blue. Default: all channels, which must fit the model's (README, Images).")
   Integer channel;
 
-  @Option(names = "--tile", paramLabel = "T", description = "Tile size, 1 to 4096 (larger is faster and uses more memory: about T x T x 100 x the network's width bytes per tile, and a band of 4 x T x image width x classes bytes). Default: each image whole, in one pass, where it fits in about 2 GB (up to 1024 x 1024 pixels at the standard width of 16), else tiles of the run's size.")
+  @Option(names = "--tile", paramLabel = "T", description = "Tile size, 1 to 4096 (larger is faster and uses more memory: about T x T x 100 x the network's width bytes per tile, and a band of 4 x T x image width x classes bytes). Default: each image whole, in one pass, where it fits in about 1 GB (up to about 600,000 pixels at the standard width of 16, e.g. 800 x 750), else tiles of the run's size.")
   Integer tile;
 
   @Option(names = "--spark", paramLabel = "MASTER",

@@ -199,7 +199,7 @@ public final class Predictor implements AutoCloseable {
   }
 
   /** Memory a whole image may take in the network, in bytes. */
-  static final long WHOLE_IMAGE_BYTES = 2_000_000_000L;
+  static final long WHOLE_IMAGE_BYTES = 1_000_000_000L;
   /** Activation bytes per pixel and unit of network width when segmenting. */
   static final long BYTES_PER_PIXEL_AND_WIDTH = 100;
 

@@ -139,9 +139,9 @@ class PredictorTest {
   }
 
   @Test
-  void theWholeImageBudgetIsAboutTwoGigabytesAndAtMostAMegapixel() {
-    assertThat(Predictor.wholeImagePixels(16, 2)).isEqualTo(1024 * 1024);
-    assertThat(Predictor.wholeImagePixels(64, 2)).isEqualTo(2_000_000_000L / (64 * 100 + 24));
+  void theWholeImageBudgetIsAboutOneGigabyteAndAtMostAMegapixel() {
+    assertThat(Predictor.wholeImagePixels(16, 2)).isEqualTo(1_000_000_000L / (16 * 100 + 24));
+    assertThat(Predictor.wholeImagePixels(64, 2)).isEqualTo(1_000_000_000L / (64 * 100 + 24));
     assertThat(Predictor.wholeImagePixels(SPEC)).isEqualTo(1024 * 1024);
   }
 
