@@ -38,9 +38,11 @@ final class Limits {
    * Prediction's memory per tile pixel and unit of width (no backward pass, but the tile's
    * input, probabilities and their copies in Java): measured about 90 at depth 2.
    */
-  static final long PREDICT_BYTES_PER_WIDTH = 100;
+  static final long PREDICT_BYTES_PER_WIDTH =
+      org.lazyseg.train.predict.Predictor.BYTES_PER_PIXEL_AND_WIDTH;
   /** Prediction's memory per tile pixel and class of a head read. */
-  static final long PREDICT_BYTES_PER_CLASS = 12;
+  static final long PREDICT_BYTES_PER_CLASS =
+      org.lazyseg.train.predict.Predictor.BYTES_PER_PIXEL_AND_CLASS;
 
   /** Refuses with {@code message} (exit code 2, one line) unless {@code ok}. */
   static void require(CommandSpec spec, boolean ok, String message) {

@@ -179,17 +179,16 @@ public final class Predictor implements AutoCloseable {
     return this;
   }
 
-  /** The pixels of {@link #setWholeImagePixels}; 0 = always tiles. */
-  public long wholeImagePixels() { return wholeImagePixels; }
-
   /**
    * How many pixels an image may have to go through a network of this width and these head
    * classes whole: about {@value #WHOLE_IMAGE_BYTES} bytes of activations at {@value
-   * #BYTES_PER_PIXEL_AND_WIDTH} bytes per pixel and unit of width (forward pass, softmax and
-   * sums), and at most 1024 x 1024 pixels.
+   * #BYTES_PER_PIXEL_AND_WIDTH} bytes per pixel and unit of width and {@value
+   * #BYTES_PER_PIXEL_AND_CLASS} per head class (forward pass, softmax and sums), and at most
+   * 1024 x 1024 pixels.
    */
   public static long wholeImagePixels(int width, int headClasses) {
-    long perPixel = BYTES_PER_PIXEL_AND_WIDTH * Math.max(1, width) + 12L * headClasses;
+    long perPixel = BYTES_PER_PIXEL_AND_WIDTH * Math.max(1, width)
+        + BYTES_PER_PIXEL_AND_CLASS * headClasses;
     return Math.min(1024L * 1024, WHOLE_IMAGE_BYTES / perPixel);
   }
 
@@ -201,7 +200,9 @@ public final class Predictor implements AutoCloseable {
   /** Memory a whole image may take in the network, in bytes. */
   static final long WHOLE_IMAGE_BYTES = 1_000_000_000L;
   /** Activation bytes per pixel and unit of network width when segmenting. */
-  static final long BYTES_PER_PIXEL_AND_WIDTH = 100;
+  public static final long BYTES_PER_PIXEL_AND_WIDTH = 100;
+  /** Bytes per pixel and head class when segmenting (probabilities and their sums). */
+  public static final long BYTES_PER_PIXEL_AND_CLASS = 12;
 
   /** How many tiles go through the network at once (default 1). */
   public Predictor setTileBatch(int tiles) {
