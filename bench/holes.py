@@ -5,9 +5,13 @@
 hole (background enclosed by the object) and the share of hole pixels. `fill DATA PRED...`:
 the mean foreground Dice of each PRED folder (label PNGs named as DATA's masks) against DATA's
 masks, as it is and with every hole of the predicted foreground filled (SciPy's
-binary_fill_holes). For deciding whether segmentations should fill the holes of their objects
-where the annotated objects have none (BENCHMARKS.md, issue 30). Needs NumPy, SciPy, Pillow.
-usage: bench/holes.py truth DATA... | bench/holes.py fill DATA PRED...
+binary_fill_holes). `fill-objects DATA PRED...`: from PRED/instances/ID.png (predict
+--instances), Dice and object Dice (GlaS definition) as they are and with each object's own
+holes filled (a background component off the border whose neighbours are all one object), the
+read-out that would be built. For deciding whether segmentations should fill the holes of their
+objects where the annotated objects have none (BENCHMARKS.md, issue 30). Needs NumPy, SciPy,
+Pillow.
+usage: bench/holes.py truth DATA... | fill DATA PRED... | fill-objects DATA PRED...
 """
 import csv
 import os
@@ -20,6 +24,46 @@ from scipy import ndimage
 
 def mask_file(data, image_id):
     return next(f for f in os.listdir(f'{data}/masks') if os.path.splitext(f)[0] == image_id)
+
+
+def dice(truth, pred):
+    t, p = truth > 0, pred > 0
+    return 2 * (t & p).sum() / max(1, t.sum() + p.sum())
+
+
+def object_dice(truth, pred):
+    """GlaS object Dice: each object's Dice with its most overlapping partner, weighted by area,
+    averaged over both directions."""
+    def one_way(a, b):
+        total, acc = (a > 0).sum(), 0.0
+        for k in np.unique(a[a > 0]):
+            o = a == k
+            ids, counts = np.unique(b[o & (b > 0)], return_counts=True)
+            if len(ids):
+                p = b == ids[np.argmax(counts)]
+                acc += o.sum() / total * 2 * (o & p).sum() / (o.sum() + p.sum())
+        return acc
+    return 0.5 * (one_way(truth, pred) + one_way(pred, truth))
+
+
+def fill_own_holes(instances):
+    """Each background component (4-connected) that does not touch the border and whose
+    8-neighbours are all one object becomes part of that object."""
+    components, _ = ndimage.label(instances == 0)
+    edge = np.unique(np.concatenate([components[0], components[-1], components[:, 0],
+                                     components[:, -1]]))
+    out = instances.copy()
+    for c, box in enumerate(ndimage.find_objects(components), 1):
+        if box is None or c in edge:
+            continue
+        ys = slice(box[0].start - 1, box[0].stop + 1)
+        xs = slice(box[1].start - 1, box[1].stop + 1)
+        inside = components[ys, xs] == c
+        ring = ndimage.binary_dilation(inside, np.ones((3, 3))) & ~inside
+        around = np.unique(instances[ys, xs][ring])
+        if len(around) == 1 and around[0] > 0:
+            out[ys, xs][inside] = around[0]
+    return out
 
 
 if sys.argv[1] == 'truth':
@@ -38,6 +82,21 @@ if sys.argv[1] == 'truth':
                 hole_px += holes
         print(f'{os.path.basename(data)}: {objects} objects, {holed} with holes, hole pixels '
               f'{hole_px / max(1, object_px):.5f} of object pixels')
+elif sys.argv[1] == 'fill-objects':
+    data = sys.argv[2]
+    for pred in sys.argv[3:]:
+        rows = []
+        for f in sorted(n for n in os.listdir(f'{pred}/instances') if n.endswith('.png')):
+            truth = np.array(Image.open(f'{data}/masks/{f}')).astype(np.int64)
+            plain = np.array(Image.open(f'{pred}/instances/{f}')).astype(np.int64)
+            filled = fill_own_holes(plain)
+            rows.append([dice(truth, plain), dice(truth, filled), object_dice(truth, plain),
+                         object_dice(truth, filled), int((filled > 0).sum() - (plain > 0).sum())])
+        a = np.array(rows)
+        m = a.mean(0)
+        print(f'{pred}: {len(a)} images, Dice {m[0]:.4f} -> {m[1]:.4f}, object Dice {m[2]:.4f} '
+              f'-> {m[3]:.4f}; images changed {int((a[:, 4] > 0).sum())}, Dice lower on '
+              f'{int((a[:, 1] < a[:, 0] - 1e-12).sum())}, pixels added per image {m[4]:.0f}')
 else:
     data = sys.argv[2]
     for pred in sys.argv[3:]:
