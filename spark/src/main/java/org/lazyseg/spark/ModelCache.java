@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.lazyseg.api.SegmentationModel;
 import org.lazyseg.cli.Prediction;
 
@@ -20,6 +22,7 @@ final class ModelCache {
   private static final Map<String, ConcurrentLinkedDeque<SegmentationModel>> IDLE =
       new ConcurrentHashMap<>();
   private static final AtomicInteger OPENED = new AtomicInteger();
+  private static final AtomicBoolean CPU_WARNED = new AtomicBoolean();
 
   private ModelCache() {}
 
@@ -35,8 +38,24 @@ final class ModelCache {
     if (model == null) {
       model = SegmentationModel.open(Path.of(settings.model()), settings.modelOptions());
       OPENED.incrementAndGet();
+      // An executor's CPU can differ from the driver's, which warns in the driver log.
+      warnAboutTheCpu(System.err::println, "executor");
     }
     return model;
+  }
+
+  /**
+   * {@link SegmentationModel#cpuWarning}'s warning, once per JVM (the driver's and, in local
+   * mode, its tasks' are one JVM), with where it comes from and how to set the cap for
+   * executors.
+   */
+  static void warnAboutTheCpu(Consumer<String> out, String where) {
+    SegmentationModel.cpuWarning().ifPresent(w -> {
+      if (CPU_WARNED.compareAndSet(false, true)) {
+        out.accept("lazyseg: WARNING (" + where + "): " + w + "; for executors set "
+            + "spark.executorEnv.ONEDNN_MAX_CPU_ISA=SSE41");
+      }
+    });
   }
 
   /** Gives back a model {@link #borrow}ed with these settings, for the next task. */

@@ -44,13 +44,12 @@ public final class SparkPredict implements PredictCommand.OnSpark {
       // one per JVM, shared by the tasks that run in it at once.
       Prediction.Settings job = settings.withThreads(
           Integer.parseInt(context.getConf().get("spark.task.cpus", "1")));
+      ModelCache.warnAboutTheCpu(log::println, "driver");
       SegmentationModel model = ModelCache.borrow(job);
       Tasks.Job shared;
       boolean regions;
       try {
         log.println("lazyseg: " + model.describe());
-        SegmentationModel.cpuWarning().ifPresent(w -> log.println("lazyseg: WARNING (driver): "
-            + w + "; on executors too: spark.executorEnv.ONEDNN_MAX_CPU_ISA=SSE41"));
         shared = new Tasks.Job(job, model.classNames(), Prediction.units(job, items));
         regions = model.decodesRegions();
       } finally {
