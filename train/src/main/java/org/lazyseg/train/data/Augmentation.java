@@ -30,6 +30,20 @@ public record Augmentation(
     return new Augmentation(true, true, 180, 0.8, 1.25);
   }
 
+  /** Whether every crop is resampled (free rotation or zoom on): then none is exact. */
+  public boolean resamples() {
+    return maxRotationDegrees > 0 || minScale != 1 || maxScale != 1;
+  }
+
+  /**
+   * Whether a crop of {@code crop} pixels can hold a {@code width} x {@code height} image
+   * whole and unresampled ({@link Augmenter#sample} then says where): the image fits the crop
+   * in both directions (90-degree turns swap them) and crops are not resampled.
+   */
+  public boolean canHoldWhole(int crop, int width, int height) {
+    return !resamples() && width <= crop && height <= crop;
+  }
+
   /** "basic" or "full" (the names of {@code train --augment}), else the values. */
   public String label() {
     return equals(flipsAndRotations()) ? "basic" : equals(full()) ? "full" : toString();

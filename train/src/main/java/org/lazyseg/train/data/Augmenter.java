@@ -58,21 +58,19 @@ public final class Augmenter {
         m00 = a; m01 = b; m10 = c; m11 = d;
       }
     }
-    boolean resample = false;
+    boolean resample = augmentation.resamples();
     if (augmentation.maxRotationDegrees() > 0) {
       double t = Math.toRadians((2 * rng.nextDouble() - 1) * augmentation.maxRotationDegrees());
       double cos = Math.cos(t), sin = Math.sin(t);
       double a = cos * m00 - sin * m10, b = cos * m01 - sin * m11;
       double c = sin * m00 + cos * m10, d = sin * m01 + cos * m11;
       m00 = a; m01 = b; m10 = c; m11 = d;
-      resample = true;
     }
     if (augmentation.maxScale() != 1 || augmentation.minScale() != 1) {
       // Log-uniform zoom; zoom s shows a source region 1/s times the crop size.
       double lo = Math.log(augmentation.minScale()), hi = Math.log(augmentation.maxScale());
       double inv = 1 / Math.exp(lo + rng.nextDouble() * (hi - lo));
       m00 *= inv; m01 *= inv; m10 *= inv; m11 *= inv;
-      resample = true;
     }
     FloatImage image = example.image();
     int w = image.width(), h = image.height();

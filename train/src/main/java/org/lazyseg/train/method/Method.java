@@ -76,6 +76,15 @@ public interface Method {
     return null;
   }
 
+  /**
+   * Whether a training crop of {@code config} can give {@code example} a loss; examples that
+   * cannot are left out of the batches, where they would only take the place of one that can.
+   * True unless a method's labels need more of the image than a crop holds.
+   */
+  default boolean learnsFrom(org.lazyseg.train.data.Example example, TrainConfig config) {
+    return true;
+  }
+
   /** The network's shape: {@link org.lazyseg.train.ModelSpec#UNET} unless the method needs another. */
   default String network() {
     return org.lazyseg.train.ModelSpec.UNET;

@@ -280,6 +280,26 @@ public final class MixedLabels implements Method {
     return out;
   }
 
+  /**
+   * False for an image whose only labels are a size or tags saying classes are present (no
+   * pixel target, no absent tag) when no crop of {@code config} holds it whole: none of its
+   * terms counts in any crop. (Its loss would be empty in every batch it took a place in.)
+   */
+  @Override
+  public boolean learnsFrom(org.lazyseg.train.data.Example example, TrainConfig config) {
+    float[] labels = example.imageLabels();
+    if (labels == null || java.util.Arrays.stream(example.targets()).anyMatch(t -> t != null)) {
+      return true;
+    }
+    for (int k = FIRST_TAG; k < labels.length; k++) {
+      if (labels[k] == 0) {
+        return true;   // an absent tag holds for every crop
+      }
+    }
+    return config.effectiveAugmentation().canHoldWhole(config.crop(), example.image().width(),
+        example.image().height());
+  }
+
   @Override
   public TrainConfig adjust(TrainConfig config) {
     TrainConfig adjusted = pixels.adjust(config);

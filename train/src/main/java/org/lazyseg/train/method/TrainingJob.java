@@ -359,7 +359,9 @@ public final class TrainingJob {
       writePlan(runDir, b, left, reserve, plans, null, 0, notes);
     }
     listeners.forEach(run::addListener);
-    TrainingResult result = run.run(td.train(), td.validation());
+    List<org.lazyseg.train.data.Example> drawn = drawnExamples(td.train(), method, config,
+        line -> listeners.forEach(l -> l.onMessage(line)));
+    TrainingResult result = run.run(drawn, td.validation());
     long afterStart = System.nanoTime();
     Method trained = method.afterTraining(runDir, td, b, note -> {
       notes.add(note);
@@ -371,6 +373,39 @@ public final class TrainingJob {
           (System.nanoTime() - afterStart) / 1e9, notes);
     }
     return result;
+  }
+
+  /**
+   * The training examples the batches draw from: those {@code method}
+   * {@link Method#learnsFrom} with this config's crop, all of them (the same list) when none
+   * is left out; a left-out count goes to {@code note}.
+   *
+   * @throws org.lazyseg.core.data.DatasetException when none is left
+   */
+  static List<org.lazyseg.train.data.Example> drawnExamples(
+      List<org.lazyseg.train.data.Example> train, Method method, TrainConfig config,
+      java.util.function.Consumer<String> note) {
+    List<org.lazyseg.train.data.Example> kept = train.stream()
+        .filter(e -> method.learnsFrom(e, config)).toList();
+    if (kept.size() == train.size()) {
+      return train;
+    }
+    int largest = train.stream().filter(e -> !method.learnsFrom(e, config))
+        .mapToInt(e -> Math.max(e.image().width(), e.image().height())).max().orElse(0);
+    String why = (train.size() - kept.size()) + " of " + train.size() + " training images"
+        + " have only labels of the whole image (an object size, tags saying a class is"
+        + " present), and no training crop holds them whole (crop " + config.crop() + " px"
+        + (config.effectiveAugmentation().resamples() ? ", resampled by the augmentation" : "")
+        + ")";
+    String use = "-O crop=" + largest + (config.effectiveAugmentation().resamples()
+        ? " with --augment basic" : "") + " would use them";
+    if (kept.isEmpty()) {
+      throw new org.lazyseg.core.data.DatasetException("method '" + method.name()
+          + "' finds nothing to learn from: " + why + "; " + use);
+    }
+    note.accept(why + ": not trained on (they would take places in the batches with no"
+        + " loss); " + use);
+    return kept;
   }
 
   /**

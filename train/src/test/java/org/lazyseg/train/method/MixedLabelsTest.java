@@ -1,6 +1,7 @@
 package org.lazyseg.train.method;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
@@ -23,6 +24,7 @@ import org.lazyseg.api.SegmentationModel;
 import org.lazyseg.api.Training;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
+import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.synth.FoamGenerator;
 import org.lazyseg.core.synth.FoamImage;
@@ -314,5 +316,54 @@ class MixedLabelsTest {
     }
     assertThat(dir.resolve("plain").resolve("seed-threshold.json")).doesNotExist();
     assertThat(new MixedLabels().options()).doesNotContainKeys("prediction", "seed-threshold");
+  }
+
+  private static org.lazyseg.train.data.Example example(String id, int w, int h,
+      boolean pixels, float... imageLabels) {
+    LabelImage[] targets = new LabelImage[3];
+    if (pixels) {
+      targets[1] = new LabelImage(w, h);
+    }
+    return new org.lazyseg.train.data.Example(id, new FloatImage(w, h, 1), targets,
+        imageLabels.length == 0 ? null : imageLabels);
+  }
+
+  /**
+   * Images whose only labels hold for the whole image (a size, present tags) are left out of
+   * the batches when no crop holds them whole; an absent tag, a pixel label or an image that
+   * fits keeps an image in; full augmentation (every crop resampled) holds none whole.
+   */
+  @Test
+  void imagesWhoseLabelsNoCropCanUseAreLeftOutOfTheBatches() {
+    MixedLabels lazy = new MixedLabels();
+    TrainConfig crop64 = TrainConfig.builder().setCrop(64).build();
+    float nan = Float.NaN;
+    var present = example("present", 100, 50, false, nan, 1);
+    var absent = example("absent", 100, 50, false, nan, 0);
+    var size = example("size", 50, 100, false, 300, nan);
+    var fits = example("fits", 64, 40, false, nan, 1);
+    var partial = example("partial", 100, 50, true, nan, 1);
+    assertThat(lazy.learnsFrom(present, crop64)).isFalse();
+    assertThat(lazy.learnsFrom(size, crop64)).isFalse();
+    assertThat(lazy.learnsFrom(absent, crop64)).isTrue();
+    assertThat(lazy.learnsFrom(fits, crop64)).isTrue();
+    assertThat(lazy.learnsFrom(partial, crop64)).isTrue();
+    TrainConfig full = crop64.toBuilder()
+        .setAugmentation(org.lazyseg.train.data.Augmentation.full()).build();
+    assertThat(lazy.learnsFrom(fits, full)).isFalse();
+    assertThat(new Supervised().learnsFrom(present, crop64)).isTrue();
+
+    List<String> notes = new ArrayList<>();
+    List<org.lazyseg.train.data.Example> all = List.of(present, absent, size, fits, partial);
+    assertThat(TrainingJob.drawnExamples(all, lazy, crop64, notes::add))
+        .containsExactly(absent, fits, partial);
+    assertThat(notes).singleElement().asString()
+        .contains("2 of 5 training images", "crop 64 px", "-O crop=100");
+    List<org.lazyseg.train.data.Example> usable = List.of(absent, partial);
+    assertThat(TrainingJob.drawnExamples(usable, lazy, crop64, notes::add)).isSameAs(usable);
+    assertThat(notes).hasSize(1);
+    assertThatThrownBy(() -> TrainingJob.drawnExamples(List.of(present, size), lazy, crop64,
+        notes::add)).isInstanceOf(org.lazyseg.core.data.DatasetException.class)
+        .hasMessageContaining("nothing to learn from").hasMessageContaining("-O crop=100");
   }
 }
