@@ -385,12 +385,13 @@ public final class TrainingJob {
   static List<org.lazyseg.train.data.Example> drawnExamples(
       List<org.lazyseg.train.data.Example> train, Method method, TrainConfig config,
       java.util.function.Consumer<String> note) {
-    List<org.lazyseg.train.data.Example> kept = train.stream()
-        .filter(e -> method.learnsFrom(e, config)).toList();
+    Map<Boolean, List<org.lazyseg.train.data.Example>> parts = train.stream().collect(
+        java.util.stream.Collectors.partitioningBy(e -> method.learnsFrom(e, config)));
+    List<org.lazyseg.train.data.Example> kept = List.copyOf(parts.get(true));
     if (kept.size() == train.size()) {
       return train;
     }
-    int largest = train.stream().filter(e -> !method.learnsFrom(e, config))
+    int largest = parts.get(false).stream()
         .mapToInt(e -> Math.max(e.image().width(), e.image().height())).max().orElse(0);
     String why = (train.size() - kept.size()) + " of " + train.size() + " training images"
         + " have only labels of the whole image (an object size, tags saying a class is"
