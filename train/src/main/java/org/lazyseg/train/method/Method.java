@@ -4,18 +4,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.TrainingSet;
+import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
-import org.lazyseg.train.loss.Objective;
+import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.RoundHook;
 import org.lazyseg.train.engine.RoundOptimizer;
 import org.lazyseg.train.engine.TimeBudget;
+import org.lazyseg.train.loss.Objective;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
@@ -81,7 +82,7 @@ public interface Method {
    * cannot are left out of the batches, where they would only take the place of one that can.
    * True unless a method's labels need more of the image than a crop holds.
    */
-  default boolean learnsFrom(org.lazyseg.train.data.Example example, TrainConfig config) {
+  default boolean learnsFrom(Example example, TrainConfig config) {
     return true;
   }
 

@@ -3,6 +3,7 @@ package org.lazyseg.train.method;
 import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,7 @@ import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Batch;
+import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.loss.MultiTaskLoss;
 import org.lazyseg.train.loss.Objective;
@@ -270,7 +272,7 @@ public final class MixedLabels implements Method {
       return null;
     }
     float[] out = new float[FIRST_TAG + classes];
-    java.util.Arrays.fill(out, Float.NaN);
+    Arrays.fill(out, Float.NaN);
     image.objectSize().ifPresent(s -> out[SIZE] = (float) s);
     image.tags().ifPresent(t -> {
       for (int k = 0; k < classes; k++) {
@@ -286,9 +288,9 @@ public final class MixedLabels implements Method {
    * terms counts in any crop. (Its loss would be empty in every batch it took a place in.)
    */
   @Override
-  public boolean learnsFrom(org.lazyseg.train.data.Example example, TrainConfig config) {
+  public boolean learnsFrom(Example example, TrainConfig config) {
     float[] labels = example.imageLabels();
-    if (labels == null || java.util.Arrays.stream(example.targets()).anyMatch(t -> t != null)) {
+    if (labels == null || Arrays.stream(example.targets()).anyMatch(t -> t != null)) {
       return true;
     }
     for (int k = FIRST_TAG; k < labels.length; k++) {

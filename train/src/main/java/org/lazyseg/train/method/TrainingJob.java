@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.DatasetException;
 import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.ProgressCallback;
 import org.lazyseg.core.data.TrainingSet;
@@ -15,6 +18,7 @@ import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.TrainConfig;
 import org.lazyseg.train.data.Augmentation;
+import org.lazyseg.train.data.Example;
 import org.lazyseg.train.engine.EpochPlan;
 import org.lazyseg.train.engine.TimeBudget;
 import org.lazyseg.train.engine.TrainingListener;
@@ -359,7 +363,7 @@ public final class TrainingJob {
       writePlan(runDir, b, left, reserve, plans, null, 0, notes);
     }
     listeners.forEach(run::addListener);
-    List<org.lazyseg.train.data.Example> drawn = drawnExamples(td.train(), method, config,
+    List<Example> drawn = drawnExamples(td.train(), method, config,
         line -> listeners.forEach(l -> l.onMessage(line)));
     TrainingResult result = run.run(drawn, td.validation());
     long afterStart = System.nanoTime();
@@ -380,14 +384,14 @@ public final class TrainingJob {
    * {@link Method#learnsFrom} with this config's crop, all of them (the same list) when none
    * is left out; a left-out count goes to {@code note}.
    *
-   * @throws org.lazyseg.core.data.DatasetException when none is left
+   * @throws DatasetException when none is left
    */
-  static List<org.lazyseg.train.data.Example> drawnExamples(
-      List<org.lazyseg.train.data.Example> train, Method method, TrainConfig config,
-      java.util.function.Consumer<String> note) {
-    Map<Boolean, List<org.lazyseg.train.data.Example>> parts = train.stream().collect(
-        java.util.stream.Collectors.partitioningBy(e -> method.learnsFrom(e, config)));
-    List<org.lazyseg.train.data.Example> kept = List.copyOf(parts.get(true));
+  static List<Example> drawnExamples(
+      List<Example> train, Method method, TrainConfig config,
+      Consumer<String> note) {
+    Map<Boolean, List<Example>> parts = train.stream().collect(
+        Collectors.partitioningBy(e -> method.learnsFrom(e, config)));
+    List<Example> kept = List.copyOf(parts.get(true));
     if (kept.size() == train.size()) {
       return train;
     }
@@ -401,7 +405,7 @@ public final class TrainingJob {
     String use = "-O crop=" + largest + (config.effectiveAugmentation().resamples()
         ? " with --augment basic" : "") + " would use them";
     if (kept.isEmpty()) {
-      throw new org.lazyseg.core.data.DatasetException("method '" + method.name()
+      throw new DatasetException("method '" + method.name()
           + "' finds nothing to learn from: " + why + "; " + use);
     }
     note.accept(why + ": not trained on (they would take places in the batches with no"
