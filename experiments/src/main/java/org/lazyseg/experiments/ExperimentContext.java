@@ -211,8 +211,9 @@ public final class ExperimentContext {
 
   /**
    * Annotation costs (docs/methods.md, Annotation cost; {@link AnnotationCost}) per training
-   * image, in strong-mask units, of the labels the run learned from: 1 for a strong mask;
-   * otherwise, of the labels the image has, its pixel labels (a partial mask, scribbles) when
+   * image, in strong-mask units, of the labels the run's method takes (also of images it then
+   * leaves out of its batches, {@code Method.learnsFrom}: they were paid for): 1 for a strong
+   * mask; otherwise, of the labels the image has, its pixel labels (a partial mask, scribbles) when
    * the method gave it pixel targets and its sizes and tags when it gave it image labels.
    * Without the image behind an example (tests): 1/6 for pixel targets, 1/12 for image labels
    * (which come first: sizes gives a size-only image a placeholder pixel target).
