@@ -66,46 +66,51 @@ def fill_own_holes(instances):
     return out
 
 
-if sys.argv[1] == 'truth':
-    for data in sys.argv[2:]:
-        ids = [r['id'] for r in csv.DictReader(open(f'{data}/split.csv'))
-               if r['split'] == 'train'][:80]
-        objects = holed = hole_px = object_px = 0
-        for i in ids:
-            m = np.array(Image.open(f'{data}/masks/{mask_file(data, i)}'))
-            for k in np.unique(m[m > 0]):
-                o = m == k
-                holes = (ndimage.binary_fill_holes(o) & ~o).sum()
-                objects += 1
-                object_px += o.sum()
-                holed += holes > 0
-                hole_px += holes
-        print(f'{os.path.basename(data)}: {objects} objects, {holed} with holes, hole pixels '
-              f'{hole_px / max(1, object_px):.5f} of object pixels')
-elif sys.argv[1] == 'fill-objects':
-    data = sys.argv[2]
-    for pred in sys.argv[3:]:
-        rows = []
-        for f in sorted(n for n in os.listdir(f'{pred}/instances') if n.endswith('.png')):
-            truth = np.array(Image.open(f'{data}/masks/{f}')).astype(np.int64)
-            plain = np.array(Image.open(f'{pred}/instances/{f}')).astype(np.int64)
-            filled = fill_own_holes(plain)
-            rows.append([dice(truth, plain), dice(truth, filled), object_dice(truth, plain),
-                         object_dice(truth, filled), int((filled > 0).sum() - (plain > 0).sum())])
-        a = np.array(rows)
-        m = a.mean(0)
-        print(f'{pred}: {len(a)} images, Dice {m[0]:.4f} -> {m[1]:.4f}, object Dice {m[2]:.4f} '
-              f'-> {m[3]:.4f}; images changed {int((a[:, 4] > 0).sum())}, Dice lower on '
-              f'{int((a[:, 1] < a[:, 0] - 1e-12).sum())}, pixels added per image {m[4]:.0f}')
-else:
-    data = sys.argv[2]
-    for pred in sys.argv[3:]:
-        plain, filled = [], []
-        for f in sorted(n for n in os.listdir(pred) if n.endswith('.png')):
-            t = np.array(Image.open(f'{data}/masks/{f}')) > 0
-            p = np.array(Image.open(f'{pred}/{f}')) > 0
-            q = ndimage.binary_fill_holes(p)
-            plain.append(2 * (t & p).sum() / max(1, t.sum() + p.sum()))
-            filled.append(2 * (t & q).sum() / max(1, t.sum() + q.sum()))
-        print(f'{pred}: {len(plain)} images, Dice {np.mean(plain):.4f}, holes filled '
-              f'{np.mean(filled):.4f}')
+def main():
+    if sys.argv[1] == 'truth':
+        for data in sys.argv[2:]:
+            ids = [r['id'] for r in csv.DictReader(open(f'{data}/split.csv'))
+                   if r['split'] == 'train'][:80]
+            objects = holed = hole_px = object_px = 0
+            for i in ids:
+                m = np.array(Image.open(f'{data}/masks/{mask_file(data, i)}'))
+                for k in np.unique(m[m > 0]):
+                    o = m == k
+                    holes = (ndimage.binary_fill_holes(o) & ~o).sum()
+                    objects += 1
+                    object_px += o.sum()
+                    holed += holes > 0
+                    hole_px += holes
+            print(f'{os.path.basename(data)}: {objects} objects, {holed} with holes, hole pixels '
+                  f'{hole_px / max(1, object_px):.5f} of object pixels')
+    elif sys.argv[1] == 'fill-objects':
+        data = sys.argv[2]
+        for pred in sys.argv[3:]:
+            rows = []
+            for f in sorted(n for n in os.listdir(f'{pred}/instances') if n.endswith('.png')):
+                truth = np.array(Image.open(f'{data}/masks/{f}')).astype(np.int64)
+                plain = np.array(Image.open(f'{pred}/instances/{f}')).astype(np.int64)
+                filled = fill_own_holes(plain)
+                rows.append([dice(truth, plain), dice(truth, filled), object_dice(truth, plain),
+                             object_dice(truth, filled), int((filled > 0).sum() - (plain > 0).sum())])
+            a = np.array(rows)
+            m = a.mean(0)
+            print(f'{pred}: {len(a)} images, Dice {m[0]:.4f} -> {m[1]:.4f}, object Dice {m[2]:.4f} '
+                  f'-> {m[3]:.4f}; images changed {int((a[:, 4] > 0).sum())}, Dice lower on '
+                  f'{int((a[:, 1] < a[:, 0] - 1e-12).sum())}, pixels added per image {m[4]:.0f}')
+    else:
+        data = sys.argv[2]
+        for pred in sys.argv[3:]:
+            plain, filled = [], []
+            for f in sorted(n for n in os.listdir(pred) if n.endswith('.png')):
+                t = np.array(Image.open(f'{data}/masks/{f}')) > 0
+                p = np.array(Image.open(f'{pred}/{f}')) > 0
+                q = ndimage.binary_fill_holes(p)
+                plain.append(2 * (t & p).sum() / max(1, t.sum() + p.sum()))
+                filled.append(2 * (t & q).sum() / max(1, t.sum() + q.sum()))
+            print(f'{pred}: {len(plain)} images, Dice {np.mean(plain):.4f}, holes filled '
+                  f'{np.mean(filled):.4f}')
+
+
+if __name__ == '__main__':
+    main()

@@ -26,6 +26,39 @@ public final class Components {
   }
 
   /**
+   * Grows the labelled pixels of {@code labels} (ids > 0, changed in place) into the pixels
+   * of {@code domain} (> 0) that hold no label, all at once in 4-connected steps through such
+   * pixels only: each takes the label that reaches it first (the nearest along the domain; a
+   * tie goes to the label first in raster order). Domain pixels that no label reaches stay 0.
+   * Breadth-first by hand: OpenCV's watershed wants a colour image and floods by intensity,
+   * not by distance within a mask.
+   */
+  public static void spread(int[] labels, int[] domain, int w, int h) {
+    int[] queue = new int[w * h];
+    int head = 0, tail = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] > 0) {
+        queue[tail++] = i;
+      }
+    }
+    while (head < tail) {
+      int i = queue[head++];
+      int x = i % w, y = i / w;
+      for (int k = 0; k < 4; k++) {
+        int nx = x + (k == 0 ? 1 : k == 1 ? -1 : 0), ny = y + (k == 2 ? 1 : k == 3 ? -1 : 0);
+        if (nx < 0 || ny < 0 || nx >= w || ny >= h) {
+          continue;
+        }
+        int j = ny * w + nx;
+        if (domain[j] > 0 && labels[j] == 0) {
+          labels[j] = labels[i];
+          queue[tail++] = j;
+        }
+      }
+    }
+  }
+
+  /**
    * {@link #label} in {@code mask}'s own array (overwritten and returned): the same ids, with
    * no copy of the image. A two-pass scan in raster order: provisional labels with union-find,
    * then each set numbered by its first pixel (a component's first pixel in raster order

@@ -111,6 +111,35 @@ public final class RecursiveGrowth {
     return g;
   }
 
+  /**
+   * Gives the grown objects back the foreground pixels that no object holds but that touch
+   * one through the foreground: the interfaces cut out of S and the bands left to nobody
+   * midway between two seeds ({@link LevelSetGrowth}). Each such pixel of {@code argmax}'s
+   * foreground joins the object nearest to it along that foreground
+   * ({@link Components#spread}), with that object's class, so pixel scores count the
+   * foreground the segmentation head found, while neighbours stay separate objects (they may
+   * now touch). Pieces of the foreground that reach no object stay background. {@code g}
+   * changes in place.
+   *
+   * @param argmax the segmentation head's most likely class per pixel (0 = background)
+   */
+  public static void giveBack(LevelSetGrowth.Grown g, LabelImage argmax) {
+    int[] ids = g.instances().data(), cls = g.classes().data();
+    int objects = Math.max(0, g.instances().max());
+    int[] classOf = new int[objects + 1];
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] > 0) {
+        classOf[ids[i]] = cls[i];
+      }
+    }
+    Components.spread(ids, argmax.data(), argmax.width(), argmax.height());
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] > 0 && cls[i] == 0) {
+        cls[i] = classOf[ids[i]];
+      }
+    }
+  }
+
   /** Clears the 8-connected components of {@code seeds} under {@code minSeed} pixels. */
   public static void dropSmallSeeds(LabelImage seeds, int minSeed) {
     if (minSeed <= 1) {

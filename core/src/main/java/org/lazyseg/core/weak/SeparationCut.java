@@ -100,32 +100,13 @@ public final class SeparationCut {
       area[v]++;
     }
     int[] out = new int[w * h];
-    // Multi-source breadth-first growth inside the foreground: OpenCV's watershed wants a
-    // colour image and floods by intensity, not by distance within a mask.
-    int[] queue = new int[w * h];
-    int head = 0, tail = 0;
     for (int i = 0; i < piece.length; i++) {
       if (piece[i] > 0 && area[piece[i]] >= minPiece) {
         out[i] = piece[i];
-        queue[tail++] = i;
       }
     }
     int[] fg = whole.data();
-    while (head < tail) {
-      int i = queue[head++];
-      int x = i % w, y = i / w;
-      for (int k = 0; k < 4; k++) {
-        int nx = x + (k == 0 ? 1 : k == 1 ? -1 : 0), ny = y + (k == 2 ? 1 : k == 3 ? -1 : 0);
-        if (nx < 0 || ny < 0 || nx >= w || ny >= h) {
-          continue;
-        }
-        int j = ny * w + nx;
-        if (fg[j] > 0 && out[j] == 0) {
-          out[j] = out[i];
-          queue[tail++] = j;
-        }
-      }
-    }
+    Components.spread(out, fg, w, h);
     for (int i = 0; i < out.length; i++) {
       if (fg[i] > 0 && out[i] == 0) {
         out[i] = pieces + fg[i]; // a component the cut left without a sizeable piece

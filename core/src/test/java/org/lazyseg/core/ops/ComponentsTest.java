@@ -117,4 +117,32 @@ class ComponentsTest {
     assertThat(Components.leastObjectArea(images)).isEqualTo(26);
     assertThat(Components.leastObjectArea(java.util.List.of(new LabelImage(3, 3)))).isZero();
   }
+
+  @Test
+  void spreadGivesEachDomainPixelTheNearestLabelAlongTheDomainOnly() {
+    // Row of 9: label 1 at x=0 and 2 at x=6, the domain everywhere but x=4 (a gap that
+    // nothing crosses).
+    int[] labels = {1, 0, 0, 0, 0, 0, 2, 0, 0};
+    int[] domain = {1, 1, 1, 1, 0, 1, 1, 1, 1};
+    Components.spread(labels, domain, 9, 1);
+    assertThat(labels).containsExactly(1, 1, 1, 1, 0, 2, 2, 2, 2);
+
+    // Equal distance: the label first in raster order wins the middle pixel.
+    int[] tie = {1, 0, 2};
+    Components.spread(tie, new int[] {1, 1, 1}, 3, 1);
+    assertThat(tie).containsExactly(1, 1, 2);
+
+    // 4-connected steps only: domain pixels that touch the label at a corner, or not at all,
+    // with no 4-connected path of domain pixels to it, stay 0.
+    int[] grid = {
+        3, 0, 0,
+        0, 0, 0,
+        0, 0, 0};
+    int[] dom = {
+        1, 0, 1,
+        0, 1, 0,
+        1, 0, 0};
+    Components.spread(grid, dom, 3, 3);
+    assertThat(grid).containsExactly(3, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
 }

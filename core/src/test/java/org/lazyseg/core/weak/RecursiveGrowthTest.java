@@ -212,6 +212,54 @@ class RecursiveGrowthTest {
   }
 
   @Test
+  void givingBackFillsTheInterfaceAndMidwayBandButKeepsObjectsApart() {
+    int n = 64;
+    // The segmentation head's foreground: two discs joined by a bridge, and a speck far away
+    // that no seed reaches; the separation head calls the bridge's middle columns interface.
+    LabelImage fgTruth = union(disc(n, 18, 32, 10), disc(n, 46, 32, 10));
+    for (int y = 30; y < 35; y++) {
+      for (int x = 18; x < 46; x++) {
+        fgTruth.set(x, y, 1);
+      }
+    }
+    fgTruth.set(60, 5, 1);
+    float[][] segmentation = probabilities(fgTruth);
+    float[][] separation = new float[2][n * n];
+    for (int y = 0; y < n; y++) {
+      for (int x = 0; x < n; x++) {
+        boolean cut = x >= 30 && x <= 33;
+        separation[1][y * n + x] = cut ? 0.9f : 0.05f;
+        separation[0][y * n + x] = 1 - separation[1][y * n + x];
+      }
+    }
+    LabelImage centres = union(disc(n, 18, 32, 4), disc(n, 46, 32, 4));
+    float[][] approximation = probabilities(centres);
+    LabelImage fg = new LabelImage(n, n), seeds = new LabelImage(n, n);
+    LabelImage argmax = new LabelImage(n, n);
+    RecursiveGrowth.labelPixels(segmentation, approximation, separation, n * n, 0, Double.NaN,
+        fg, seeds, argmax);
+    LevelSetGrowth.Grown g = RecursiveGrowth.grow(fg, seeds, null, Double.POSITIVE_INFINITY, 0);
+    assertThat(g.instances().max()).isEqualTo(2);
+    assertThat(g.classes().get(31, 32)).as("interface: nobody's before").isZero();
+    int before = area(g.classes());
+
+    RecursiveGrowth.giveBack(g, argmax);
+    assertThat(g.instances().max()).as("still two objects").isEqualTo(2);
+    int left = g.instances().get(18, 32), right = g.instances().get(46, 32);
+    assertThat(left).isNotEqualTo(right).isPositive();
+    assertThat(right).isPositive();
+    assertThat(g.instances().get(31, 32)).as("nearer the left object").isEqualTo(left);
+    assertThat(g.instances().get(33, 32)).as("nearer the right object").isEqualTo(right);
+    assertThat(g.classes().get(31, 32)).isEqualTo(1);
+    assertThat(g.classes().get(60, 5)).as("a piece no object reaches stays out").isZero();
+    assertThat(area(g.classes())).as("the whole bridged foreground, not the speck")
+        .isEqualTo(area(fgTruth) - 1).isGreaterThan(before);
+    for (int i = 0; i < n * n; i++) {
+      assertThat(g.classes().data()[i] > 0).isEqualTo(g.instances().data()[i] > 0);
+    }
+  }
+
+  @Test
   void clearingKnownBackgroundTouchesOnlyItsZeroPixels() {
     LabelImage label = new LabelImage(4, 1, new int[] {1, 1, 2, 0});
     LabelImage known = new LabelImage(4, 1, new int[] {0, LabelImage.IGNORE, 1, 0});
