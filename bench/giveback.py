@@ -9,12 +9,14 @@ back does: each foreground pixel (probability >= 1/2) outside every object joins
 reaches it first, growing from all objects at once in 4-connected steps through such pixels only,
 at most R steps (R = 0: the read-out as it is). Objects stay apart as instances (they may touch).
 
-`bench/giveback.py DATA PRED [R...]`: PRED from `lazyseg predict --instances --probabilities`
+`bench/giveback.py [--jsonl FILE] DATA PRED [R...]`: PRED from `lazyseg predict --instances --probabilities`
 (instances/ID.png, probabilities/ID.png: 16-bit foreground probability) of images whose masks are
 in DATA/masks (instance ids, as in GlaS and DSB2018). Prints the mean foreground Dice, GlaS
-object Dice and count error per R. For choosing a read-out on validation images (BENCHMARKS.md,
+object Dice and count error per R, and with --jsonl appends them there as JSON lines. For choosing a read-out on validation images (BENCHMARKS.md,
 issue 28). Needs NumPy, SciPy, Pillow (Debian: /usr/bin/python3).
 """
+import datetime
+import json
 import os
 import sys
 from collections import deque
@@ -53,8 +55,12 @@ def give_back(instances, foreground, steps):
 
 
 def main():
-    data, pred = sys.argv[1], sys.argv[2]
-    radii = [int(r) if r != 'inf' else 10**9 for r in sys.argv[3:]] or [0, 1, 2, 3, 5]
+    args = sys.argv[1:]
+    jsonl = None
+    if args[:1] == ['--jsonl']:
+        jsonl, args = args[1], args[2:]
+    data, pred = args[0], args[1]
+    radii = [int(r) if r != 'inf' else 10**9 for r in args[2:]] or [0, 1, 2, 3, 5]
     names = sorted(n for n in os.listdir(f'{pred}/instances') if n.endswith('.png'))
     scores = {r: [] for r in radii}
     for n in names:
@@ -76,6 +82,13 @@ def main():
               f'{(a[:, 3] - base[:, 3]).mean():.0f}, Dice lower on '
               f'{int((a[:, 0] < base[:, 0] - 1e-12).sum())} images, higher on '
               f'{int((a[:, 0] > base[:, 0] + 1e-12).sum())}')
+        if jsonl:
+            with open(jsonl, 'a') as f:
+                f.write(json.dumps({
+                    'date': datetime.date.today().isoformat(), 'data': data, 'pred': pred,
+                    'steps': 'inf' if r >= 10**9 else r, 'images': len(a), 'dice': m[0],
+                    'object_dice': m[1], 'count_error': m[2],
+                    'pixels_given_back': float((a[:, 3] - base[:, 3]).mean())}) + '\n')
 
 
 if __name__ == '__main__':
