@@ -31,6 +31,17 @@ class RecursiveGrowthTest {
     return u;
   }
 
+  /** Discs of radius 10 at (18, 32) and (46, 32) joined by a bridge of rows 30..34. */
+  private static LabelImage bridgedDiscs(int n) {
+    LabelImage s = union(disc(n, 18, 32, 10), disc(n, 46, 32, 10));
+    for (int y = 30; y < 35; y++) {
+      for (int x = 18; x < 46; x++) {
+        s.set(x, y, 1);
+      }
+    }
+    return s;
+  }
+
   private static int area(LabelImage l) {
     int n = 0;
     for (int v : l.data()) {
@@ -166,12 +177,7 @@ class RecursiveGrowthTest {
     int n = 64;
     // S: two discs joined by a bridge; the approximation is fairly sure (0.7) of all of S and
     // very sure (0.99) of the two centres only.
-    LabelImage s = union(disc(n, 18, 32, 10), disc(n, 46, 32, 10));
-    for (int y = 30; y < 35; y++) {
-      for (int x = 18; x < 46; x++) {
-        s.set(x, y, 1);
-      }
-    }
+    LabelImage s = bridgedDiscs(n);
     float[][] segmentation = probabilities(s);
     LabelImage centres = union(disc(n, 18, 32, 4), disc(n, 46, 32, 4));
     float[][] approximation = new float[2][n * n];
@@ -216,12 +222,7 @@ class RecursiveGrowthTest {
     int n = 64;
     // The segmentation head's foreground: two discs joined by a bridge, and a speck far away
     // that no seed reaches; the separation head calls the bridge's middle columns interface.
-    LabelImage fgTruth = union(disc(n, 18, 32, 10), disc(n, 46, 32, 10));
-    for (int y = 30; y < 35; y++) {
-      for (int x = 18; x < 46; x++) {
-        fgTruth.set(x, y, 1);
-      }
-    }
+    LabelImage fgTruth = bridgedDiscs(n);
     fgTruth.set(60, 5, 1);
     float[][] segmentation = probabilities(fgTruth);
     float[][] separation = new float[2][n * n];
