@@ -10,7 +10,8 @@ import org.lazyseg.train.RunFolder;
 /**
  * The per-epoch CSV files of a run (metrics.csv, timing.csv): a header line, then one row per
  * finished epoch whose first field is the epoch. Rewritten whole after every epoch, so that
- * after a resume they hold exactly the checkpointed epochs.
+ * after a resume they hold exactly the checkpointed epochs. Plain split and join rather than
+ * Jackson's CSV (as the dataset tables use): every field is a number, so nothing is quoted.
  */
 final class EpochCsv {
   private EpochCsv() {}

@@ -460,6 +460,7 @@ public final class ImageTags implements Method {
         }
       }
     }
+    // Numbers only, so a formatted line needs no CSV library's quoting.
     String line = String.format(Locale.ROOT, "%d,%d,%d,%.5f,%.5f%n", stage, positives, voted,
         positives == 0 ? 0 : rawShare / positives, positives == 0 ? 0 : votedShare / positives);
     try {
