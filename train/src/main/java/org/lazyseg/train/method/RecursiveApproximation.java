@@ -477,8 +477,9 @@ public final class RecursiveApproximation implements Method {
   /**
    * The final segmentation, by {@code prediction}: "grow" (the paper) grows the approximation
    * head's regions inside the segmentation head's foreground S with {@code lambda-pred};
-   * instances are the grown objects (they never touch) and objects of S that hold no
-   * approximation are dropped. "grow-keep" keeps those objects as they are (class by the
+   * instances are the grown objects (with the default infinite speed they then get back the
+   * foreground left between them, {@link SeededGrowth#givesBack}, and may touch) and objects
+   * of S that hold no approximation are dropped. "grow-keep" keeps those objects as they are (class by the
    * segmentation head). "segmentation" is the segmentation head alone (the default of
    * {@link Method#segment}). Probabilities are the segmentation head's. "approximation" is
    * the approximation head alone (its last-round labels are near-full masks), probabilities
