@@ -94,7 +94,7 @@ public record Recovery(List<String> notes, boolean bestLost) {
     Path source = s.bestEpoch() == s.epoch() ? last
         : p != null && p.epoch() == s.bestEpoch() ? previous : null;
     if (source != null) {
-      folder.replaceCheckpoint(source, RunFolder.BEST);
+      folder.replaceCheckpoint(source, RunFolder.BEST, RunFolder.OPTIMIZER);
       return false;
     }
     if (b != null) {

@@ -48,6 +48,8 @@ public record RunFolder(Path root) {
   public static final String PREVIOUS = "previous";
   public static final String PARAMETERS = "parameters.bin";
   public static final String STATE = "state.json";
+  /** Adam's moments and step count, in checkpoint last (so that a resume continues them). */
+  public static final String OPTIMIZER = "adam.ndlist";
 
   /** model.json: what a predictor needs besides the parameters. */
   public record SavedModel(ModelSpec spec, int tileSize) {}
@@ -147,12 +149,18 @@ public record RunFolder(Path root) {
     return true;
   }
 
-  /** Makes checkpoint {@code to} a copy of the checkpoint folder {@code source}. */
-  public void replaceCheckpoint(Path source, String to) throws IOException {
+  /**
+   * Makes checkpoint {@code to} a copy of the checkpoint folder {@code source}, without the
+   * files named in {@code leaveOut}.
+   */
+  public void replaceCheckpoint(Path source, String to, String... leaveOut) throws IOException {
     Path tmp = prepareTemporary(to);
+    List<String> left = List.of(leaveOut);
     try (Stream<Path> files = Files.list(source)) {
       for (Path f : files.toList()) {
-        Files.copy(f, tmp.resolve(f.getFileName()));
+        if (!left.contains(f.getFileName().toString())) {
+          Files.copy(f, tmp.resolve(f.getFileName()));
+        }
       }
     }
     publish(tmp, to);

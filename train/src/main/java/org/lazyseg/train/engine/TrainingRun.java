@@ -9,13 +9,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
@@ -65,6 +65,7 @@ public final class TrainingRun {
   private final TrainConfig config;
   /** The run's own listeners first, then those added. */
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private final CheckpointWriter checkpoints = new CheckpointWriter();
   private RoundHook roundHook;
   private Objective objective;
   private RoundOptimizer.Schedule optimizerSchedule = round -> RoundOptimizer.SAME;
@@ -79,7 +80,7 @@ public final class TrainingRun {
     this.config = config;
     // The checkpoint first: its rename commits the epoch and its state records the metrics
     // row, which a start adds when a kill came before the row (RunFolder's class comment).
-    listeners.add(new CheckpointWriter());
+    listeners.add(checkpoints);
     listeners.add(new MetricsLog());
     if (LoopTiming.requested()) {
       listeners.add(LoopTiming.toFile());
@@ -101,7 +102,7 @@ public final class TrainingRun {
    * Starts a new run from the parameters of a checkpoint folder (e.g. {@code
    * OTHER_RUN/checkpoints/best}) instead of random weights; its model spec (normalisation
    * included) wins over the given one, whose tasks and channels it must have. Ignored when
-   * the run resumes from its own checkpoint. Adam's state starts fresh.
+   * the run resumes from its own checkpoint. Adam's state starts from zero.
    */
   public TrainingRun optInitialModel(Path checkpoint) {
     this.initialModel = checkpoint;
@@ -116,8 +117,8 @@ public final class TrainingRun {
 
   /**
    * Adam's learning rate and restarts per round (default: the config's rate throughout, one
-   * Adam state for the whole run). A run resumed inside a round starts that round's Adam
-   * afresh anyway (its moments are not checkpointed).
+   * Adam state for the whole run). A resumed run carries on the Adam state that its last
+   * checkpoint saved.
    */
   public TrainingRun optOptimizerSchedule(RoundOptimizer.Schedule schedule) {
     this.optimizerSchedule = schedule;
@@ -205,14 +206,14 @@ public final class TrainingRun {
       Tracker tracker = update -> learningRate[0];
       Shape input = new Shape(config.batch(), spec.channels(), config.crop(), config.crop());
       MultiTaskLoss loss = new MultiTaskLoss(spec.tasks());
-      Trainers trainers = new Trainers(() -> {
+      Trainers trainers = new Trainers(adam -> {
         // Parameters that already exist (restored, or trained by an earlier trainer of this
         // run) are kept by initialize(); only the new trainer's Adam moments start at zero.
-        Trainer t = model.newTrainer(new DefaultTrainingConfig(loss)
-            .optOptimizer(Optimizer.adam().optLearningRateTracker(tracker).build()));
+        Trainer t = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adam));
         t.initialize(input);
         return t;
-      });
+      }, () -> new ResumableAdam(tracker));
+      checkpoints.optimizer(trainers::adam);
       try (trainers;
           Predictor predictor = Predictor.of(block, spec, model.getNDManager(), tile)
               .setWholeImagePixels(Predictor.wholeImagePixels(spec))) {
@@ -251,24 +252,70 @@ public final class TrainingRun {
     return String.join("; ", d);
   }
 
+  /**
+   * Gives {@code adam} the state that checkpoint last saved, unless training is over or the
+   * next epoch starts a round that restarts Adam anyway; returns a line to tell when the state
+   * is missing or damaged (Adam then starts from zero, as every resume did before it was
+   * saved), else null.
+   */
+  private String restoreAdam(ResumableAdam adam, Block block, CheckpointState resumed) {
+    int next = resumed.epoch() + 1;
+    boolean roundStarts = (next - 1) % config.epochsPerRound() == 0;
+    if (next > config.epochs()
+        || roundStarts && optimizerSchedule.inRound((next - 1) / config.epochsPerRound()).fresh()) {
+      return null;
+    }
+    Path file = folder.checkpoints().resolve(RunFolder.LAST).resolve(RunFolder.OPTIMIZER);
+    String afresh = "; Adam's moments start from zero (the weights are restored exactly)";
+    if (resumed.optimizerBytes() == 0) {
+      return "checkpoint " + file.getParent() + " holds no Adam state (written by an older"
+          + " LazySeg)" + afresh;
+    }
+    if (!Files.isRegularFile(file)) {
+      // Recovery resumed from best, which is kept without it
+      return "checkpoint " + file.getParent() + " holds no Adam state" + afresh;
+    }
+    try {
+      if (Files.size(file) != resumed.optimizerBytes()
+          || !RunFolder.checksum(file).equals(resumed.optimizerCrc32c())) {
+        return file + " is damaged (not the size and CRC-32C that state.json records)"
+            + afresh;
+      }
+      adam.restore(block, file);
+      return null;
+    } catch (IOException e) {
+      return e.getMessage() + afresh;
+    }
+  }
+
   /** The run's current trainer; {@link #restart} replaces it by one with a fresh Adam. */
   private static final class Trainers implements AutoCloseable {
-    private final Supplier<Trainer> factory;
+    private final Function<ResumableAdam, Trainer> factory;
+    private final Supplier<ResumableAdam> optimizers;
+    private ResumableAdam adam;
     private Trainer current;
 
-    Trainers(Supplier<Trainer> factory) {
+    Trainers(Function<ResumableAdam, Trainer> factory, Supplier<ResumableAdam> optimizers) {
       this.factory = factory;
-      this.current = factory.get();
+      this.optimizers = optimizers;
+      this.adam = optimizers.get();
+      this.current = factory.apply(adam);
     }
 
     Trainer current() {
       return current;
     }
 
+    ResumableAdam adam() {
+      return adam;
+    }
+
     void restart() {
       current.close();
       current = null; // so that close() does not close it again if the factory throws
-      current = factory.get();
+      adam.close();
+      adam = optimizers.get();
+      current = factory.apply(adam);
     }
 
     @Override
@@ -276,6 +323,7 @@ public final class TrainingRun {
       if (current != null) {
         current.close();
       }
+      adam.close();
     }
   }
 
@@ -305,8 +353,12 @@ public final class TrainingRun {
     int bestEpoch = keepBest ? resumed.bestEpoch() : 0;
     TrainingStart start = new TrainingStart(folder, spec, config, doneEpochs, resumed);
     String strongDraws = strongDraws(train);
+    String adamNote = resumed == null ? null : restoreAdam(trainers.adam(), block, resumed);
     for (TrainingListener l : listeners) {
       recovery.notes().forEach(l::onMessage);   // damaged checkpoints, where it resumes
+      if (adamNote != null) {
+        l.onMessage(adamNote);
+      }
       if (strongDraws != null) {
         l.onMessage(strongDraws);
       }
@@ -414,7 +466,7 @@ public final class TrainingRun {
       EpochStats stats = new EpochStats(epoch, round, lossSum / epochSteps, val[0], val[1],
           (System.nanoTime() - epochStart) / 1e9, epochSteps);
       CheckpointState state = new CheckpointState(epoch, round, bestScore, bestEpoch, steps,
-          config, spec, MetricsLog.row(stats), 0, null);
+          config, spec, MetricsLog.row(stats), 0, null, 0, null);
       EpochEnd end = new EpochEnd(stats, state, best, block);
       for (TrainingListener l : listeners) {
         l.onEpochEnd(end);   // checkpoints and metrics first: see the constructor

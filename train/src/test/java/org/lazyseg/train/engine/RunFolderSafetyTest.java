@@ -155,7 +155,7 @@ class RunFolderSafetyTest {
     CheckpointState s = RunFolder.read(last.resolve(RunFolder.STATE), CheckpointState.class);
     RunFolder.write(last.resolve(RunFolder.STATE), new CheckpointState(s.epoch(), s.round(),
         s.bestScore(), 2, s.steps(), s.config(), s.spec(), s.metricsRow(), s.parametersBytes(),
-        s.parametersCrc32c()));
+        s.parametersCrc32c(), s.optimizerBytes(), s.optimizerCrc32c()));
     assertThat(run.checkpoint(RunFolder.BEST)).isEqualTo(last);
 
     trainedTo(2);
@@ -202,7 +202,12 @@ class RunFolderSafetyTest {
         .run(TRAIN, List.of());
     TrainingStart start = starts.seen.get(0);
     assertThat(start.doneEpochs()).isEqualTo(fromEpoch);
-    assertThat(starts.messages).hasSize(1);
+    // previous was last before: it holds Adam's state; best is kept without it
+    assertThat(starts.messages).hasSize(from.equals("best") ? 2 : 1);
+    if (from.equals("best")) {
+      assertThat(starts.messages.get(1)).contains("holds no Adam state")
+          .contains("Adam's moments start from zero");
+    }
     assertThat(starts.messages.get(0))
         .startsWith(parameters + " is damaged (" + cut.length + " bytes, its state.json records "
             + all.length + "); set aside as checkpoints/last.damaged-")

@@ -129,6 +129,51 @@ class TrainingRunTest {
   }
 
   @Test
+  void aResumedRunEndsWhereAnUninterruptedOneDoes(@TempDir Path straight) throws Exception {
+    List<Example> train = Discs.examples(2, 32, 10);
+    ModelSpec spec = tinySpec(Task.of("fg", 2));
+    new TrainingRun(straight, spec, tinyConfig().setEpochs(2).build()).run(train, List.of());
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(1).build()).run(train, List.of());
+    assertThat(dir.resolve("checkpoints/last/" + RunFolder.OPTIMIZER)).isNotEmptyFile();
+    assertThat(dir.resolve("checkpoints/best/" + RunFolder.OPTIMIZER))
+        .as("best is a model, without Adam's state").doesNotExist();
+    List<String> messages = new ArrayList<>();
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(2).build())
+        .addListener(messagesTo(messages)).run(train, List.of());
+    assertThat(messages).noneMatch(m -> m.contains("Adam"));
+    assertThat(firstConvWeights()).containsExactly(firstConvWeights(straight));
+  }
+
+  @Test
+  void aDamagedAdamStateIsToldAndTrainingGoesOnFromTheWeights(@TempDir Path straight)
+      throws Exception {
+    List<Example> train = Discs.examples(2, 32, 10);
+    ModelSpec spec = tinySpec(Task.of("fg", 2));
+    new TrainingRun(straight, spec, tinyConfig().setEpochs(2).build()).run(train, List.of());
+    new TrainingRun(dir, spec, tinyConfig().setEpochs(1).build()).run(train, List.of());
+    Path adam = dir.resolve("checkpoints/last/" + RunFolder.OPTIMIZER);
+    byte[] bytes = Files.readAllBytes(adam);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(adam, bytes);
+    List<String> messages = new ArrayList<>();
+    TrainingResult r = new TrainingRun(dir, spec, tinyConfig().setEpochs(2).build())
+        .addListener(messagesTo(messages)).run(train, List.of());
+    assertThat(r.epochs()).isEqualTo(2);
+    assertThat(messages).anyMatch(m -> m.contains(adam.toString())
+        && m.contains("CRC-32C") && m.contains("Adam's moments start from zero"));
+    assertThat(firstConvWeights()).isNotEqualTo(firstConvWeights(straight));
+  }
+
+  private static TrainingListener messagesTo(List<String> messages) {
+    return new TrainingListener() {
+      @Override
+      public void onMessage(String line) {
+        messages.add(line);
+      }
+    };
+  }
+
+  @Test
   void theOptimizerScheduleSetsEachRoundsLearningRateAndRestartsAdam(@TempDir Path carried)
       throws IOException {
     float lr = 3e-3f;
