@@ -135,8 +135,9 @@ public record RunFolder(Path root) {
 
   /**
    * Keeps a copy of checkpoint {@code from} as checkpoint {@code to} (e.g. the network after a
-   * training stage), written like every checkpoint: a temporary folder renamed into place.
-   * Nothing when {@code to} exists already or {@code from} does not.
+   * training stage), written like every checkpoint: a temporary folder renamed into place,
+   * without Adam's state (a kept copy is a model, not a place to resume from). Nothing when
+   * {@code to} exists already or {@code from} does not.
    *
    * @return whether a copy was made
    */
@@ -145,7 +146,7 @@ public record RunFolder(Path root) {
     if (checkpoint(to) != null || source == null) {
       return false;
     }
-    replaceCheckpoint(source, to);
+    replaceCheckpoint(source, to, OPTIMIZER);
     return true;
   }
 

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -461,18 +460,32 @@ public final class ImageTags implements Method {
       }
     }
     // Numbers only, so a formatted line needs no CSV library's quoting.
-    String line = String.format(Locale.ROOT, "%d,%d,%d,%.5f,%.5f%n", stage, positives, voted,
+    String line = String.format(Locale.ROOT, "%d,%d,%d,%.5f,%.5f\n", stage, positives, voted,
         positives == 0 ? 0 : rawShare / positives, positives == 0 ? 0 : votedShare / positives);
     try {
+      // Rewritten whole, atomically: a resume after a kill may vote a stage again.
       Path file = runDir.resolve(REFINEMENT_FILE);
-      if (!Files.exists(file)) {
-        Files.writeString(file, "stage,positive_maps,voted_nonempty,raw_share,voted_share\n",
-            StandardCharsets.UTF_8);
-      }
-      Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      RunFolder.writeString(file, withVote(Files.exists(file)
+          ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of(), stage, line));
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot write " + runDir.resolve(REFINEMENT_FILE), ex);
     }
+  }
+
+  /**
+   * refinement.csv with the row of {@code stage}'s vote: the rows of earlier stages kept, any
+   * of this stage or later (voted before a kill) replaced.
+   */
+  static String withVote(List<String> rows, int stage, String row) {
+    StringBuilder text = new StringBuilder(
+        "stage,positive_maps,voted_nonempty,raw_share,voted_share\n");
+    for (String r : rows) {
+      String first = r.split(",", 2)[0];
+      if (first.matches("\\d+") && Integer.parseInt(first) < stage) {
+        text.append(r).append('\n');
+      }
+    }
+    return text.append(row).toString();
   }
 
   /** Felzenszwalb superpixels with this method's scale (the paper's 100). */

@@ -307,6 +307,16 @@ class ImageTagsTest {
   }
 
   @Test
+  void aStageVotedAgainAfterAKillHasOneRow() {
+    String header = "stage,positive_maps,voted_nonempty,raw_share,voted_share";
+    List<String> before = List.of(header, "1,5,4,0.1,0.2", "2,5,5,0.3,0.4");
+    assertThat(ImageTags.withVote(before, 2, "2,6,6,0.5,0.6\n")).isEqualTo(header
+        + "\n1,5,4,0.1,0.2\n2,6,6,0.5,0.6\n");
+    assertThat(ImageTags.withVote(List.of(), 1, "1,1,1,0.1,0.1\n"))
+        .isEqualTo(header + "\n1,1,1,0.1,0.1\n");
+  }
+
+  @Test
   void tagsAloneMakeTheMapsLightUpOnTheObjects() throws IOException {
     Dataset data = Dataset.open(writeDataset(32, 8));
     ImageTags method = (ImageTags) Methods.create("tags", Map.of("r", "5", "refine", "1"));
@@ -326,6 +336,7 @@ class ImageTagsTest {
     assertThat(method.checkpointOfStage(run, 0)).isEqualTo("stage0");
     assertThat(method.checkpointOfStage(run, 1)).isEqualTo(RunFolder.LAST);
     assertThat(Files.readAllLines(run.resolve(ImageTags.REFINEMENT_FILE))).hasSize(2);
+    assertThat(run.resolve("checkpoints/stage0/" + RunFolder.OPTIMIZER)).doesNotExist();
     ImageTags rebuilt = (ImageTags) Methods.ofRun(run);
     assertThat(rebuilt.options()).isEqualTo(method.options());
 
