@@ -187,6 +187,8 @@ public final class ExperimentContext {
     if (listener != null) {
       job.addListener(listener);
     }
+    // A resumed run's earlier epochs count too (their time as metrics.csv records it).
+    double earlier = new RunFolder(dir).epochSeconds(firstEpoch - 1);
     long t0 = System.nanoTime();
     TrainingResult r;
     try {
@@ -200,7 +202,7 @@ public final class ExperimentContext {
         }
       }
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    double seconds = earlier + (System.nanoTime() - t0) / 1e9;
     RunOutcome outcome = new RunOutcome(spec.key(), spec.method(), spec.strongFraction(),
         td.train().size(), td.strongIds().size(), annotationCost(td), r.epochs(), r.steps(),
         seconds, r.stoppedByBudget());

@@ -5,7 +5,8 @@ package org.lazyseg.experiments;
  *
  * @param annotationCost the labels the run's method takes, in strong-mask units per training
  *     image (docs/methods.md, Annotation cost: a partial mask with its scribbles 1/6, a tag 1/12)
- * @param trainSeconds wall time of training (loading and evaluation excluded)
+ * @param trainSeconds wall time of training (loading and evaluation excluded); a resumed run's
+ *     earlier epochs count with the time metrics.csv records for them
  */
 public record RunOutcome(String key, String method, double strongFraction, int trainImages,
     int strongImages, double annotationCost, int epochs, long steps, double trainSeconds,

@@ -471,6 +471,27 @@ public record RunFolder(Path root) {
     return from == null ? 1 : CheckpointState.readOrNull(from).epoch() + 1;
   }
 
+  /**
+   * What epochs 1 to {@code epochs} took, in seconds (metrics.csv's seconds column: steps and
+   * validation, by whichever process trained them); 0 without a metrics.csv.
+   */
+  public double epochSeconds(int epochs) throws IOException {
+    if (!Files.isRegularFile(metricsFile())) {
+      return 0;
+    }
+    double sum = 0;
+    // Numbers only (MetricsLog writes it), so a split needs no CSV library.
+    List<String> lines = Files.readAllLines(metricsFile());
+    int column = List.of(lines.get(0).split(",")).indexOf("seconds");
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      if (column >= 0 && Integer.parseInt(f[0]) <= epochs) {
+        sum += Double.parseDouble(f[column]);
+      }
+    }
+    return sum;
+  }
+
   /** Deletes a folder and everything in it; nothing when it does not exist. */
   public static void deleteRecursively(Path dir) throws IOException {
     org.lazyseg.core.data.OutputFolder.deleteRecursively(dir);

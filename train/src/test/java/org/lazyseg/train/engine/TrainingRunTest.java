@@ -113,6 +113,15 @@ class TrainingRunTest {
     }
     assertThat(RunFolder.read(dir.resolve("checkpoints/last/state.json"), CheckpointState.class)
         .epoch()).isEqualTo(3);
+    // The time of all epochs, whichever start trained them: what a resumed run took in all.
+    RunFolder folder = new RunFolder(dir);
+    double sum = 0;
+    for (String line : Files.readAllLines(dir.resolve("metrics.csv")).subList(1, 4)) {
+      sum += Double.parseDouble(line.split(",")[5]);
+    }
+    assertThat(folder.epochSeconds(3)).isEqualTo(sum, org.assertj.core.data.Offset.offset(1e-9))
+        .isGreaterThan(folder.epochSeconds(2)).isPositive();
+    assertThat(folder.epochSeconds(0)).isZero();
   }
 
   @Test
