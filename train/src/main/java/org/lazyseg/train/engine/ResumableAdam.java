@@ -119,9 +119,10 @@ final class ResumableAdam extends Optimizer implements AutoCloseable {
       if (count == null) {
         throw new IOException(file + ": not Adam's state (no step count)");
       }
+      Map<String, Parameter> parameters = keys(block);
       Map<String, NDArray> newMeans = new HashMap<>();
       Map<String, NDArray> newVariances = new HashMap<>();
-      for (Map.Entry<String, Parameter> e : keys(block).entrySet()) {
+      for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
         NDArray m = byName.get(MEAN + e.getKey());
         NDArray v = byName.get(VARIANCE + e.getKey());
         NDArray w = e.getValue().getArray();
@@ -135,9 +136,9 @@ final class ResumableAdam extends Optimizer implements AutoCloseable {
       }
       int t = count.toIntArray()[0];
       close();
-      for (Map.Entry<String, Parameter> e : keys(block).entrySet()) {
-        String id = e.getValue().getId();
-        NDManager owner = e.getValue().getArray().getManager();
+      for (Parameter p : parameters.values()) {
+        String id = p.getId();
+        NDManager owner = p.getArray().getManager();
         newMeans.get(id).attach(owner);   // kept past the scratch manager, as zerosLike() would
         newVariances.get(id).attach(owner);
         means.put(id, newMeans.get(id));
