@@ -167,22 +167,10 @@ public record Recovery(List<String> notes, boolean bestLost) {
       return parameters + " is missing";
     }
     try {
-      long size = Files.size(parameters);
-      if (s.parametersBytes() > 0 && size != s.parametersBytes()) {
-        return parameters + " is damaged (" + size + " bytes, its state.json records "
-            + s.parametersBytes() + ")";
-      }
-      if (size == 0) {
-        return parameters + " is damaged (empty)";
-      }
-      if (s.parametersCrc32c() != null
-          && !s.parametersCrc32c().equals(RunFolder.checksum(parameters))) {
-        return parameters + " is damaged (its CRC-32C is not the one its state.json records)";
-      }
+      return RunFolder.mismatch(parameters, s.parametersBytes(), s.parametersCrc32c());
     } catch (IOException e) {
       return parameters + " cannot be read (" + e + ")";
     }
-    return null;
   }
 
   /** Renames a checkpoint folder to NAME.WHY-TIME and returns that name. */

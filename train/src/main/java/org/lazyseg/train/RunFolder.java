@@ -260,6 +260,27 @@ public record RunFolder(Path root) {
   }
 
   /**
+   * What is wrong with a file of a checkpoint, naming it, against the size and CRC-32C that its
+   * state.json records (a size of 0 or a null CRC: not recorded, by an older LazySeg); null
+   * when it matches.
+   */
+  public static String mismatch(Path file, long recordedBytes, String recordedCrc32c)
+      throws IOException {
+    long size = Files.size(file);
+    if (recordedBytes > 0 && size != recordedBytes) {
+      return file + " is damaged (" + size + " bytes, its state.json records " + recordedBytes
+          + ")";
+    }
+    if (size == 0) {
+      return file + " is damaged (empty)";
+    }
+    if (recordedCrc32c != null && !recordedCrc32c.equals(checksum(file))) {
+      return file + " is damaged (its CRC-32C is not the one its state.json records)";
+    }
+    return null;
+  }
+
+  /**
    * Flushes the files of a folder and the folder itself to disk, so that a checkpoint renamed
    * into place survives a power cut too, not only a kill.
    */

@@ -260,9 +260,7 @@ public final class TrainingRun {
    */
   private String restoreAdam(ResumableAdam adam, Block block, CheckpointState resumed) {
     int next = resumed.epoch() + 1;
-    boolean roundStarts = (next - 1) % config.epochsPerRound() == 0;
-    if (next > config.epochs()
-        || roundStarts && optimizerSchedule.inRound((next - 1) / config.epochsPerRound()).fresh()) {
+    if (next > config.epochs() || restartsAdam(next)) {
       return null;
     }
     Path file = folder.checkpoints().resolve(RunFolder.LAST).resolve(RunFolder.OPTIMIZER);
@@ -276,16 +274,22 @@ public final class TrainingRun {
       return "checkpoint " + file.getParent() + " holds no Adam state" + afresh;
     }
     try {
-      if (Files.size(file) != resumed.optimizerBytes()
-          || !RunFolder.checksum(file).equals(resumed.optimizerCrc32c())) {
-        return file + " is damaged (not the size and CRC-32C that state.json records)"
-            + afresh;
+      String damage = RunFolder.mismatch(file, resumed.optimizerBytes(),
+          resumed.optimizerCrc32c());
+      if (damage != null) {
+        return damage + afresh;
       }
       adam.restore(block, file);
       return null;
     } catch (IOException e) {
       return e.getMessage() + afresh;
     }
+  }
+
+  /** Whether {@code epoch} starts a round whose schedule asks for a fresh Adam. */
+  private boolean restartsAdam(int epoch) {
+    return (epoch - 1) % config.epochsPerRound() == 0
+        && optimizerSchedule.inRound((epoch - 1) / config.epochsPerRound()).fresh();
   }
 
   /** The run's current trainer; {@link #restart} replaces it by one with a fresh Adam. */
@@ -395,11 +399,10 @@ public final class TrainingRun {
         stepsThisEpoch = planner.epochStarts(epoch, listeners);
       }
       int round = (epoch - 1) / config.epochsPerRound();
-      boolean roundStarts = (epoch - 1) % config.epochsPerRound() == 0;
       RoundOptimizer plan = optimizerSchedule.inRound(round);
       learningRate[0] = (float) (config.learningRate() * plan.learningRateFactor()
           * config.learningRateFactor(epoch));
-      if (plan.fresh() && roundStarts && epoch > firstEpoch) {
+      if (restartsAdam(epoch) && epoch > firstEpoch) {
         // (at the first epoch of this JVM the trainer is new anyway)
         trainers.restart();
       }
