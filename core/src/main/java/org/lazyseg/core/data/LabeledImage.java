@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Components;
+import org.lazyseg.core.ops.Resize;
 
 /**
  * One image with whichever lazy labels it has: any of a strong mask, a partial mask, separation
@@ -207,6 +208,83 @@ public final class LabeledImage {
   public LabeledImage withoutMask() {
     return new LabeledImage(id, image, size, null, null, partial, scribbles, pseudo, objectSize,
         tags);
+  }
+
+  /**
+   * A copy at another scale: the image and every label resized to {@code factor} times its
+   * width and height (rounded, at least 1), each when asked for. The image by pixel-area
+   * averaging; a one-class strong or pseudo mask where at least half of a pixel's area was
+   * foreground; other class masks, instance ids and partial masks by the id at the pixel's
+   * centre (nearest; instance ids only where the shrunk class mask is foreground);
+   * scribbles wherever any of a pixel's area was marked (a shrunk line stays a line); the
+   * object size by {@link #scaledObjectSize}; tags as they are. A factor of 1 returns this
+   * image.
+   *
+   * @param factor in (0, 1]: how much the network's images are shrunk
+   */
+  public LabeledImage scaled(double factor) {
+    if (!(factor > 0 && factor <= 1)) {
+      throw new IllegalArgumentException(id + ": scale factor must be in (0, 1], not " + factor);
+    }
+    if (factor == 1) {
+      return this;
+    }
+    Supplier<int[]> to = () -> scaledSize(size.get(), factor);
+    Supplier<FloatImage> img = () -> {
+      int[] wh = to.get();
+      return Resize.image(image.get(), wh[0], wh[1]);
+    };
+    Supplier<LabelImage> classes = scaled(mask, to, LabeledImage::classIds);
+    Supplier<LabelImage> nearest = scaled(instances, to, Resize::labels);
+    // instances only where the shrunk class mask is foreground, so that the two agree
+    Supplier<LabelImage> ids = nearest == null ? null : () -> {
+      LabelImage n = nearest.get();
+      int[] c = classes.get().data();
+      for (int i = 0; i < c.length; i++) {
+        if (c[i] <= 0) {
+          n.data()[i] = 0;
+        }
+      }
+      return n;
+    };
+    return new LabeledImage(id, img, to, classes, ids, scaled(partial, to, Resize::labels),
+        scaled(scribbles, to, Resize::marks), scaled(pseudo, to, LabeledImage::classIds),
+        objectSize.isPresent()
+            ? OptionalDouble.of(scaledObjectSize(objectSize.getAsDouble(), factor))
+            : objectSize, tags);
+  }
+
+  /** {width, height} times {@code factor}, rounded, at least 1 pixel each. */
+  public static int[] scaledSize(int[] wh, double factor) {
+    return new int[] {Math.max(1, (int) Math.round(wh[0] * factor)),
+        Math.max(1, (int) Math.round(wh[1] * factor))};
+  }
+
+  /**
+   * The object size g of a mask after its image is scaled by {@code factor}: {@code factor *
+   * (g - 1) + 1}, 0 stays 0. Under the project's convention an object w pixels across has g
+   * about w + 1; w scales with the image, the + 1 does not.
+   */
+  public static double scaledObjectSize(double size, double factor) {
+    return size <= 0 ? 0 : factor * (size - 1) + 1;
+  }
+
+  private interface LabelResize {
+    LabelImage apply(LabelImage labels, int width, int height);
+  }
+
+  private static Supplier<LabelImage> scaled(Supplier<LabelImage> labels, Supplier<int[]> to,
+      LabelResize resize) {
+    return labels == null ? null : () -> {
+      int[] wh = to.get();
+      return resize.apply(labels.get(), wh[0], wh[1]);
+    };
+  }
+
+  /** One class: the half-area rule of {@link Resize#foreground}; several: nearest id. */
+  private static LabelImage classIds(LabelImage classes, int width, int height) {
+    return classes.max() <= 1 ? Resize.foreground(classes, width, height)
+        : Resize.labels(classes, width, height);
   }
 
   /** Lazy variants for {@link Sample}: each supplier reads (and checks) its file per call. */

@@ -1,10 +1,13 @@
 package org.lazyseg.core.ops;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_32SC1;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST_EXACT;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.lazyseg.core.image.FloatImage;
@@ -66,6 +69,46 @@ public final class Resize {
     int[] out = new int[r.length];
     for (int i = 0; i < r.length; i++) {
       out[i] = r[i] >= 0.5f ? 1 : 0;
+    }
+    return new LabelImage(width, height, out);
+  }
+
+  /**
+   * Label ids (classes or instances) resized to width x height, each pixel taking the id at its
+   * centre's source position (OpenCV's exact nearest neighbour: no half-pixel shift, no new
+   * ids). An object narrower than the scale step can vanish.
+   */
+  public static LabelImage labels(LabelImage labels, int width, int height) {
+    if (labels.width() == width && labels.height() == height) {
+      return new LabelImage(width, height, labels.data().clone());
+    }
+    try (Mat src = new Mat(labels.height(), labels.width(), CV_32SC1);
+        Mat dst = new Mat();
+        Size size = new Size(width, height)) {
+      IntBuffer in = src.createBuffer();
+      in.put(labels.data());
+      org.bytedeco.opencv.global.opencv_imgproc.resize(src, dst, size, 0, 0,
+          INTER_NEAREST_EXACT);
+      int[] out = new int[width * height];
+      ((IntBuffer) dst.createBuffer()).get(out);
+      return new LabelImage(width, height, out);
+    }
+  }
+
+  /**
+   * Thin marks (e.g. separation scribbles, one pixel wide) resized to width x height as 0/1: a
+   * pixel is marked where any of the area it covers was, so that shrinking keeps every line.
+   */
+  public static LabelImage marks(LabelImage labels, int width, int height) {
+    int[] d = labels.data();
+    float[] on = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      on[i] = d[i] > 0 ? 1f : 0f;
+    }
+    float[] r = plane(on, labels.width(), labels.height(), width, height);
+    int[] out = new int[r.length];
+    for (int i = 0; i < r.length; i++) {
+      out[i] = r[i] > 1e-6f ? 1 : 0;
     }
     return new LabelImage(width, height, out);
   }

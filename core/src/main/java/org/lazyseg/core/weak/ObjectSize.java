@@ -1,6 +1,7 @@
 package org.lazyseg.core.weak;
 
 import java.util.Arrays;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.DistanceTransforms;
 import org.lazyseg.core.ops.DistanceTransforms.Border;
@@ -40,7 +41,7 @@ public final class ObjectSize {
    * too small); what remains is g being an even integer.
    */
   public static double rescaled(double size, double factor) {
-    return size <= 0 ? 0 : factor * (size - 1) + 1;
+    return LabeledImage.scaledObjectSize(size, factor);
   }
 
   /**

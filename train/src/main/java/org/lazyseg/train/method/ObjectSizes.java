@@ -155,35 +155,31 @@ public final class ObjectSizes implements Method {
     return Math.min(1.0, (double) side / Math.max(width, height));
   }
 
-  private int[] scaledSize(int width, int height) {
-    double f = scale(width, height, side);
-    return new int[] {Math.max(1, (int) Math.round(width * f)),
-        Math.max(1, (int) Math.round(height * f))};
-  }
-
   @Override
   public FloatImage loadImage(LabeledImage sample) {
-    return shrink(sample.image());
+    return shrunk(sample).image();
+  }
+
+  /** The sample as training sees it: shrunk so that its longer side is at most {@code side}. */
+  private LabeledImage shrunk(LabeledImage sample) {
+    int[] wh = sample.size();
+    return sample.scaled(scale(wh[0], wh[1], side));
   }
 
   private FloatImage shrink(FloatImage image) {
-    int[] to = scaledSize(image.width(), image.height());
-    return to[0] == image.width() && to[1] == image.height() ? image
-        : Resize.image(image, to[0], to[1]);
+    return LabeledImage.of("image", image).scaled(
+        scale(image.width(), image.height(), side)).image();
   }
 
   @Override
   public LabelImage[] targets(LabeledImage sample, int classes) {
     if (sample.has(LabeledImage.Kind.MASK)) {
-      LabelImage mask = sample.mask().orElseThrow();
-      int[] to = scaledSize(mask.width(), mask.height());
-      return new LabelImage[] {Resize.foreground(mask, to[0], to[1])};
+      return new LabelImage[] {shrunk(sample).mask().orElseThrow().foreground()};
     }
     if (pretrainOnly || sample.objectSize().isEmpty()) {
       return null;
     }
-    int[] wh = sample.size();
-    int[] to = scaledSize(wh[0], wh[1]);
+    int[] to = shrunk(sample).size();
     LabelImage marker = new LabelImage(to[0], to[1]);
     java.util.Arrays.fill(marker.data(), SIZE_ONLY);
     return new LabelImage[] {marker};
@@ -195,9 +191,7 @@ public final class ObjectSizes implements Method {
     if (pretrainOnly || sample.has(LabeledImage.Kind.MASK) || size.isEmpty()) {
       return null;
     }
-    int[] wh = sample.size();
-    return new float[] {(float) ObjectSize.rescaled(size.getAsDouble(),
-        scale(wh[0], wh[1], side))};
+    return new float[] {(float) shrunk(sample).objectSize().getAsDouble()};
   }
 
   /** Fine-tuning: cross-entropy plus the size term; pre-training: the engine's cross-entropy. */
