@@ -60,17 +60,7 @@ public final class Resize {
    * where at least half of the area it covers was, so boundaries move by under a pixel.
    */
   public static LabelImage foreground(LabelImage labels, int width, int height) {
-    int[] d = labels.data();
-    float[] fg = new float[d.length];
-    for (int i = 0; i < d.length; i++) {
-      fg[i] = d[i] > 0 ? 1f : 0f;
-    }
-    float[] r = plane(fg, labels.width(), labels.height(), width, height);
-    int[] out = new int[r.length];
-    for (int i = 0; i < r.length; i++) {
-      out[i] = r[i] >= 0.5f ? 1 : 0;
-    }
-    return new LabelImage(width, height, out);
+    return covered(labels, width, height, 0.5f);
   }
 
   /**
@@ -100,6 +90,11 @@ public final class Resize {
    * pixel is marked where any of the area it covers was, so that shrinking keeps every line.
    */
   public static LabelImage marks(LabelImage labels, int width, int height) {
+    return covered(labels, width, height, 1e-6f);
+  }
+
+  /** 0/1: whether at least {@code share} of the area a pixel covers was positive. */
+  private static LabelImage covered(LabelImage labels, int width, int height, float share) {
     int[] d = labels.data();
     float[] on = new float[d.length];
     for (int i = 0; i < d.length; i++) {
@@ -108,7 +103,7 @@ public final class Resize {
     float[] r = plane(on, labels.width(), labels.height(), width, height);
     int[] out = new int[r.length];
     for (int i = 0; i < r.length; i++) {
-      out[i] = r[i] > 1e-6f ? 1 : 0;
+      out[i] = r[i] >= share ? 1 : 0;
     }
     return new LabelImage(width, height, out);
   }
