@@ -255,7 +255,7 @@ public final class LabeledImage {
   }
 
   /** {width, height} times {@code factor}, rounded, at least 1 pixel each. */
-  public static int[] scaledSize(int[] wh, double factor) {
+  private static int[] scaledSize(int[] wh, double factor) {
     return new int[] {Math.max(1, (int) Math.round(wh[0] * factor)),
         Math.max(1, (int) Math.round(wh[1] * factor))};
   }

@@ -38,10 +38,10 @@ import org.lazyseg.train.predict.Segmentation;
  * the whole image (padding outside it counts as background), turned by flips and 90-degree
  * turns only (rescaling or free rotation would change the size). For speed, images whose
  * longer side exceeds {@code side} are shrunk (pixel-area averaging) so that it equals
- * {@code side}; strong masks are shrunk with them (area fraction >= 1/2), sizes by
- * {@link ObjectSize#rescaled}, and {@link #segment} shrinks the image the same way and
- * scales the probabilities back up (bilinear). Crops are {@code side} rounded up to a
- * multiple of 32. HC18 (800 x 540) at side 256 trains on 256 x 173.
+ * {@code side}; strong masks and sizes are shrunk with them ({@link LabeledImage#scaled}:
+ * area fraction >= 1/2, {@link ObjectSize#rescaled}), and {@link #segment} shrinks the image
+ * the same way and scales the probabilities back up (bilinear). Crops are {@code side}
+ * rounded up to a multiple of 32. HC18 (800 x 540) at side 256 trains on 256 x 173.
  *
  * <p>Options: {@code samples} (n, default 1: the paper's), {@code side} (default 256),
  * {@code weight} of the size term (default 1), {@code lr}, the fine-tuning phase's Adam rate
