@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lazyseg.core.data.Dataset;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.data.Sample;
 import org.lazyseg.core.image.ImageFiles;
 import org.lazyseg.core.image.LabelImage;
@@ -47,7 +48,8 @@ import org.lazyseg.train.nn.Parameters;
  * a size step costs against a supervised step on the same batches of the same images.
  *
  * <p>Images are shrunk to the working side ({@value #SIDE}: 800 x 540 becomes 256 x 173),
- * sizes with them ({@link ObjectSize#rescaled}); predictions are scaled back before scoring.
+ * sizes with them ({@link LabeledImage#scaledObjectSize}); predictions are scaled back before
+ * scoring.
  */
 public final class SizesPreset implements Preset {
   public static final List<Integer> STRONG_IMAGES = List.of(8, 16, 32, 64);
@@ -295,7 +297,7 @@ public final class SizesPreset implements Preset {
       var image = method.loadImage(s.labeled());
       LabelImage mask = Resize.foreground(s.loadClasses(), image.width(), image.height());
       int[] wh = s.imageSize();
-      float size = (float) ObjectSize.rescaled(s.size().getAsDouble(),
+      float size = (float) LabeledImage.scaledObjectSize(s.size().getAsDouble(),
           ObjectSizes.scale(wh[0], wh[1], method.side()));
       examples.add(new Example(s.id(), image, new LabelImage[] {mask}, new float[] {size}));
     }

@@ -1,7 +1,6 @@
 package org.lazyseg.core.weak;
 
 import java.util.Arrays;
-import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.DistanceTransforms;
 import org.lazyseg.core.ops.DistanceTransforms.Border;
@@ -30,18 +29,6 @@ public final class ObjectSize {
    */
   public static int size(LabelImage mask) {
     return LazyLabels.size(mask);
-  }
-
-  /**
-   * The size a mask of size {@code size} has after the image is scaled by {@code factor}
-   * (a downscale for speed): {@code factor * (size - 1) + 1}, 0 stays 0. Under the convention
-   * of {@link #size} an object w pixels across has g about w + 1 (exactly for an odd-sided
-   * square), and w scales with the image, the + 1 does not. On HC18 heads downscaled to 256 or 192 pixels this matches g of the
-   * area-resampled mask with mean error under 0.1 (plain {@code factor * size} is about 0.7
-   * too small); what remains is g being an even integer.
-   */
-  public static double rescaled(double size, double factor) {
-    return LabeledImage.scaledObjectSize(size, factor);
   }
 
   /**

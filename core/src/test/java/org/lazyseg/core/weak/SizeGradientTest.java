@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.lazyseg.core.data.LabeledImage;
 import org.lazyseg.core.image.LabelImage;
 
 class SizeGradientTest {
@@ -151,8 +152,8 @@ class SizeGradientTest {
   @Test
   void rescaledSizesKeepTheConventionGEqualsWidthPlusOne() {
     // A 9-pixel-wide square has g = 10; at half scale it is 4.5 wide: g = 5.5.
-    assertThat(ObjectSize.rescaled(10, 0.5)).isEqualTo(5.5);
-    assertThat(ObjectSize.rescaled(0, 0.5)).isEqualTo(0);
-    assertThat(ObjectSize.rescaled(10, 1)).isEqualTo(10);
+    assertThat(LabeledImage.scaledObjectSize(10, 0.5)).isEqualTo(5.5);
+    assertThat(LabeledImage.scaledObjectSize(0, 0.5)).isEqualTo(0);
+    assertThat(LabeledImage.scaledObjectSize(10, 1)).isEqualTo(10);
   }
 }

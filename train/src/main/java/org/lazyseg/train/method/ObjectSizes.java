@@ -9,7 +9,6 @@ import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.LabelImage;
 import org.lazyseg.core.ops.Probabilities;
 import org.lazyseg.core.ops.Resize;
-import org.lazyseg.core.weak.ObjectSize;
 import org.lazyseg.core.weak.SeparationCut;
 import org.lazyseg.train.Task;
 import org.lazyseg.train.TrainConfig;
@@ -39,8 +38,8 @@ import org.lazyseg.train.predict.Segmentation;
  * turns only (rescaling or free rotation would change the size). For speed, images whose
  * longer side exceeds {@code side} are shrunk (pixel-area averaging) so that it equals
  * {@code side}; strong masks and sizes are shrunk with them ({@link LabeledImage#scaled}:
- * area fraction >= 1/2, {@link ObjectSize#rescaled}), and {@link #segment} shrinks the image
- * the same way and scales the probabilities back up (bilinear). Crops are {@code side}
+ * area fraction >= 1/2, {@link LabeledImage#scaledObjectSize}), and {@link #segment} shrinks
+ * the image the same way and scales the probabilities back up (bilinear). Crops are {@code side}
  * rounded up to a multiple of 32. HC18 (800 x 540) at side 256 trains on 256 x 173.
  *
  * <p>Options: {@code samples} (n, default 1: the paper's), {@code side} (default 256),
