@@ -109,6 +109,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Share of the last epochs over which the learning rate falls along a half cosine towards zero, so that the last checkpoint (the one kept when there are no validation images) does not swing; 0 = a constant rate. Default: the method's: 0.25 for multitask, recursive and pseudo-labels (chosen on validation images, BENCHMARKS.md) and lazy (from multitask), else 0.")
   Double anneal;
 
+  @Option(names = "--scale", paramLabel = "F|auto",
+      description = "Working scale: every image and label is shrunk by this factor in (0, 1] before the network sees it, and predict shrinks each image the same way and enlarges the result back to the image's size (the model records it). auto: so that a training crop holds the median annotated object twice over across, 1 where it already does. For objects larger than half the crop, whose outline a crop would otherwise never show. Default: 1 (full resolution).")
+  String scale;
+
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches in parallel with training. Default: ${DEFAULT-VALUE}.")
   int workers;
 
@@ -226,8 +230,20 @@ public final class TrainCommand implements Callable<Integer> {
         || Normalization.PERCENTILE.equals(normalize),
         "--normalize must be " + Normalization.DATASET + " or " + Normalization.PERCENTILE
             + ", not '" + normalize + "'");
+    require(scale == null || "auto".equals(scale) || scaleFactor() > 0,
+        "--scale must be a number in (0, 1] or auto, not '" + scale + "'");
     require(workers >= 1 && workers <= 64, "--workers must be between 1 and 64, not "
         + workers);
+  }
+
+  /** The --scale number, or 0 when it is not one in (0, 1]. */
+  private double scaleFactor() {
+    try {
+      double f = Double.parseDouble(scale);
+      return f > 0 && f <= 1 ? f : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private void require(boolean ok, String message) {
@@ -264,6 +280,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (anneal != null) {
       b.optAnneal(anneal);
+    }
+    if (scale != null) {
+      b.optScale("auto".equals(scale) ? TrainConfig.AUTO_SCALE : scaleFactor());
     }
     if (augment != null) {
       switch (augment) {

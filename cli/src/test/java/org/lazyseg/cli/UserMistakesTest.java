@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.lazyseg.core.data.OutputFolder;
 
@@ -84,6 +85,16 @@ class UserMistakesTest {
         dir.resolve("a").toString(), "--anneal", "1.5");
     assertOneLine(r, 2, "--anneal must be in [0, 1], not 1.5", "lazyseg train --help");
     assertThat(dir.resolve("a")).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "1.5", "half", "-0.5"})
+  void aWorkingScaleOutsideZeroToOneIsAUsageError(String value) {
+    CliTest.Result r = CliTest.run("train", "--data", data.toString(), "--out",
+        dir.resolve("s").toString(), "--scale", value);
+    assertOneLine(r, 2, "--scale must be a number in (0, 1] or auto, not '" + value + "'",
+        "lazyseg train --help");
+    assertThat(dir.resolve("s")).doesNotExist();
   }
 
   @Test

@@ -17,14 +17,16 @@ import org.lazyseg.train.export.ModelExport;
 import org.lazyseg.train.method.Method;
 import org.lazyseg.train.method.Methods;
 import org.lazyseg.train.method.TrainingJob;
+import org.lazyseg.train.method.WorkingScale;
 import org.lazyseg.train.predict.Predictor;
 import org.lazyseg.train.predict.Segmentation;
 
 /**
  * A trained model: segments images held in memory, of any size, exactly as {@code lazyseg
  * predict} does. The method's own decoding (the object-size rescale, recursive growth and
- * seeds, the multi-task separation cut) and the least object area derived from the training
- * labels are recorded with the model and always applied.
+ * seeds, the multi-task separation cut), the working scale the network was trained at (the
+ * image is shrunk, decoded there, and the labels enlarged back) and the least object area
+ * derived from the training labels are recorded with the model and always applied.
  *
  * <pre>{@code
  * try (SegmentationModel model = SegmentationModel.open(runDir)) {
@@ -106,15 +108,17 @@ public final class SegmentationModel implements AutoCloseable {
   private final List<String> classNames;
   private final int minArea;
   private final String checkpoint;
+  private final double scale;
 
   private SegmentationModel(Path runDir, Predictor predictor, Method method,
-      List<String> classNames, int minArea, String checkpoint) {
+      List<String> classNames, int minArea, String checkpoint, double scale) {
     this.runDir = runDir;
     this.predictor = predictor;
     this.method = method;
     this.classNames = List.copyOf(classNames);
     this.minArea = minArea;
     this.checkpoint = checkpoint;
+    this.scale = scale;
   }
 
   /**
@@ -178,7 +182,7 @@ public final class SegmentationModel implements AutoCloseable {
     }
     predictor.setFlips(options.flips());
     return new SegmentationModel(runDir, predictor, method, classes, minArea,
-        options.checkpoint());
+        options.checkpoint(), record != null ? record.workingScale() : 1);
   }
 
   private static List<String> defaultClassNames(RunFolder run) {
@@ -211,6 +215,14 @@ public final class SegmentationModel implements AutoCloseable {
     return minArea;
   }
 
+  /**
+   * The working scale: the factor images are shrunk by before the network sees them, as in
+   * training (1 = full resolution); results are always at the input's size.
+   */
+  public double workingScale() {
+    return scale;
+  }
+
   public Path runFolder() {
     return runDir;
   }
@@ -224,12 +236,12 @@ public final class SegmentationModel implements AutoCloseable {
   public String describe() {
     return method.name() + " model of " + runDir.getFileName() + ": classes " + classNames
         + ", " + channels() + " input channel(s), least object area " + minArea + " px, "
-        + precision().label();
+        + (scale != 1 ? "working scale " + scale + ", " : "") + precision().label();
   }
 
   /** Class ids, instance ids and the segmentation head's class probabilities of an image. */
   public Segmentation segment(FloatImage image) {
-    return method.segment(predictor, image).withoutObjectsUnder(minArea);
+    return WorkingScale.segment(method, predictor, image, scale).withoutObjectsUnder(minArea);
   }
 
   /**
@@ -247,7 +259,8 @@ public final class SegmentationModel implements AutoCloseable {
       throw new IllegalArgumentException("foreground has " + foreground.length
           + " values, not " + image.width() + " x " + image.height());
     }
-    return method.segmentInBands(predictor, image, foreground).dropObjectsUnder(minArea);
+    return WorkingScale.segmentInBands(method, predictor, image, scale, foreground)
+        .dropObjectsUnder(minArea);
   }
 
   /**
@@ -256,10 +269,11 @@ public final class SegmentationModel implements AutoCloseable {
    * last step, instances and the least object area, looks at the whole image. Then
    * {@link #decodeRegion} of regions that tile the image, followed by {@link #finish} of
    * the whole, gives exactly {@link #segmentInBands}. False for the methods that decode
-   * globally (object sizes, tags, recursive growth).
+   * globally (object sizes, tags, recursive growth) and for a model with a working scale
+   * below 1 (its labels are enlarged from the whole shrunk image).
    */
   public boolean decodesRegions() {
-    return method.pixelHeads(predictor) != null;
+    return scale == 1 && method.pixelHeads(predictor) != null;
   }
 
   /**
@@ -273,6 +287,10 @@ public final class SegmentationModel implements AutoCloseable {
    */
   public void decodeRegion(FloatImage image, int x0, int y0, LabelImage classes,
       LabelImage cut, float[] foreground) {
+    if (!decodesRegions()) {
+      throw new IllegalStateException(describe() + ": does not decode region by region;"
+          + " use segmentInBands");
+    }
     int rw = classes.width(), rh = classes.height();
     if (x0 < 0 || y0 < 0 || x0 + rw > image.width() || y0 + rh > image.height()) {
       throw new IllegalArgumentException("region " + rw + "x" + rh + " at " + x0 + "," + y0
@@ -306,11 +324,13 @@ public final class SegmentationModel implements AutoCloseable {
    * and whose size is that of {@code classes} (caller-allocated), writing class ids into
    * {@code classes} and instance ids into {@code instances} (may be null). Only the tiles
    * that reach the region plus a margin of one tile around it are computed, so memory grows
-   * with the region, not the image; the network's probabilities in the region are exactly
-   * those of {@link #segment}. Decisions that look at whole objects (the separation cut,
+   * with the region, not the image; at full resolution ({@link #workingScale} 1) the
+   * network's probabilities in the region are exactly those of {@link #segment}. Decisions that look at whole objects (the separation cut,
    * recursive growth, the least object area) see the region and its margin: an object cut by
    * the region's border may differ from the whole-image result, and instance ids are unique
-   * within one call only.
+   * within one call only. At a {@link #workingScale} below 1 the region and its margin are
+   * shrunk and segmented as an image of their own, so probabilities near the margin's edge
+   * may differ from the whole image's too.
    */
   public void segment(FloatImage image, int x0, int y0, LabelImage classes,
       LabelImage instances) {
@@ -330,8 +350,12 @@ public final class SegmentationModel implements AutoCloseable {
     FloatImage window = ex == 0 && ey == 0 && ew == image.width() && eh == image.height()
         ? image : image.crop(ex, ey, ew, eh);
     Segmentation s;
-    try (Predictor view = predictor.window(image, ex, ey, ew, eh)) {
-      s = method.segment(view, window).withoutObjectsUnder(minArea);
+    if (scale != 1) {
+      s = WorkingScale.segment(method, predictor, window, scale).withoutObjectsUnder(minArea);
+    } else {
+      try (Predictor view = predictor.window(image, ex, ey, ew, eh)) {
+        s = method.segment(view, window).withoutObjectsUnder(minArea);
+      }
     }
     copy(s.classes(), x0 - ex, y0 - ey, classes);
     if (instances != null) {
@@ -352,7 +376,9 @@ public final class SegmentationModel implements AutoCloseable {
    * Writes this model's network as a folder that runs without LazySeg (TorchScript weights,
    * a bioimage.io-style rdf.yaml, a test input cut from {@code sample} and LazySeg's own
    * probabilities for it; see {@link ModelExport}). The network's probabilities are exported;
-   * the method's read-out (instances, splitting, least object area) is not.
+   * the method's read-out (instances, splitting, least object area) and the enlarging back
+   * from the {@link #workingScale} are not (the test input is the sample shrunk by it, and
+   * rdf.yaml says so).
    *
    * @param folder a folder that does not exist yet
    * @param license an SPDX identifier for rdf.yaml, or null to leave it out
@@ -360,7 +386,8 @@ public final class SegmentationModel implements AutoCloseable {
   public ModelExport.Exported export(FloatImage sample, Path folder, String name, String author,
       String license) throws IOException {
     return ModelExport.write(runDir, checkpoint, sample,
-        new ModelExport.Description(name, author, license, method.name(), classNames), folder);
+        new ModelExport.Description(name, author, license, method.name(), classNames, scale),
+        folder);
   }
 
   @Override

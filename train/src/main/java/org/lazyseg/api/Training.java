@@ -46,6 +46,7 @@ public final class Training {
   private boolean restart;
   private Precision precision;
   private String normalize;
+  private Double scale;
   private ProgressCallback loading = ProgressCallback.NONE;
   /** When the budget starts ({@link System#nanoTime}); null: when {@link #run} is called. */
   private Long startedAt;
@@ -146,6 +147,21 @@ public final class Training {
     return this;
   }
 
+  /**
+   * The working scale, recorded with the model so that segmenting does the same: every image
+   * and label shrunk by {@code factor} in (0, 1] before the network sees it, or
+   * {@link TrainConfig#AUTO_SCALE} (NaN) to choose it from the annotated objects' sizes
+   * ({@link org.lazyseg.train.method.WorkingScale#auto}); null (default) = the config's,
+   * which is 1 unless it names one. A resumed run at another scale is refused.
+   */
+  public Training optScale(Double factor) {
+    if (factor != null && !(Double.isNaN(factor) || (factor > 0 && factor <= 1))) {
+      throw new IllegalArgumentException("scale must be in (0, 1] or NaN (auto), not " + factor);
+    }
+    this.scale = factor;
+    return this;
+  }
+
   /** The precision the run will compute in ({@link #optPrecision}, resolved). */
   public Precision plannedPrecision() {
     return precision != null ? precision : Precision.auto();
@@ -231,6 +247,9 @@ public final class Training {
     }
     if (normalize != null) {
       b.optNormalize(normalize);
+    }
+    if (scale != null) {
+      b.optScale(scale);
     }
     return b.build();
   }

@@ -37,12 +37,16 @@ import org.lazyseg.train.nn.Precision;
  * @param anneal share of the last epochs over which the learning rate falls along a half
  *     cosine towards zero ({@link #learningRateFactor}); 0 = a constant rate; NaN (the
  *     builder's default) = the method's choice ({@link #withDefaultAnneal}), else constant
+ * @param scale the working scale: every image and label is shrunk by this factor, in (0, 1],
+ *     before the network sees it, in training and when segmenting (the model records it);
+ *     NaN = {@link #AUTO_SCALE}, chosen from the annotated objects' sizes when the data is
+ *     loaded ({@code TrainingJob}); 1 (the builder's default) = full resolution
  */
 public record TrainConfig(
     int crop, int batch, double learningRate, int rounds, int epochsPerRound,
     int stepsPerEpoch, double budgetMinutes, long seed, int threads, int workers,
     Augmentation augmentation, int validationTile, double strongShare, Precision precision,
-    String normalize, double anneal) {
+    String normalize, double anneal, double scale) {
 
   public TrainConfig {
     if (normalize != null) {
@@ -52,10 +56,11 @@ public record TrainConfig(
         || stepsPerEpoch <= 0 || budgetMinutes < 0 || threads <= 0 || workers <= 0
         || validationTile < 0
         || !(Double.isNaN(strongShare) || (strongShare >= 0 && strongShare <= 1))
-        || precision == null || !(Double.isNaN(anneal) || (anneal >= 0 && anneal <= 1))) {
+        || precision == null || !(Double.isNaN(anneal) || (anneal >= 0 && anneal <= 1))
+        || !(Double.isNaN(scale) || (scale > 0 && scale <= 1))) {
       throw new IllegalArgumentException("bad training configuration: " + toStringOf(
           crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch, threads, workers,
-          strongShare, anneal));
+          strongShare, anneal, scale));
     }
   }
 
@@ -129,6 +134,9 @@ public record TrainConfig(
     return b;
   }
 
+  /** {@link #scale} chosen from the data: a crop then holds a median object twice over. */
+  public static final double AUTO_SCALE = Double.NaN;
+
   public static Builder builder() {
     return new Builder();
   }
@@ -141,6 +149,7 @@ public record TrainConfig(
     b.augmentation = augmentation; b.validationTile = validationTile;
     b.strongShare = strongShare; b.precision = precision; b.normalize = normalize;
     b.anneal = anneal;
+    b.scale = scale;
     return b;
   }
 
@@ -162,6 +171,7 @@ public record TrainConfig(
     private Precision precision = Precision.FP32;
     private String normalize;
     private double anneal = Double.NaN;
+    private double scale = 1;
 
     public Builder setCrop(int crop) { this.crop = crop; return this; }
 
@@ -216,10 +226,13 @@ public record TrainConfig(
      */
     public Builder optAnneal(double share) { this.anneal = share; return this; }
 
+    /** The working scale in (0, 1], or {@link #AUTO_SCALE}; default 1 (full resolution). */
+    public Builder optScale(double factor) { this.scale = factor; return this; }
+
     public TrainConfig build() {
       return new TrainConfig(crop, batch, learningRate, rounds, epochsPerRound, stepsPerEpoch,
           budgetMinutes, seed, threads, workers, augmentation, validationTile, strongShare,
-          precision, normalize, anneal);
+          precision, normalize, anneal, scale);
     }
   }
 }

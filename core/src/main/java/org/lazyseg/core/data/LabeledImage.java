@@ -254,10 +254,8 @@ public final class LabeledImage {
             : objectSize, tags);
   }
 
-  /** {width, height} times {@code factor}, rounded, at least 1 pixel each. */
   private static int[] scaledSize(int[] wh, double factor) {
-    return new int[] {Math.max(1, (int) Math.round(wh[0] * factor)),
-        Math.max(1, (int) Math.round(wh[1] * factor))};
+    return Resize.scaledSize(wh[0], wh[1], factor);
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Map;
 import org.lazyseg.core.image.Channels;
 import org.lazyseg.core.image.FloatImage;
 import org.lazyseg.core.image.ImageFiles;
+import org.lazyseg.core.ops.Resize;
 import org.lazyseg.train.ModelSpec;
 import org.lazyseg.train.RunFolder;
 import org.lazyseg.train.Task;
@@ -54,9 +55,13 @@ public final class ModelExport {
   public record Exported(Path folder, int side, List<String> outputChannels,
       double largestDifference) {}
 
-  /** Free-text facts for rdf.yaml; {@code license} may be null (then it is left out). */
+  /**
+   * Free-text facts for rdf.yaml; {@code license} may be null (then it is left out).
+   * {@code workingScale} is the factor images are shrunk by before the network sees them
+   * (1: full resolution); the test input is the sample shrunk by it.
+   */
   public record Description(String name, String author, String license, String method,
-      List<String> classNames) {}
+      List<String> classNames, double workingScale) {}
 
   private ModelExport() {}
 
@@ -84,7 +89,8 @@ public final class ModelExport {
       ModelSpec spec = predictor.spec();
       FloatImage crop;
       try {
-        crop = testCrop(Channels.adapt(sample, spec.channels()), spec.sizeMultiple());
+        crop = testCrop(Channels.adapt(Resize.scaled(sample, description.workingScale()),
+            spec.channels()), spec.sizeMultiple());
       } catch (IllegalArgumentException e) {
         throw new SampleException(e.getMessage());
       }
@@ -241,7 +247,7 @@ public final class ModelExport {
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("id", "input0");
     input.put("description", "the image with intensities scaled to [0, 1] as LazySeg reads"
-        + " it (integer samples over 2^bits - 1)");
+        + " it (integer samples over 2^bits - 1)" + shrunk(d));
     input.put("axes", List.of(map("type", "batch"),
         map("type", "channel", "channel_names", channelNames(spec.channels())),
         map("type", "space", "id", "y", "size", map("min", m, "step", m)),
@@ -342,6 +348,13 @@ public final class ModelExport {
     return list;
   }
 
+  /** What the input description adds for a model with a working scale; empty at 1. */
+  private static String shrunk(Description d) {
+    return d.workingScale() == 1 ? "" : ", shrunk by a factor of " + d.workingScale()
+        + " (pixel-area averaging, LazySeg's working scale of this model): its probabilities"
+        + " are then those of the shrunk image";
+  }
+
   private static String readme(ModelSpec spec, Description d, int side, List<String> channels) {
     Normalization n = spec.normalization();
     return "# " + d.name() + "\n\n"
@@ -351,7 +364,8 @@ public final class ModelExport {
         + "`input0`: float32, (1, " + spec.channels() + ", H, W), H and W multiples of "
         + spec.sizeMultiple() + ". Intensities scaled to [0, 1] as LazySeg reads images"
         + " (8-bit values / 255, 16-bit / (2^bits - 1)), then " + describe(n)
-        + " (rdf.yaml's preprocessing). `model.pt` takes the normalised image.\n\n"
+        + " (rdf.yaml's preprocessing)" + shrunk(d) + ". `model.pt` takes the normalised"
+        + " image.\n\n"
         + "## Output\n\n"
         + "float32, (1, " + channels.size() + ", H, W): softmax probabilities, channels "
         + String.join(", ", channels) + ".\n\n"

@@ -166,8 +166,7 @@ public final class ObjectSizes implements Method {
   }
 
   private FloatImage shrink(FloatImage image) {
-    return LabeledImage.of("image", image).scaled(
-        scale(image.width(), image.height(), side)).image();
+    return Resize.scaled(image, scale(image.width(), image.height(), side));
   }
 
   @Override

@@ -28,9 +28,11 @@ import org.lazyseg.train.data.Example;
  * @param images the labelled images of the training examples, by id, as trained on
  * @param truth strong masks known beyond those trained on (e.g. of the images an experiment
  *     left out of its strong subset), by id: for measurements only, never a target
+ * @param scale the working scale the images and labels above were shrunk by (1: as read)
  */
 public record TrainingData(List<Example> train, List<Example> validation, Set<String> strongIds,
-    int channels, Map<String, LabeledImage> images, Map<String, LabeledImage> truth) {
+    int channels, Map<String, LabeledImage> images, Map<String, LabeledImage> truth,
+    double scale) {
 
   /**
    * Which images of a dataset folder to use and how: the split to train on, the seeded share
@@ -52,7 +54,7 @@ public record TrainingData(List<Example> train, List<Example> validation, Set<St
   /** Training data with no labelled images behind it (tests, benchmarks). */
   public TrainingData(List<Example> train, List<Example> validation, Set<String> strongIds,
       int channels) {
-    this(train, validation, strongIds, channels, Map.of(), Map.of());
+    this(train, validation, strongIds, channels, Map.of(), Map.of(), 1);
   }
 
   /** The strong mask of an image, where one is known (for measurements only). */
@@ -68,15 +70,25 @@ public record TrainingData(List<Example> train, List<Example> validation, Set<St
    * The examples of {@code set} for {@code method}. Without validation images in the set, a
    * seeded {@code validationFraction} of the strong images is held out (only when at least
    * {@value #MIN_STRONG_FOR_HOLDOUT} remain); a held-out image the method cannot be scored on
-   * (it yields no segmentation target) is trained on instead.
+   * (it yields no segmentation target) is trained on instead. Every image and label, the
+   * truth's too, is first shrunk by {@code scale} ({@link LabeledImage#scaled}: lazily,
+   * each when read).
    *
    * @param truth see the record's parameter; may be empty
+   * @param scale the working scale, in (0, 1]
    */
   public static TrainingData load(TrainingSet set, Method method, double validationFraction,
-      long seed, Map<String, LabeledImage> truth, ProgressCallback progress) {
+      long seed, Map<String, LabeledImage> truth, double scale, ProgressCallback progress) {
     if (!(validationFraction >= 0 && validationFraction < 1)) {
       throw new IllegalArgumentException("validation fraction must be in [0, 1): "
           + validationFraction);
+    }
+    if (scale != 1) {
+      set = new TrainingSet(set.classNames(), scaled(set.train(), scale),
+          scaled(set.validation(), scale));
+      Map<String, LabeledImage> shrunk = new java.util.HashMap<>();
+      truth.forEach((id, image) -> shrunk.put(id, image.scaled(scale)));
+      truth = shrunk;
     }
     int classes = set.classNames().size();
     Set<String> strong = new HashSet<>(set.strongIds());
@@ -138,6 +150,10 @@ public record TrainingData(List<Example> train, List<Example> validation, Set<St
           + (method instanceof Supervised ? "" : " or lazy labels") + ")");
     }
     return new TrainingData(train, validation, Set.copyOf(strong), channels,
-        Map.copyOf(images), Map.copyOf(truth));
+        Map.copyOf(images), Map.copyOf(truth), scale);
+  }
+
+  private static List<LabeledImage> scaled(List<LabeledImage> images, double scale) {
+    return images.stream().map(i -> i.scaled(scale)).toList();
   }
 }

@@ -51,12 +51,20 @@ public final class TrainingJob {
    * ({@link TrainConfig#anneal}, after the method's default; 0 = constant rate), which a
    * resume must repeat (null before it was recorded); {@code augmentation} likewise the crops'
    * random transforms ({@link TrainConfig#effectiveAugmentation}, after the method's default).
+   * {@code scale} is the working scale the network saw the images at ({@link WorkingScale};
+   * null before it was recorded, which means 1), which a resume must repeat and segmenting
+   * applies; {@code minArea} is in the input's pixels either way.
    */
   public record Record(String data, String method, Map<String, String> methodOptions,
       String profile, double strongFraction, long seed, List<String> classes,
       List<String> strongIds, List<String> validationIds, int minArea,
       Map<String, String> startOptions, String precision, List<String> cpuBf16Flags,
-      Double anneal, Augmentation augmentation) {}
+      Double anneal, Augmentation augmentation, Double scale) {
+    /** The working scale; 1 for runs recorded before it existed. */
+    public double workingScale() {
+      return scale == null ? 1 : scale;
+    }
+  }
 
   public static final String RECORD_FILE = "training-data.json";
 
@@ -181,13 +189,24 @@ public final class TrainingJob {
     return this;
   }
 
-  /** Loads the examples (the slow part before training; reports per image). */
+  /**
+   * Loads the examples (the slow part before training; reports per image), shrunk to the
+   * working scale: the config's, or for {@link TrainConfig#AUTO_SCALE} the one
+   * {@link WorkingScale#auto} finds in the selected training images.
+   */
   public TrainingData load(ProgressCallback progress) {
     TrainingSet selected = data.withStrongFraction(selection.strongFraction(), selection.seed());
     Map<String, LabeledImage> truth = new java.util.HashMap<>();
     data.train().forEach(i -> truth.put(i.id(), i));
+    double scale = config.scale();
+    if (Double.isNaN(scale)) {
+      scale = WorkingScale.auto(selected.train(), data.classNames().size(), config.crop());
+      String line = "working scale " + scale + " (auto: from the annotated objects' sizes"
+          + " and the crop of " + config.crop() + " px)";
+      listeners.forEach(l -> l.onMessage(line));
+    }
     return TrainingData.load(selected, method, selection.validationFraction(), selection.seed(),
-        truth, progress);
+        truth, scale, progress);
   }
 
   /** The method trained: the given one with its data-dependent settings settled. */
@@ -214,7 +233,7 @@ public final class TrainingJob {
           listeners.forEach(l -> l.onMessage("set the earlier training aside in " + aside));
         }
       }
-      checkResumable(runDir);
+      checkResumable(runDir, td);
       TimeBudget b = budget != null ? budget
           : TimeBudget.of(config.budgetMinutes(), System.nanoTime());
       return runLocked(runDir, td, b);
@@ -225,7 +244,7 @@ public final class TrainingJob {
    * Refuses to resume a run of another method, dataset or classes (the network itself is
    * compared by the training loop): a run folder holds one training.
    */
-  private void checkResumable(Path runDir) {
+  private void checkResumable(Path runDir, TrainingData td) {
     Path recordFile = runDir.resolve(RECORD_FILE);
     if (new RunFolder(runDir).checkpoint(RunFolder.LAST) == null
         || !Files.isRegularFile(recordFile)) {
@@ -253,6 +272,9 @@ public final class TrainingJob {
         && !before.augmentation().equals(config.effectiveAugmentation())) {
       differs.add("augmentation " + before.augmentation().label() + ", now "
           + config.effectiveAugmentation().label());
+    }
+    if (before.workingScale() != td.scale()) {
+      differs.add("working scale " + before.workingScale() + ", now " + td.scale());
     }
     if (before.strongFraction() != selection.strongFraction()) {
       differs.add("strong fraction " + before.strongFraction() + ", now " + selection.strongFraction());
@@ -315,7 +337,8 @@ public final class TrainingJob {
       }
     }
     int classes = data.classNames().size();
-    int minArea = leastObjectArea(td, data.classNames().size());
+    int minArea = WorkingScale.fullResolutionArea(
+        leastObjectArea(td, data.classNames().size()), td.scale());
     ModelSpec.Builder spec = ModelSpec.builder().setChannels(td.channels())
         .optWidth(width).optDepth(depth).optNetwork(method.network());
     method.tasks(classes).forEach(spec::addTask);
@@ -445,28 +468,18 @@ public final class TrainingJob {
         td.strongIds().stream().sorted().toList(),
         td.validation().stream().map(e -> e.id()).toList(), minArea, method.options(),
         config.precision().label(), org.lazyseg.train.nn.Precision.cpuBf16Flags(),
-        config.annealedShare(), config.effectiveAugmentation()));
+        config.annealedShare(), config.effectiveAugmentation(), td.scale()));
   }
 
 
   /**
-   * The least object area the run's predictions keep: from the objects of the strong masks
-   * trained on, else from the cores of the partial masks (which are smaller than their
-   * objects, so the area stays on the safe side); 0 when the run has neither (tags).
+   * The least object area the run's predictions keep, in the pixels of the training data:
+   * from the objects of the strong masks trained on, else from the cores of the partial
+   * masks (which are smaller than their objects, so the area stays on the safe side); 0 when
+   * the run has neither (tags).
    */
   static int leastObjectArea(TrainingData td, int classes) {
-    List<org.lazyseg.core.image.LabelImage> objects = new ArrayList<>();
-    for (String id : td.strongIds()) {
-      LabeledImage image = td.images().get(id);
-      if (image != null) {
-        image.instances().ifPresent(objects::add);
-      }
-    }
-    if (objects.isEmpty()) {
-      for (LabeledImage image : td.images().values()) {
-        image.partial().map(p -> LazyMultiTask.cores(p, classes)).ifPresent(objects::add);
-      }
-    }
-    return org.lazyseg.core.ops.Components.leastObjectArea(objects);
+    return org.lazyseg.core.ops.Components.leastObjectArea(
+        WorkingScale.annotatedObjects(td.images().values(), classes));
   }
 }

@@ -42,7 +42,7 @@ class MethodsTest {
     assertThat(Methods.ofRun(run).name()).isEqualTo("supervised");
     RunFolder.write(run.resolve(TrainingJob.RECORD_FILE), new TrainingJob.Record("d",
         "multitask", Map.of(), "quick", 0.1, 0, List.of("cell"), List.of(), List.of(), 0, null,
-        null, null, null, null));
+        null, null, null, null, null));
     assertThat(Methods.ofRun(run).name()).isEqualTo("multitask");
   }
 

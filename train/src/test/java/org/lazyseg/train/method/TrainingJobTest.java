@@ -137,7 +137,7 @@ class TrainingJobTest {
     org.lazyseg.core.data.LabeledImage image = org.lazyseg.core.data.LabeledImage.of("a",
         new org.lazyseg.core.image.FloatImage(40, 10, 1)).withPartial(partial);
     TrainingData td = new TrainingData(java.util.List.of(), java.util.List.of(),
-        java.util.Set.of(), 1, Map.of("a", image), Map.of());
+        java.util.Set.of(), 1, Map.of("a", image), Map.of(), 1);
     assertThat(TrainingJob.leastObjectArea(td, 2)).isEqualTo(9 / 4);
     assertThat(TrainingJob.leastObjectArea(td, 1)).as("one class: values are instance ids")
         .isEqualTo(18 / 4);
