@@ -76,6 +76,8 @@ public final class TrainCommand implements PlugIn {
             + " std; percentile: each image's own 1st-99.8th percentile)",
             new String[] {DEFAULT_NORMALIZATION, Normalization.DATASET, Normalization.PERCENTILE},
             DEFAULT_NORMALIZATION)
+        .addText("Scale (working scale; empty: the default; auto: from the annotated objects' sizes;"
+            + " or a factor in (0, 1] the images are shrunk by)", "")
         .addText("Settings of the method (key=value, comma-separated)", "")
         .addCheckbox("restart (set an earlier training in the folder aside, start afresh)",
             false)
@@ -94,6 +96,7 @@ public final class TrainCommand implements PlugIn {
     if (DEFAULT_NORMALIZATION.equals(normalize)) {
       normalize = null;
     }
+    Double scale = scale(o.text());
     String settings = o.text();
     boolean restart = o.checkbox();
     boolean background = o.checkbox();
@@ -114,7 +117,7 @@ public final class TrainCommand implements PlugIn {
     }
     Training training = Training.of(method).optProfile(profile).optMinutes(minutes)
         .optSettings(settings(settings)).optRestart(restart).optThreads(threads)
-        .optNormalization(normalize);
+        .optNormalization(normalize).optScale(scale);
     Method m = training.method();   // checks the settings now, before the thread starts
     Commands.warnAboutTheCpu();
     Task task = new Task(run, data, m.name());
@@ -128,6 +131,27 @@ public final class TrainCommand implements PlugIn {
       thread.setDaemon(true);
       thread.start();
     }
+  }
+
+  /** The working scale field: null (empty), NaN (auto) or a factor in (0, 1]. */
+  static Double scale(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return null;
+    }
+    if (t.equalsIgnoreCase("auto")) {
+      return org.lazyseg.train.TrainConfig.AUTO_SCALE;
+    }
+    try {
+      double f = Double.parseDouble(t);
+      if (f > 0 && f <= 1) {
+        return f;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new Images.Problem("the working scale must be empty, auto or a number in (0, 1], not '"
+        + t + "'");
   }
 
   /** "a=1, b=2" as a map; a piece without '=' is an error. */

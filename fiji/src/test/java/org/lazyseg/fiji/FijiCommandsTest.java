@@ -55,6 +55,18 @@ class FijiCommandsTest {
   }
 
   @Test
+  void theScaleFieldTakesNothingAutoOrAFactor() {
+    assertThat(TrainCommand.scale(" ")).isNull();
+    assertThat(TrainCommand.scale("Auto")).isNaN();
+    assertThat(TrainCommand.scale("0.5")).isEqualTo(0.5);
+    for (String bad : new String[] {"0", "2", "half"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainCommand.scale(bad))
+          .hasMessage("the working scale must be empty, auto or a number in (0, 1], not '"
+              + bad + "'");
+    }
+  }
+
+  @Test
   void everyCommandOfPluginsConfigIsAPlugIn() throws Exception {
     Map<String, String> commands = HeadlessMacro.commands();
     assertThat(commands).containsKeys("LazySeg Add Label", "LazySeg Train", "LazySeg Segment");
