@@ -199,10 +199,14 @@ public final class TrainingJob {
     Map<String, LabeledImage> truth = new java.util.HashMap<>();
     data.train().forEach(i -> truth.put(i.id(), i));
     double scale = config.scale();
-    if (Double.isNaN(scale)) {
+    boolean auto = Double.isNaN(scale);
+    if (auto) {
       scale = WorkingScale.auto(selected.train(), data.classNames().size(), config.crop());
-      String line = "working scale " + scale + " (auto: from the annotated objects' sizes"
-          + " and the crop of " + config.crop() + " px)";
+    }
+    if (auto || scale != 1) {
+      String line = "working scale " + scale + (auto ? " (auto: from the annotated objects'"
+          + " sizes and the crop of " + config.crop() + " px)" : "")
+          + (scale != 1 ? ": images and labels shrunk by it" : "");
       listeners.forEach(l -> l.onMessage(line));
     }
     return TrainingData.load(selected, method, selection.validationFraction(), selection.seed(),
