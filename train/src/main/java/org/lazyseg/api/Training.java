@@ -152,7 +152,8 @@ public final class Training {
    * and label shrunk by {@code factor} in (0, 1] before the network sees it, or
    * {@link TrainConfig#AUTO_SCALE} (NaN) to choose it from the annotated objects' sizes
    * ({@link org.lazyseg.train.method.WorkingScale#auto}); null (default) = the config's,
-   * which is 1 unless it names one. A resumed run at another scale is refused.
+   * which is 1 unless it names one. A resumed run keeps its own scale under auto; at
+   * another fixed scale it is refused.
    */
   public Training optScale(Double factor) {
     if (factor != null && !(Double.isNaN(factor) || (factor > 0 && factor <= 1))) {

@@ -127,6 +127,28 @@ class WorkingScaleModelTest {
   }
 
   @Test
+  void underAutoAResumedRunKeepsItsOwnScale(@TempDir Path dir) throws IOException {
+    Path own = dir.resolve("own");
+    training().optScale(0.5).train(set, own).close();
+    List<String> messages = new ArrayList<>();
+    training().optScale(TrainConfig.AUTO_SCALE).addListener(messages(messages))
+        .train(set, own).close();
+    assertThat(messages).contains("resuming at the run's own working scale 0.5 (auto now"
+        + " gives 1.0)");
+    assertThat(RunFolder.read(own.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
+        .workingScale()).isEqualTo(0.5);
+  }
+
+  private static org.lazyseg.train.engine.TrainingListener messages(List<String> into) {
+    return new org.lazyseg.train.engine.TrainingListener() {
+      @Override
+      public void onMessage(String message) {
+        into.add(message);
+      }
+    };
+  }
+
+  @Test
   void autoChoosesTheScaleFromTheObjectsAndRecordsIt(@TempDir Path dir) throws IOException {
     // one 40 x 40 square per image: d = sqrt(4 * 1600 / pi) = 45.1, crop 32: 32 / 90.3 = 0.35
     List<LabeledImage> images = new ArrayList<>();
@@ -145,13 +167,7 @@ class WorkingScaleModelTest {
     }
     Path auto = dir.resolve("auto");
     List<String> messages = new ArrayList<>();
-    training().optScale(TrainConfig.AUTO_SCALE)
-        .addListener(new org.lazyseg.train.engine.TrainingListener() {
-          @Override
-          public void onMessage(String message) {
-            messages.add(message);
-          }
-        })
+    training().optScale(TrainConfig.AUTO_SCALE).addListener(messages(messages))
         .train(TrainingSet.of(List.of("square"), images), auto).close();
     assertThat(RunFolder.read(auto.resolve(TrainingJob.RECORD_FILE), TrainingJob.Record.class)
         .workingScale()).isEqualTo(0.35);

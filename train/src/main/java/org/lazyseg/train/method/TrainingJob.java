@@ -195,13 +195,12 @@ public final class TrainingJob {
    * {@link WorkingScale#auto} finds in the selected training images.
    */
   public TrainingData load(ProgressCallback progress) {
-    TrainingSet selected = data.withStrongFraction(selection.strongFraction(), selection.seed());
-    Map<String, LabeledImage> truth = new java.util.HashMap<>();
-    data.train().forEach(i -> truth.put(i.id(), i));
     double scale = config.scale();
     boolean auto = Double.isNaN(scale);
     if (auto) {
-      scale = WorkingScale.auto(selected.train(), data.classNames().size(), config.crop());
+      scale = WorkingScale.auto(
+          data.withStrongFraction(selection.strongFraction(), selection.seed()).train(),
+          data.classNames().size(), config.crop());
     }
     if (auto || scale != 1) {
       String line = "working scale " + scale + (auto ? " (auto: from the annotated objects'"
@@ -209,8 +208,37 @@ public final class TrainingJob {
           + (scale != 1 ? ": images and labels shrunk by it" : "");
       listeners.forEach(l -> l.onMessage(line));
     }
+    return loadAt(scale, progress);
+  }
+
+  private TrainingData loadAt(double scale, ProgressCallback progress) {
+    TrainingSet selected = data.withStrongFraction(selection.strongFraction(), selection.seed());
+    Map<String, LabeledImage> truth = new java.util.HashMap<>();
+    data.train().forEach(i -> truth.put(i.id(), i));
     return TrainingData.load(selected, method, selection.validationFraction(), selection.seed(),
         truth, scale, progress);
+  }
+
+  /**
+   * The data at the working scale of the run in {@code runDir} when this job's scale is
+   * {@link TrainConfig#AUTO_SCALE} and that run has one of its own that differs (a run
+   * recorded before the working scale existed has 1): a resumed run keeps the scale it
+   * started at, as it keeps its normalisation. Else {@code td}.
+   */
+  private TrainingData atResumedScale(Path runDir, TrainingData td) {
+    Path recordFile = runDir.resolve(RECORD_FILE);
+    if (!Double.isNaN(config.scale()) || new RunFolder(runDir).checkpoint(RunFolder.LAST) == null
+        || !Files.isRegularFile(recordFile)) {
+      return td;
+    }
+    double own = RunFolder.read(recordFile, Record.class).workingScale();
+    if (own == td.scale()) {
+      return td;
+    }
+    String line = "resuming at the run's own working scale " + own + " (auto now gives "
+        + td.scale() + ")";
+    listeners.forEach(l -> l.onMessage(line));
+    return loadAt(own, ProgressCallback.NONE);
   }
 
   /** The method trained: the given one with its data-dependent settings settled. */
@@ -237,6 +265,7 @@ public final class TrainingJob {
           listeners.forEach(l -> l.onMessage("set the earlier training aside in " + aside));
         }
       }
+      td = atResumedScale(runDir, td);
       checkResumable(runDir, td);
       TimeBudget b = budget != null ? budget
           : TimeBudget.of(config.budgetMinutes(), System.nanoTime());

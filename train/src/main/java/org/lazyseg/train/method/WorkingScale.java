@@ -27,15 +27,21 @@ public final class WorkingScale {
    * The automatic working scale: {@code min(1, crop / (2 d))}, d the median equivalent
    * diameter of the annotated objects (strong masks' objects, else the partial masks' cores,
    * which are smaller, so the scale stays nearer 1), rounded to two decimals; 1 when no
-   * image has either. A crop then holds a median object with as much around it.
+   * image has either, and above {@value #NEAR_ONE} (shrinking by less than that changes
+   * little of what a crop holds, and every resampling blurs). A crop then holds a median
+   * object with as much around it.
    */
   public static double auto(Iterable<LabeledImage> images, int classes, int crop) {
     double d = medianDiameter(annotatedObjects(images, classes));
     if (!(d > 0)) {
       return 1;
     }
-    return Math.min(1, Math.max(0.01, Math.round(100.0 * crop / (2 * d)) / 100.0));
+    double f = Math.max(0.01, Math.round(100.0 * crop / (2 * d)) / 100.0);
+    return f > NEAR_ONE ? 1 : f;
   }
+
+  /** Automatic scales above this are 1. */
+  static final double NEAR_ONE = 0.9;
 
   /**
    * The object images that say how large the objects are: the instance ids of the images

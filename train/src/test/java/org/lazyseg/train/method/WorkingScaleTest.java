@@ -34,6 +34,9 @@ class WorkingScaleTest {
     assertThat(WorkingScale.auto(List.of(strong), 1, 16))
         .isEqualTo(Math.round(100 * 16 / (2 * d)) / 100.0).isEqualTo(0.35);
     assertThat(WorkingScale.auto(List.of(strong), 1, 64)).as("a crop that holds it").isEqualTo(1);
+    assertThat(WorkingScale.auto(List.of(strong), 1, 40)).isEqualTo(0.89);
+    assertThat(WorkingScale.auto(List.of(strong), 1, 41)).as("0.91: near enough to 1")
+        .isEqualTo(1);
   }
 
   @Test
