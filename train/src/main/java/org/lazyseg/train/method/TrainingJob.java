@@ -198,9 +198,7 @@ public final class TrainingJob {
     double scale = config.scale();
     boolean auto = Double.isNaN(scale);
     if (auto) {
-      scale = WorkingScale.auto(
-          data.withStrongFraction(selection.strongFraction(), selection.seed()).train(),
-          data.classNames().size(), config.crop());
+      scale = WorkingScale.auto(selected().train(), data.classNames().size(), config.crop());
     }
     if (auto || scale != 1) {
       String line = "working scale " + scale + (auto ? " (auto: from the annotated objects'"
@@ -211,11 +209,15 @@ public final class TrainingJob {
     return loadAt(scale, progress);
   }
 
+  /** The training set with the strong masks of the selection's share (no image is read). */
+  private TrainingSet selected() {
+    return data.withStrongFraction(selection.strongFraction(), selection.seed());
+  }
+
   private TrainingData loadAt(double scale, ProgressCallback progress) {
-    TrainingSet selected = data.withStrongFraction(selection.strongFraction(), selection.seed());
     Map<String, LabeledImage> truth = new java.util.HashMap<>();
     data.train().forEach(i -> truth.put(i.id(), i));
-    return TrainingData.load(selected, method, selection.validationFraction(), selection.seed(),
+    return TrainingData.load(selected(), method, selection.validationFraction(), selection.seed(),
         truth, scale, progress);
   }
 
