@@ -200,10 +200,10 @@ public final class TrainingJob {
     if (auto) {
       scale = WorkingScale.auto(selected().train(), data.classNames().size(), config.crop());
     }
-    if (auto || scale != 1) {
+    if (scale != 1) {   // at 1 nothing changes, so nothing is said
       String line = "working scale " + scale + (auto ? " (auto: from the annotated objects'"
           + " sizes and the crop of " + config.crop() + " px)" : "")
-          + (scale != 1 ? ": images and labels shrunk by it" : "");
+          + ": images and labels shrunk by it";
       listeners.forEach(l -> l.onMessage(line));
     }
     return loadAt(scale, progress);
