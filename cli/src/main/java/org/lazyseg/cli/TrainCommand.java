@@ -230,19 +230,18 @@ public final class TrainCommand implements Callable<Integer> {
         || Normalization.PERCENTILE.equals(normalize),
         "--normalize must be " + Normalization.DATASET + " or " + Normalization.PERCENTILE
             + ", not '" + normalize + "'");
-    require(scale == null || "auto".equals(scale) || scaleFactor() > 0,
+    require(scale == null || scaleOrNull() != null,
         "--scale must be a number in (0, 1] or auto, not '" + scale + "'");
     require(workers >= 1 && workers <= 64, "--workers must be between 1 and 64, not "
         + workers);
   }
 
-  /** The --scale number, or 0 when it is not one in (0, 1]. */
-  private double scaleFactor() {
+  /** The --scale factor (NaN for auto), or null when it is neither. */
+  private Double scaleOrNull() {
     try {
-      double f = Double.parseDouble(scale);
-      return f > 0 && f <= 1 ? f : 0;
-    } catch (NumberFormatException e) {
-      return 0;
+      return TrainConfig.parseScale(scale);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 
@@ -282,7 +281,7 @@ public final class TrainCommand implements Callable<Integer> {
       b.optAnneal(anneal);
     }
     if (scale != null) {
-      b.optScale("auto".equals(scale) ? TrainConfig.AUTO_SCALE : scaleFactor());
+      b.optScale(TrainConfig.parseScale(scale));
     }
     if (augment != null) {
       switch (augment) {

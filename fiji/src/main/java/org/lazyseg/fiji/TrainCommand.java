@@ -139,19 +139,12 @@ public final class TrainCommand implements PlugIn {
     if (t.isEmpty()) {
       return null;
     }
-    if (t.equalsIgnoreCase("auto")) {
-      return org.lazyseg.train.TrainConfig.AUTO_SCALE;
-    }
     try {
-      double f = Double.parseDouble(t);
-      if (f > 0 && f <= 1) {
-        return f;
-      }
-    } catch (NumberFormatException e) {
-      // named below
+      return org.lazyseg.train.TrainConfig.parseScale(t);
+    } catch (IllegalArgumentException e) {
+      throw new Images.Problem("the working scale must be empty, auto or a number in (0, 1], not '"
+          + t + "'");
     }
-    throw new Images.Problem("the working scale must be empty, auto or a number in (0, 1], not '"
-        + t + "'");
   }
 
   /** "a=1, b=2" as a map; a piece without '=' is an error. */

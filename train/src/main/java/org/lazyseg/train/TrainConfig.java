@@ -137,6 +137,27 @@ public record TrainConfig(
   /** {@link #scale} chosen from the data: a crop then holds a median object twice over. */
   public static final double AUTO_SCALE = Double.NaN;
 
+  /**
+   * A working scale as a user writes it: "auto" (any case) or a factor in (0, 1].
+   *
+   * @throws IllegalArgumentException for anything else; front ends name their own field
+   */
+  public static double parseScale(String text) {
+    String t = text.trim();
+    if (t.equalsIgnoreCase("auto")) {
+      return AUTO_SCALE;
+    }
+    try {
+      double f = Double.parseDouble(t);
+      if (f > 0 && f <= 1) {
+        return f;
+      }
+    } catch (NumberFormatException e) {
+      // refused below, with the text
+    }
+    throw new IllegalArgumentException("not a number in (0, 1] nor auto: '" + t + "'");
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -109,4 +109,15 @@ class TrainConfigTest {
     assertThat(back.tasks()).isEqualTo(spec.tasks());
     assertThat(back.normalization().std()).containsExactly(2f);
   }
+
+  @Test
+  void aWorkingScaleIsAutoOrAFactorInZeroToOne() {
+    assertThat(TrainConfig.parseScale(" AUTO ")).isNaN();
+    assertThat(TrainConfig.parseScale("1")).isEqualTo(1.0);
+    assertThat(TrainConfig.parseScale("0.33")).isEqualTo(0.33);
+    for (String bad : new String[] {"0", "1.01", "-0.5", "half", "", "NaN"}) {
+      assertThatThrownBy(() -> TrainConfig.parseScale(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + bad + "'");
+    }
+  }
 }
