@@ -110,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
   Double anneal;
 
   @Option(names = "--scale", paramLabel = "F|auto",
-      description = "Working scale: every image and label is shrunk by this factor in (0, 1] before the network sees it, and predict shrinks each image the same way and enlarges the result back to the image's size (the model records it). auto: so that a training crop holds the median annotated object twice over across, 1 where it already does. For objects larger than half the crop, whose outline a crop would otherwise never show. Default: 1 (full resolution).")
+      description = "Working scale: every image and label is shrunk by this factor in (0, 1] before the network sees it, and predict shrinks each image the same way and enlarges the result back to the image's size (the model records it). auto: so that a training crop holds the median annotated object twice over across, 1 where it already does. For objects larger than half the crop, whose outline a crop would otherwise never show. Default: auto; a resumed run keeps its own scale (1 for runs trained before the working scale existed).")
   String scale;
 
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Threads preparing batches in parallel with training. Default: ${DEFAULT-VALUE}.")

@@ -76,7 +76,7 @@ public final class TrainCommand implements PlugIn {
             + " std; percentile: each image's own 1st-99.8th percentile)",
             new String[] {DEFAULT_NORMALIZATION, Normalization.DATASET, Normalization.PERCENTILE},
             DEFAULT_NORMALIZATION)
-        .addText("Scale (working scale; empty: the default; auto: from the annotated objects' sizes;"
+        .addText("Scale (working scale; empty or auto: from the annotated objects' sizes;"
             + " or a factor in (0, 1] the images are shrunk by)", "")
         .addText("Settings of the method (key=value, comma-separated)", "")
         .addCheckbox("restart (set an earlier training in the folder aside, start afresh)",

@@ -152,7 +152,7 @@ public final class Training {
    * and label shrunk by {@code factor} in (0, 1] before the network sees it, or
    * {@link TrainConfig#AUTO_SCALE} (NaN) to choose it from the annotated objects' sizes
    * ({@link org.lazyseg.train.method.WorkingScale#auto}); null (default) = the config's,
-   * which is 1 unless it names one. A resumed run keeps its own scale under auto; at
+   * which is auto unless it names one. A resumed run keeps its own scale under auto; at
    * another fixed scale it is refused.
    */
   public Training optScale(Double factor) {

@@ -40,7 +40,8 @@ import org.lazyseg.train.nn.Precision;
  * @param scale the working scale: every image and label is shrunk by this factor, in (0, 1],
  *     before the network sees it, in training and when segmenting (the model records it);
  *     NaN = {@link #AUTO_SCALE}, chosen from the annotated objects' sizes when the data is
- *     loaded ({@code TrainingJob}); 1 (the builder's default) = full resolution
+ *     loaded ({@code TrainingJob}; the builder's default; a resumed run keeps its own); 1 =
+ *     full resolution
  */
 public record TrainConfig(
     int crop, int batch, double learningRate, int rounds, int epochsPerRound,
@@ -192,7 +193,7 @@ public record TrainConfig(
     private Precision precision = Precision.FP32;
     private String normalize;
     private double anneal = Double.NaN;
-    private double scale = 1;
+    private double scale = AUTO_SCALE;
 
     public Builder setCrop(int crop) { this.crop = crop; return this; }
 
@@ -247,7 +248,7 @@ public record TrainConfig(
      */
     public Builder optAnneal(double share) { this.anneal = share; return this; }
 
-    /** The working scale in (0, 1], or {@link #AUTO_SCALE}; default 1 (full resolution). */
+    /** The working scale in (0, 1] (1: full resolution), or {@link #AUTO_SCALE}, the default. */
     public Builder optScale(double factor) { this.scale = factor; return this; }
 
     public TrainConfig build() {
